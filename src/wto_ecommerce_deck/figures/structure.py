@@ -1,0 +1,236 @@
+"""« La structure de l'OMC » as an org chart, the Work Programme's bodies highlighted.
+
+Boxes are rectangles in paper coordinates (they scale with the plot), names are
+annotations wrapped for the narrowest plot we expect (a notebook at ~860 px),
+so they fit the 1200×540 slide and a student's notebook alike. Connectors run
+centre to centre under the boxes, which hide their ends whatever the plot size.
+Hovering a box names the body, its role in the Work Programme, its status and
+its sources.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from ..records import Body, Source
+from . import style
+
+# Geometry, in pixels of the slide's plot (~1200×540 less margins), turned into paper fractions.
+PLOT_WIDTH_PX = 1180
+PLOT_HEIGHT_PX = 520
+NARROWEST_PLOT_PX = 860  # names are wrapped so they still fit at this width
+MAX_BOXES_PER_ROW = 4
+BOX_GAP_PX = 16
+TOP_BOX_WIDTH_PX = 320
+BOX_FONT_SIZE = 16
+CHAR_WIDTH_PX = 0.53 * BOX_FONT_SIZE  # Arial/Liberation Sans average, wider than Source Sans
+LINE_HEIGHT_PX = 21
+BOX_PADDING_PX = 8
+ROW_GAP_PX = 30  # least vertical room for the connectors between two rows
+MAX_ROW_GAP_PX = 60
+KEY_HEIGHT_PX = 40  # room kept at the bottom for the colour key
+
+HIGHLIGHT_FILL = "#0072B2"  # white text on it: 5.2:1
+HIGHLIGHT_TEXT = "white"
+PLAIN_FILL = "#f2f2f2"
+PLAIN_BORDER = "#8c8c8c"
+CONNECTOR_COLOUR = "#7a7a7a"
+
+
+def _levels(bodies: Sequence[Body]) -> list[list[Body]]:
+    """Bodies by depth from the root(s); in each level the Work Programme's bodies come
+    first (stable otherwise), so the highlighted boxes sit together."""
+    ids = {b.id for b in bodies}
+    level = [b for b in bodies if b.parent is None or b.parent not in ids]
+    levels = []
+    while level:
+        levels.append(sorted(level, key=lambda b: not b.work_programme))
+        parents = {b.id for b in level}
+        level = [b for b in bodies if b.parent in parents]
+    return levels
+
+
+def _rows(levels: list[list[Body]]) -> list[list[Body]]:
+    """Split wide levels into balanced rows of at most MAX_BOXES_PER_ROW."""
+    rows = []
+    for level in levels:
+        count = len(level)
+        row_count = -(-count // MAX_BOXES_PER_ROW)
+        per_row = -(-count // row_count)
+        rows.extend(level[i : i + per_row] for i in range(0, count, per_row))
+    return rows
+
+
+def _box_width_fraction(row: Sequence[Body]) -> float:
+    """Every box of the multi-box rows has the same width, so the grid reads as one."""
+    if len(row) == 1:
+        return TOP_BOX_WIDTH_PX / PLOT_WIDTH_PX
+    gaps = BOX_GAP_PX * (MAX_BOXES_PER_ROW - 1) / PLOT_WIDTH_PX
+    return (1 - gaps) / MAX_BOXES_PER_ROW
+
+
+def _wrapped_name(body: Body, width_fraction: float) -> list[str]:
+    usable_px = width_fraction * NARROWEST_PLOT_PX - 2 * BOX_PADDING_PX
+    chars = max(8, int(usable_px / CHAR_WIDTH_PX))
+    return textwrap.wrap(body.name_fr, width=chars, break_long_words=False, break_on_hyphens=False)
+
+
+def _hover(body: Body, sources: Mapping[str, Source]) -> str:
+    role = (
+        "Organe du Programme de travail sur le commerce électronique"
+        if body.work_programme
+        else "Hors du Programme de travail sur le commerce électronique"
+    )
+    return style.hover_block(
+        title=body.name_fr,
+        date_fr=None,
+        detail=role,
+        symbol=None,
+        symbol_status=None,
+        status=body.status,
+        source_keys=body.sources,
+        sources=sources,
+    )
+
+
+def _connector(x0: float, y0: float, x1: float, y1: float) -> dict:
+    return dict(
+        type="line",
+        xref="paper",
+        yref="paper",
+        x0=x0,
+        y0=y0,
+        x1=x1,
+        y1=y1,
+        line=dict(color=CONNECTOR_COLOUR, width=2),
+        layer="below",
+    )
+
+
+def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] | None = None) -> go.Figure:
+    """Conférence ministérielle → Conseil général → conseils et comités."""
+    sources = sources or {}
+    rows = _rows(_levels(bodies))
+    ids = {b.id for b in bodies}
+
+    # Row geometry, top down, in pixels; every box of a row has the row's height.
+    # Spare height goes to the gaps, so the chart fills the slide instead of its top half.
+    widths = [_box_width_fraction(row) for row in rows]
+    names = [[_wrapped_name(b, width) for b in row] for row, width in zip(rows, widths)]
+    heights = [max(len(n) for n in row_names) * LINE_HEIGHT_PX + 2 * BOX_PADDING_PX for row_names in names]
+    spare = PLOT_HEIGHT_PX - KEY_HEIGHT_PX - sum(heights)
+    gap = min(MAX_ROW_GAP_PX, max(ROW_GAP_PX, spare / max(1, len(rows))))
+    scale = max(sum(heights) + gap * (len(rows) - 1) + KEY_HEIGHT_PX, PLOT_HEIGHT_PX)
+
+    def y_paper(y_px: float) -> float:
+        return 1 - y_px / scale
+
+    centres: dict[str, tuple[float, float]] = {}  # x in paper, y in px from the top
+    boxes, annotations = [], []
+    top = 0.0
+    for row, row_names, width, height in zip(rows, names, widths, heights):
+        gap_fraction = BOX_GAP_PX / PLOT_WIDTH_PX
+        left = (1 - (len(row) * width + (len(row) - 1) * gap_fraction)) / 2
+        for index, (body, name_lines) in enumerate(zip(row, row_names)):
+            x = left + index * (width + gap_fraction) + width / 2
+            centres[body.id] = (x, top + height / 2)
+            highlighted = body.work_programme
+            boxes.append(
+                dict(
+                    type="rect",
+                    xref="paper",
+                    yref="paper",
+                    x0=x - width / 2,
+                    x1=x + width / 2,
+                    y0=y_paper(top + height),
+                    y1=y_paper(top),
+                    fillcolor=HIGHLIGHT_FILL if highlighted else PLAIN_FILL,
+                    line=dict(color=HIGHLIGHT_FILL if highlighted else PLAIN_BORDER, width=1.5),
+                    layer="below",
+                    name=body.id,
+                )
+            )
+            annotations.append(
+                dict(
+                    text="<br>".join(style.escape(line) for line in name_lines),
+                    x=x,
+                    y=y_paper(top + height / 2),
+                    xref="paper",
+                    yref="paper",
+                    xanchor="center",
+                    yanchor="middle",
+                    align="center",
+                    showarrow=False,
+                    font=dict(size=BOX_FONT_SIZE, color=HIGHLIGHT_TEXT if highlighted else style.TEXT_COLOUR),
+                    name=body.id,
+                )
+            )
+        top += height + gap
+
+    # Connectors: parent → down to a bus in the gap above the children's row → each child.
+    connectors = []
+    for row, height in zip(rows, heights):
+        children = [b for b in row if b.parent in ids]
+        if not children:
+            continue
+        row_top = centres[children[0].id][1] - height / 2
+        bus = y_paper(row_top - gap / 2)
+        for parent_id in dict.fromkeys(b.parent for b in children):
+            parent_x, parent_y = centres[parent_id]
+            kids = [centres[b.id] for b in children if b.parent == parent_id]
+            xs = [x for x, _ in kids] + [parent_x]
+            connectors.append(_connector(parent_x, y_paper(parent_y), parent_x, bus))
+            connectors.append(_connector(min(xs), bus, max(xs), bus))
+            connectors.extend(_connector(x, bus, x, y_paper(y)) for x, y in kids)
+
+    highlighted = [b for b in bodies if b.work_programme]
+    annotations.append(
+        dict(
+            text=(
+                f'<span style="color:{HIGHLIGHT_FILL}">■</span> En bleu{style.NBSP}: '
+                f"les {len(highlighted)}{style.NBSP}organes du Programme de travail sur le commerce électronique"
+            ),
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=16, color=style.TEXT_COLOUR),
+            name="key",
+        )
+    )
+
+    # Hover through invisible markers at the box centres rather than annotation hovertext:
+    # plotly right-aligns an annotation's hover label, while a trace's follows `hoverlabel.align`.
+    hover_trace = go.Scatter(
+        x=[centres[b.id][0] for b in bodies],
+        y=[y_paper(centres[b.id][1]) for b in bodies],
+        mode="markers",
+        marker=dict(size=40, opacity=0),
+        customdata=[[_hover(b, sources)] for b in bodies],
+        hovertemplate=style.HOVER_TEMPLATE,
+        hoverlabel=dict(bordercolor=[HIGHLIGHT_FILL if b.work_programme else PLAIN_BORDER for b in bodies]),
+        showlegend=False,
+        name="Organes",
+    )
+    fig = go.Figure(hover_trace)
+    keys = [key for b in bodies for key in b.sources]
+    fig.update_layout(
+        style.base_layout("structure", keys),
+        annotations=annotations,
+        shapes=connectors + boxes,  # boxes last: they cover the connectors' ends
+        showlegend=False,
+        dragmode=False,
+        hoverdistance=60,  # with the 40 px markers: most of each box answers
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    fig.layout.meta["highlighted"] = [b.id for b in highlighted]
+    # Axes span exactly the paper, so the hover markers sit on the boxes.
+    fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[0, 1], fixedrange=True)
+    return fig

@@ -1,0 +1,209 @@
+"""Shared look of the deck's figures: fonts, colours, French labels, hover text.
+
+Every figure is drawn for a 1280×720 slide (plots of about 1200×540 px) shown
+on a projector, so text is large and colours keep WCAG AA contrast on white.
+Nothing here reads files: builders stay pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import textwrap
+from typing import Iterable, Mapping, Sequence
+
+from ..records import Source
+
+# Quoted: unquoted, "Source Sans 3" ends with a number, which makes the whole CSS
+# font-family value invalid; the browser then ignores it and plotly mis-measures text.
+FONT_FAMILY = '"Source Sans 3", "Source Sans Pro", Arial, sans-serif'
+BASE_FONT_SIZE = 18
+LABEL_FONT_SIZE = 16  # labels written on the chart next to the points
+HOVER_FONT_SIZE = 16
+
+TEXT_COLOUR = "#1a1a1a"
+MUTED_TEXT_COLOUR = "#4d4d4d"  # 8.5:1 on white
+GRID_COLOUR = "#d9d9d9"
+LANE_BAND_COLOUR = "#f4f4f4"
+NBSP = "\u00a0"
+
+# Okabe–Ito palette (colour-blind safe), yellow left out (too pale on white) and
+# orange/sky blue darkened so that every colour reaches 3:1 against white
+# (WCAG 1.4.11 for graphics); texts on the chart stay dark, not coloured.
+KIND_COLOURS = {
+    "conference": "#0072B2",  # blue
+    "declaration": "#C85A00",  # vermilion, darkened
+    "decision": "#009E73",  # bluish green
+    "workshop": "#B07800",  # orange, darkened
+    "group": "#CC3F8C",  # reddish purple, darkened
+    "communication": "#2B8CC4",  # sky blue, darkened
+    "meeting": "#5B4B9A",  # violet
+    "review": "#4D4D4D",  # dark grey
+}
+
+# Marker shapes double the colour so kinds stay apart in grey print and for
+# colour-blind readers. Unverified items use the `-open` variant.
+KIND_SYMBOLS = {
+    "conference": "circle",
+    "declaration": "star",
+    "decision": "diamond",
+    "workshop": "square",
+    "group": "triangle-up",
+    "communication": "circle",
+    "meeting": "hexagon",
+    "review": "square",
+}
+
+# Lane titles (plural, shown at the left of the timelines and in the legend)
+# and the short names of the filter buttons.
+KIND_LANES_FR = {
+    "conference": "Conférences ministérielles",
+    "declaration": "Déclarations",
+    "decision": "Décisions",
+    "workshop": "Ateliers et séminaires",
+    "group": "Nouveaux groupes",
+    "communication": "Communications",
+    "meeting": "Réunions",
+    "review": "Examens du Conseil général",
+}
+KIND_BUTTONS_FR = {
+    "conference": "Conférences",
+    "declaration": "Déclarations",
+    "decision": "Décisions",
+    "workshop": "Ateliers",
+    "group": "Groupes",
+    "communication": "Communications",
+    "meeting": "Réunions",
+    "review": "Examens",
+}
+
+STATUS_FR = {
+    "verified": "vérifié (OMC)",
+    "secondary": "source secondaire",
+    "seed": "présentation OMC 2018",
+    "unverified": "à confirmer",
+}
+UNVERIFIED = "unverified"
+TO_CONFIRM_FR = STATUS_FR[UNVERIFIED]
+
+MONTH_ABBREVIATIONS_FR = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+HOVER_WRAP_CHARS = 60  # plotly never wraps hover text itself
+
+
+def escape(text: str) -> str:
+    """Make data text inert in plotly's HTML subset.
+
+    `quote=False`: plotly decodes `&lt;`, `&gt;`, `&amp;` and numeric entities
+    but shows `&quot;` literally, and quotes cannot open a tag once `<` is escaped.
+    """
+    return html.escape(text, quote=False)
+
+
+def wrap(text: str, width: int = HOVER_WRAP_CHARS) -> str:
+    """Escape, then break long text into `<br>`-separated lines."""
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(escape(line) for line in lines)
+
+
+def status_fr(status: str) -> str:
+    return STATUS_FR[status]
+
+
+def source_titles(keys: Sequence[str], sources: Mapping[str, Source]) -> list[str]:
+    """Titles of the cited sources; an unknown key shows as itself, never vanishes."""
+    return [sources[key].title if key in sources else key for key in keys]
+
+
+def hover_block(
+    *,
+    title: str,
+    date_fr: str | None,
+    detail: str | None,
+    symbol: str | None,
+    symbol_status: str | None,
+    status: str,
+    source_keys: Sequence[str],
+    sources: Mapping[str, Source],
+    extra_lines: Iterable[str] = (),
+) -> str:
+    """The hover text of one item, escaped, as one string for `customdata`.
+
+    Order: what (bold), when, details, the WTO symbol with its own status,
+    the status of the fact, the sources. Unverified facts or symbols say
+    « à confirmer » next to what is unsure.
+    """
+    lines = [f"<b>{escape(title)}</b>"]
+    if date_fr:
+        lines.append(escape(date_fr))
+    if detail:
+        lines.append(wrap(detail))
+    lines.extend(extra_lines)
+    if symbol:
+        symbol_note = f" ({TO_CONFIRM_FR})" if symbol_status == UNVERIFIED else ""
+        lines.append(f"Cote OMC{NBSP}: {escape(symbol)}{symbol_note}")
+    status_line = f"Statut{NBSP}: {escape(status_fr(status))}"
+    if status == UNVERIFIED:
+        status_line = f"<b>{status_line}</b>"
+    lines.append(status_line)
+    titles = source_titles(source_keys, sources)
+    if titles:
+        label = "Sources" if len(titles) > 1 else "Source"
+        lines.append(wrap(f"{label}{NBSP}: " + " ; ".join(titles)))
+    return "<br>".join(lines)
+
+
+# One field of customdata holds the whole hover; `<extra></extra>` drops the trace name box.
+HOVER_TEMPLATE = "%{customdata[0]}<extra></extra>"
+
+
+def is_unsure(status: str, symbol_status: str | None = None) -> bool:
+    return status == UNVERIFIED or symbol_status == UNVERIFIED
+
+
+def open_symbol(symbol: str) -> str:
+    return f"{symbol}-open"
+
+
+def month_tick_fr(day: dt.date) -> str:
+    """« janv. 2016 », « mars 2018 »: built here because plotly's `fr` locale is not loaded live."""
+    return f"{MONTH_ABBREVIATIONS_FR[day.month - 1]} {day.year}"
+
+
+def base_layout(name: str, source_keys: Iterable[str], **overrides) -> dict:
+    """Layout shared by every figure: no title (slides have headings), no fixed size.
+
+    `meta` names the figure and lists the source keys it shows, for tests and the fact audit.
+    """
+    layout = dict(
+        template="none",
+        autosize=True,
+        font=dict(family=FONT_FAMILY, size=BASE_FONT_SIZE, color=TEXT_COLOUR),
+        separators=", ",  # French: decimal comma, thin space for thousands
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=10, r=10, t=10, b=10, pad=0),
+        hoverlabel=dict(
+            font=dict(family=FONT_FAMILY, size=HOVER_FONT_SIZE, color=TEXT_COLOUR),
+            bgcolor="white",
+            align="left",
+        ),
+        hovermode="closest",
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top", font=dict(size=16)),
+        meta=dict(figure=name, sources=sorted(set(source_keys))),
+    )
+    layout.update(overrides)
+    return layout

@@ -1,0 +1,373 @@
+"""The three timelines of the deck, as plotly figures built from `Event` records.
+
+Layout: one horizontal lane per kind of event (lane titles on the left), and
+inside a lane as many rows as needed so that the short labels written next to
+the points never overlap at the slide's size (~1200×540 px). Details live in
+the hover. Ticks are written in French from Python (no plotly.js locale).
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import datetime as dt
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from ..records import KINDS, Event, PartialDate, Source
+from . import style
+
+# Geometry assumed for label packing: the plot area (lane titles excluded) of a ~900 px
+# wide notebook output; the 1200 px slide then has room to spare, never overlaps.
+PLOT_WIDTH_PX = 820
+CHAR_WIDTH_EM = 0.55  # average glyph width of Arial/Liberation Sans, wider than Source Sans
+MARKER_SIZE = 15
+LABEL_GAP_PX = 12  # free space kept between two labels of the same row
+LANE_GAP_ROWS = 0.5
+RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where one event sits: its lane, its row inside the lane, how its label is anchored."""
+
+    event: Event
+    start: dt.date
+    end: dt.date | None  # only for spans drawn as bars
+    row: int
+    label_side: str  # "right", "left" or "center" (span)
+
+
+@dataclass(frozen=True)
+class _Axis:
+    start: dt.date
+    end: dt.date
+    ticks: tuple[tuple[dt.date, str], ...]
+
+    def px(self, day: dt.date) -> float:
+        return (day - self.start).days / (self.end - self.start).days * PLOT_WIDTH_PX
+
+
+# ---------------------------------------------------------------- dates and ticks
+
+
+def _last_day(date: PartialDate) -> dt.date:
+    if date.day:
+        return date.first_day()
+    if date.month:
+        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return dt.date(date.year, 12, 31)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _year_axis(first: dt.date, last: dt.date) -> _Axis:
+    """Years as ticks, every other year on long spans so they stay legible."""
+    step = 1 if last.year - first.year <= 14 else 2
+    years = range(first.year, last.year + 1, step)
+    ticks = tuple((dt.date(year, 1, 1), str(year)) for year in years)
+    return _Axis(dt.date(first.year, 1, 1) - dt.timedelta(days=120), dt.date(last.year, 12, 31), ticks)
+
+
+def _month_axis(first: dt.date, last: dt.date) -> _Axis:
+    """French month abbreviations as ticks (« janv. 2016 »), monthly or quarterly."""
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next(s for s in (1, 2, 3, 6, 12) if span / s <= 10)
+    tick = dt.date(first.year, (first.month - 1) // step * step + 1, 1)
+    ticks = []
+    while tick <= last:
+        ticks.append((tick, style.month_tick_fr(tick)))
+        tick = _add_months(tick, step)
+    return _Axis(ticks[0][0] - dt.timedelta(days=10), last + dt.timedelta(days=20), tuple(ticks))
+
+
+# ---------------------------------------------------------------- label packing
+
+
+def _label_width_px(text: str) -> float:
+    return len(text) * CHAR_WIDTH_EM * style.LABEL_FONT_SIZE
+
+
+def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Placed]:
+    """Greedy row packing per lane, in date order: first row where the label fits."""
+    rows_by_kind: dict[str, list[list[tuple[float, float]]]] = {}
+    placed = []
+    for event in events:
+        start = event.start.first_day() if draw_spans and event.end else event.start.midpoint()
+        end = _last_day(event.end) if draw_spans and event.end else None
+        width = _label_width_px(event.label_fr)
+        x = axis.px(start)
+        radius = MARKER_SIZE / 2
+        if end is not None:
+            x_end = axis.px(end)
+            middle = (x + x_end) / 2
+            side, extent = "center", (min(x, middle - width / 2), max(x_end, middle + width / 2))
+        elif x + radius + width <= PLOT_WIDTH_PX:
+            side, extent = "right", (x - radius, x + radius + width)
+        else:
+            side, extent = "left", (x - radius - width, x + radius)
+        rows = rows_by_kind.setdefault(event.kind, [])
+        row = next(
+            (i for i, taken in enumerate(rows) if all(extent[0] > b + LABEL_GAP_PX or extent[1] < a - LABEL_GAP_PX for a, b in taken)),
+            len(rows),
+        )
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(extent)
+        placed.append(_Placed(event, start, end, row, side))
+    return placed
+
+
+# ---------------------------------------------------------------- figure
+
+
+def _hover(event: Event, sources: Mapping[str, Source]) -> str:
+    return style.hover_block(
+        title=event.label_fr,
+        date_fr=event.date_fr,
+        detail=event.detail_fr,
+        symbol=event.symbol,
+        symbol_status=event.shown_symbol_status,
+        status=event.status,
+        source_keys=event.sources,
+        sources=sources,
+    )
+
+
+def _lane_title(kind: str) -> str:
+    """Lane titles on two lines when long, so the left margin stays narrow."""
+    words = style.KIND_LANES_FR[kind].split(" ")
+    if len(words) == 1:
+        return words[0]
+    cut = max(1, len(words) // 2)
+    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+
+
+def _kind_trace(
+    kind: str, placed: Sequence[_Placed], row_y: Mapping[tuple[str, int], float], axis: _Axis, sources: Mapping[str, Source]
+) -> go.Scatter:
+    """One trace per kind, so that the legend and the filter buttons act on kinds."""
+    colour = style.KIND_COLOURS[kind]
+    shape = style.KIND_SYMBOLS[kind]
+    has_spans = any(p.end is not None for p in placed)
+    xs, ys, texts, positions, symbols, sizes, widths, hovers = ([] for _ in range(8))
+
+    def point(x, y, text, position, unsure, size, hover):
+        xs.append(x.isoformat() if x else None)
+        ys.append(y)
+        texts.append(text)
+        positions.append(position)
+        symbols.append(style.open_symbol(shape) if unsure else shape)
+        sizes.append(size)
+        widths.append(3 if unsure else 1)
+        hovers.append([hover])
+
+    for p in placed:
+        event = p.event
+        y = row_y[(kind, p.row)]
+        unsure = style.is_unsure(event.status, event.shown_symbol_status)
+        label = style.escape(event.label_fr)
+        hover = _hover(event, sources)
+        if p.end is not None:
+            # A span: a thick line between two small end markers, the label in the middle.
+            # Plotly hovers points, not lines: invisible points every ~40 px keep the whole
+            # bar hoverable (hoverdistance is 20 px).
+            steps = 2 * max(1, math.ceil((axis.px(p.end) - axis.px(p.start)) / 80))
+            for step in range(steps + 1):
+                day = p.start + (p.end - p.start) * step / steps
+                end_marker = step in (0, steps)
+                text = label if step == steps // 2 else ""
+                point(day, y, text, "middle center", unsure, MARKER_SIZE * 0.7 if end_marker else 0, hover)
+        else:
+            point(p.start, y, label, f"middle {p.label_side}", unsure, MARKER_SIZE, hover)
+        if has_spans:
+            point(None, None, "", "middle center", False, 0, "")  # a gap: no line to the next item
+
+    return go.Scatter(
+        name=style.KIND_LANES_FR[kind],
+        legendgroup=kind,
+        x=xs,
+        y=ys,
+        mode="lines+markers+text" if has_spans else "markers+text",
+        line=dict(color=_tint(colour), width=RANGE_LINE_WIDTH),
+        connectgaps=False,
+        text=texts,
+        textposition=positions,
+        textfont=dict(size=style.LABEL_FONT_SIZE, color=style.TEXT_COLOUR),
+        marker=dict(
+            color=colour,
+            opacity=1,  # plotly fades markers to 0.7 when sizes vary per point
+            symbol=symbols,
+            size=sizes,
+            line=dict(color=[colour if w > 1 else "white" for w in widths], width=widths),
+        ),
+        customdata=hovers,
+        hovertemplate=style.HOVER_TEMPLATE,
+        hoverlabel=dict(bordercolor=colour),
+        cliponaxis=True,  # when zoomed, points off the range must not spill over the lane titles
+    )
+
+
+def _tint(colour: str, alpha: float = 0.28) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _timeline(
+    events: Sequence[Event],
+    sources: Mapping[str, Source],
+    *,
+    name: str,
+    axis: _Axis,
+    draw_spans: bool,
+    kind_buttons: bool,
+) -> go.Figure:
+    events = sorted(events, key=lambda e: (e.start.midpoint(), e.id))
+    kinds = [kind for kind in KINDS if any(e.kind == kind for e in events)]
+    placed = _place(events, axis, draw_spans)
+
+    # Lanes from the top: y grows downwards (axis reversed), one unit per row.
+    row_y: dict[tuple[str, int], float] = {}
+    lane_ticks, bands, top = [], [], 0.0
+    for index, kind in enumerate(kinds):
+        rows = 1 + max(p.row for p in placed if p.event.kind == kind)
+        for row in range(rows):
+            row_y[(kind, row)] = top + 0.5 + row
+        lane_ticks.append((top + rows / 2, _lane_title(kind)))
+        if index % 2 == 0:
+            bands.append(_band(top - LANE_GAP_ROWS / 2, top + rows + LANE_GAP_ROWS / 2))
+        top += rows + LANE_GAP_ROWS
+    bottom = top - LANE_GAP_ROWS
+
+    has_unsure = any(style.is_unsure(e.status, e.shown_symbol_status) for e in events)
+    traces = [_kind_trace(kind, [p for p in placed if p.event.kind == kind], row_y, axis, sources) for kind in kinds]
+    fig = go.Figure(traces)
+    keys = [key for e in events for key in e.sources]
+    fig.update_layout(
+        style.base_layout(name, keys),
+        showlegend=kind_buttons,
+        # Room on top for the filter buttons, below for the open-marker key.
+        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=58 if has_unsure else 10),
+        shapes=bands,
+        dragmode="zoom",
+    )
+    fig.layout.meta["events"] = [e.id for e in events]
+    fig.update_xaxes(
+        type="date",
+        range=[axis.start.isoformat(), axis.end.isoformat()],
+        tickvals=[day.isoformat() for day, _ in axis.ticks],
+        ticktext=[text for _, text in axis.ticks],
+        tickfont=dict(size=16),
+        showgrid=True,
+        gridcolor=style.GRID_COLOUR,
+        zeroline=False,
+        showline=True,
+        linecolor=style.MUTED_TEXT_COLOUR,
+        ticks="outside",
+        automargin=True,
+    )
+    fig.update_yaxes(
+        range=[bottom + 0.15, -0.15 - LANE_GAP_ROWS / 2],  # reversed: first lane on top
+        tickvals=[y for y, _ in lane_ticks],
+        ticktext=[text for _, text in lane_ticks],
+        tickfont=dict(size=16),
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,  # zoom along time only
+        automargin=True,
+    )
+    if has_unsure:
+        fig.add_annotation(_unsure_key())
+    if kind_buttons:
+        fig.update_layout(updatemenus=[_kind_buttons(kinds)])
+    return fig
+
+
+def _band(y0: float, y1: float) -> dict:
+    return dict(
+        type="rect",
+        xref="paper",
+        x0=0,
+        x1=1,
+        yref="y",
+        y0=y0,
+        y1=y1,
+        fillcolor=style.LANE_BAND_COLOUR,
+        line=dict(width=0),
+        layer="below",
+    )
+
+
+def _unsure_key() -> dict:
+    """Explains the open markers (unverified facts or symbols). Bottom right, under the
+    tick labels: the top right belongs to plotly's modebar, which would hide it on hover."""
+    return dict(
+        text=f"○ marqueur creux{style.NBSP}: {style.TO_CONFIRM_FR}",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        xanchor="right",
+        yanchor="top",
+        yshift=-28,
+        showarrow=False,
+        font=dict(size=15, color=style.MUTED_TEXT_COLOUR),
+    )
+
+
+def _kind_buttons(kinds: Sequence[str]) -> dict:
+    """« Tout » plus one button per kind; hidden kinds stay in the legend (`legendonly`)
+    so a click there brings them back. Plain plotly: works in an exported page, no kernel."""
+
+    def only(kind: str | None) -> list:
+        return [True if kind in (None, k) else "legendonly" for k in kinds]
+
+    buttons = [dict(label="Tout", method="restyle", args=[{"visible": only(None)}])]
+    buttons += [dict(label=style.KIND_BUTTONS_FR[k], method="restyle", args=[{"visible": only(k)}]) for k in kinds]
+    return dict(
+        type="buttons",
+        direction="right",
+        buttons=buttons,
+        active=0,
+        showactive=True,
+        x=0,
+        xanchor="left",
+        y=1.02,
+        yanchor="bottom",
+        pad=dict(l=0, r=0, t=0, b=0),
+        font=dict(size=15),
+        bgcolor="white",
+        bordercolor=style.MUTED_TEXT_COLOUR,
+    )
+
+
+def _extent(events: Sequence[Event], draw_spans: bool) -> tuple[dt.date, dt.date]:
+    """First and last day drawn: a point sits at its midpoint, a span from its first to its last day."""
+    firsts = [e.start.first_day() if draw_spans and e.end else e.start.midpoint() for e in events]
+    lasts = [_last_day(e.end) if draw_spans and e.end else e.start.midpoint() for e in events]
+    return min(firsts), max(lasts)
+
+
+# ---------------------------------------------------------------- public builders
+
+
+def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
+    """Timeline A: the 1998 Declaration, the Work Programme and the Ministerial
+    Conferences (CM2 → CM14) that renewed the moratorium, or not. Conferences last
+    a few days: on a 30-year axis they are points, their dates in the hover."""
+    return _timeline(events, sources, name="programme", axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+
+
+def build_momentum_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
+    """Timeline B: 2016–2017, filterable by kind (legend and buttons)."""
+    return _timeline(events, sources, name="momentum", axis=_month_axis(*_extent(events, True)), draw_spans=True, kind_buttons=True)
+
+
+def build_meetings_2018_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
+    """Timeline C: 2018, the Joint Statement group's span and the General Council's work."""
+    return _timeline(events, sources, name="meetings2018", axis=_month_axis(*_extent(events, True)), draw_spans=True, kind_buttons=False)

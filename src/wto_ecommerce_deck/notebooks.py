@@ -1,0 +1,92 @@
+"""The deck's notebooks: finding them, reading them strictly, chaining them into the full deck."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .errors import BuildError
+
+SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
+FULL_DECK = "00_presentation_complete"
+FULL_DECK_TITLE = "Présentation complète"
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # file stem, e.g. "02_programme_de_travail"
+    path: Path
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"notebooks/{self.path.name}"
+
+
+def cell_name(cell, index: int) -> str:
+    """How an error names a cell: its id when it has one, and its position."""
+    cell_id = cell.get("id")
+    return f"cell {index + 1}" + (f" (id {cell_id!r})" if cell_id else "")
+
+
+def read(path: Path, label: str | None = None) -> nbformat.NotebookNode:
+    """Read a notebook and check what the build relies on; raise BuildError naming the problem."""
+    label = label or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BuildError(f"{label}: not a notebook: the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise BuildError(f"{label}: cannot read: {exc.strerror}") from None
+    try:
+        # Parsed here first: nbformat's own error hides where the JSON breaks.
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BuildError(f"{label}: invalid notebook JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises several types for a JSON that is not a notebook
+        raise BuildError(f"{label}: not a notebook: {str(exc).splitlines()[0][:120]}") from None
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        raise BuildError(f"{label}: invalid notebook: {exc.message.splitlines()[0][:160]}") from None
+    kernel = nb.metadata.get("kernelspec", {}).get("name")
+    if not kernel:
+        raise BuildError(f"{label}: metadata: kernelspec missing (expected name 'python3')")
+    if not nb.metadata.get("title"):
+        raise BuildError(f"{label}: metadata: title missing (the section's French title)")
+    for index, cell in enumerate(nb.cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        if slide_type is None:
+            raise BuildError(f"{label}: {cell_name(cell, index)}: slideshow.slide_type missing")
+        if slide_type not in SLIDE_TYPES:
+            raise BuildError(
+                f"{label}: {cell_name(cell, index)}: slideshow.slide_type {slide_type!r} is not one of {', '.join(SLIDE_TYPES)}"
+            )
+    return nb
+
+
+def discover(folder: Path) -> list[Section]:
+    """The section notebooks, in file-name order (`NN_name.ipynb`)."""
+    sections = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        nb = read(path, f"notebooks/{path.name}")
+        sections.append(Section(path.stem, path, nb.metadata["title"]))
+    if not sections:
+        raise BuildError(f"{folder}: no notebook named NN_name.ipynb")
+    return sections
+
+
+def chain(executed: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    """The full deck: the executed sections one after the other (their outputs reused, not re-run)."""
+    full = nbformat.v4.new_notebook()
+    full.metadata = json.loads(json.dumps(executed[0].metadata))
+    full.metadata["title"] = FULL_DECK_TITLE
+    for nb in executed:
+        for cell in nb.cells:
+            full.cells.append(cell)
+    return full

@@ -1,0 +1,38 @@
+"""Where the project's folders are, whether the package is installed editable or run from a clone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def repo_root() -> Path:
+    """The folder that holds `assets/` and `notebooks/`.
+
+    `WTO_DECK_ROOT` wins; then the clone the package was installed from (editable
+    install, `src/` layout); then the current folder or one of its parents, which is
+    what a notebook started from `notebooks/` sees.
+    """
+    env = os.environ.get("WTO_DECK_ROOT")
+    if env:
+        return Path(env).resolve()
+    candidates = [Path(__file__).resolve().parents[2], *Path.cwd().resolve().parents]
+    candidates.insert(1, Path.cwd().resolve())
+    for folder in candidates:
+        if (folder / "assets" / "data").is_dir():
+            return folder
+    raise FileNotFoundError(
+        "cannot find the project folder (one with assets/data/): run from the clone or set WTO_DECK_ROOT"
+    )
+
+
+def data_dir() -> Path:
+    return repo_root() / "assets" / "data"
+
+
+def theme_dir() -> Path:
+    return repo_root() / "assets" / "theme"
+
+
+def notebooks_dir() -> Path:
+    return repo_root() / "notebooks"

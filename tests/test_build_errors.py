@@ -1,0 +1,118 @@
+"""Bad input stops the build with one line naming the file and the entry or cell,
+a non-zero exit, and the previous build/ left exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project's inputs, with a previous build/ in place."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "assets", root / "assets")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    previous = root / "build"
+    (previous / "slides").mkdir(parents=True)
+    (previous / "index.html").write_text("<p>the build of yesterday</p>", encoding="utf-8")
+    (previous / "slides" / "deck.html").write_text("<p>a deck</p>", encoding="utf-8")
+    return root
+
+
+def only_notebook(root: Path, name: str) -> Path:
+    """Keep one notebook, so that a test that executes starts a single kernel."""
+    for path in (root / "notebooks").glob("*.ipynb"):
+        if path.name != name:
+            path.unlink()
+    return root / "notebooks" / name
+
+
+def fails_cleanly(root: Path, *extra: str) -> list[str]:
+    before = snapshot(root / "build")
+    result = run_build(root / "build", *extra, root=root)
+    assert result.returncode == 1, result.stderr
+    assert snapshot(root / "build") == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".build")) == []
+    return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+
+
+def test_malformed_data_file_names_file_and_line(project):
+    events = project / "assets" / "data" / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
+    errors = fails_cleanly(project)
+    assert len(errors) == 1
+    assert errors[0].startswith("error: assets/data/events.yaml: line ")
+    assert "malformed YAML" in errors[0]
+
+
+def test_missing_asset_is_named(project):
+    (project / "assets" / "theme" / "deck.js").unlink()
+    errors = fails_cleanly(project)
+    assert len(errors) == 1
+    assert errors[0].endswith("assets/theme/deck.js: missing asset for vendor/theme/deck.js (reinstall the package)")
+
+
+def test_notebook_with_invalid_json_is_named(project):
+    path = project / "notebooks" / "03_structure_omc.ipynb"
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    errors = fails_cleanly(project)
+    assert len(errors) == 1
+    assert errors[0].startswith("error: notebooks/03_structure_omc.ipynb: invalid notebook JSON at line ")
+
+
+def test_notebook_without_kernel_spec_is_named(project):
+    path = project / "notebooks" / "04_nouvel_elan.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    del nb["metadata"]["kernelspec"]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert fails_cleanly(project) == [
+        "error: notebooks/04_nouvel_elan.ipynb: metadata: kernelspec missing (expected name 'python3')"
+    ]
+
+
+def test_cell_without_slide_type_is_named(project):
+    path = project / "notebooks" / "05_conference_ministerielle.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = nb["cells"][2]
+    del cell["metadata"]["slideshow"]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert fails_cleanly(project) == [
+        f"error: notebooks/05_conference_ministerielle.ipynb: cell 3 (id {cell['id']!r}): slideshow.slide_type missing"
+    ]
+
+
+def _add_code_cell(path: Path, source: str) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {"cell_type": "code", "id": "broken-cell", "metadata": {"slideshow": {"slide_type": "-"}},
+         "execution_count": None, "outputs": [], "source": source}
+    )
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return f"cell {len(nb['cells'])} (id 'broken-cell')"
+
+
+def test_cell_that_raises_names_notebook_and_cell(project):
+    path = only_notebook(project, "01_titre.ipynb")
+    cell = _add_code_cell(path, "raise ValueError('donnée manquante')")
+    errors = fails_cleanly(project)
+    assert errors == [f"error: notebooks/01_titre.ipynb: {cell}: ValueError: donnée manquante"]
+
+
+def test_hanging_cell_is_retried_once_then_named(project):
+    path = only_notebook(project, "01_titre.ipynb")
+    cell = _add_code_cell(path, "import time\ntime.sleep(60)")
+    errors = fails_cleanly(project, "--cell-timeout", "8")
+    assert errors == [
+        f"error: notebooks/01_titre.ipynb: {cell}: no answer within 8 s (tried 2 times, each in a fresh kernel)"
+    ]

@@ -1,0 +1,88 @@
+"""The offline export as files: what `make slides` writes to build/."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import ROOT
+
+SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+class _Refs(HTMLParser):
+    """Every URL the page loads by itself: script src, link href, img src, CSS url()."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.refs.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.refs.append(attrs["href"])
+        if tag in ("img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.refs.append(attrs["src"])
+
+
+def loaded_refs(html: str) -> list[str]:
+    parser = _Refs()
+    parser.feed(html)
+    return parser.refs + re.findall(r"@import\s+(?:url\()?['\"]?([^'\")\s;]+)", html)
+
+
+def test_every_section_and_the_full_deck_are_exported(built):
+    decks = sorted(p.stem for p in (built / "slides").glob("*.html"))
+    assert decks == sorted(["00_presentation_complete", *SECTIONS])
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for name in decks:
+        assert f'href="slides/{name}.html"' in index
+        assert (built / "notebooks" / f"{name}.ipynb").is_file()
+
+
+def test_decks_load_only_local_files_that_exist(built):
+    for deck in (built / "slides").glob("*.html"):
+        html = deck.read_text(encoding="utf-8")
+        refs = loaded_refs(html)
+        assert refs, deck.name
+        for ref in refs:
+            assert not re.match(r"^[a-z]+:|^//", ref), f"{deck.name} loads {ref}"
+            assert (deck.parent / ref).resolve().is_file(), f"{deck.name}: {ref} is missing"
+        assert 'lang="fr"' in html
+        assert "mathjax" not in html.lower()
+        assert "require.js" not in html and "mermaid" not in html
+
+
+def test_vendor_css_loads_nothing_remote(built):
+    for css in (built / "vendor").rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text):
+            assert not re.match(r"^(https?:)?//", ref), f"{css.name} loads {ref}"
+
+
+def test_big_assets_are_shared_not_inlined(built):
+    plotly_size = (built / "vendor" / "plotly" / "plotly.min.js").stat().st_size
+    assert plotly_size > 1_000_000
+    for deck in (built / "slides").glob("*.html"):
+        html = deck.read_text(encoding="utf-8")
+        assert len(html.encode()) < plotly_size / 10, f"{deck.name} is {len(html)} bytes"
+        assert "plotly.js v" not in html  # the bundle's banner: it is never inlined
+
+
+def test_decks_load_plotly_and_topojson_only_when_they_use_them(built):
+    title = (built / "slides" / f"{SECTIONS[0]}.html").read_text(encoding="utf-8")
+    full = (built / "slides" / "00_presentation_complete.html").read_text(encoding="utf-8")
+    assert "plotly.min.js" not in title and "world_110m" not in title
+    assert "plotly.min.js" in full and "world_110m.js" in full
+    topojson = (built / "vendor" / "topojson" / "world_110m.js").read_text(encoding="utf-8")
+    assert topojson.startswith("window.PlotlyGeoAssets")
+
+
+def test_plot_data_cannot_close_its_script_element(built):
+    for deck in (built / "slides").glob("*.html"):
+        html = deck.read_text(encoding="utf-8")
+        for payload in re.findall(r'<script type="application/json" class="deck-plot-data"[^>]*>(.*?)</script>', html, re.S):
+            assert "<" not in payload

