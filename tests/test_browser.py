@@ -13,6 +13,8 @@ PLOTS_OF_CURRENT_SLIDE = """() => Array.from(Reveal.getCurrentSlide().querySelec
   const box = div.getBoundingClientRect();
   return {id: div.id, ready: div.getAttribute('data-plot-ready') === 'yes', width: box.width, height: box.height,
           countries: div.querySelectorAll('path.choroplethlocation').length,
+          events: ((div.layout && div.layout.meta && div.layout.meta.events) || []).length,
+          labels: Array.from(div.querySelectorAll('.textpoint text')).filter(t => t.textContent.trim()).length,
           points: div.querySelectorAll('.scatterlayer .point').length};
 })"""
 
@@ -36,6 +38,7 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name):
     assert len(slides) >= 1
     plots_seen = 0
     maps_seen = 0
+    events_seen = 0
     for h, v in slides:
         page.evaluate(f"Reveal.slide({h}, {v})")
         assert page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v || 0]") == [h, v]
@@ -49,6 +52,8 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name):
         for plot in page.evaluate(PLOTS_OF_CURRENT_SLIDE):
             plots_seen += 1
             assert plot["width"] > 600 and plot["height"] > 300, (name, h, v, plot)
+            assert plot["labels"] >= plot["events"], (name, h, v, plot)  # every event of a timeline is labelled
+            events_seen += plot["events"]
             if plot["countries"]:
                 maps_seen += 1
                 assert plot["countries"] >= 60, (name, h, v, plot)
@@ -56,6 +61,7 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name):
     assert plots_seen == expected_plots
     if name == "00_presentation_complete":
         assert plots_seen >= 5 and maps_seen == 1
+        assert events_seen >= 30  # timelines A, B and C
     assert view.external == []
     assert view.errors == []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -122,6 +121,11 @@ def hover_of(fig, label: str) -> str:
 # ------------------------------------------------------------------ timeline A
 
 
+def marks(fig):
+    """The traces that draw events (each kind also has a text-only trace for its labels)."""
+    return [t for t in fig.data if t.mode != "text"]
+
+
 def test_programme_holds_declaration_and_work_programme_with_their_symbols():
     fig = build_programme_timeline(PROGRAMME, SOURCES)
     declaration = hover_of(fig, "Déclaration de 1998")
@@ -143,7 +147,7 @@ def test_programme_is_in_date_order_with_increasing_x():
 
 def test_programme_labels_conferences_cm_and_ticks_years():
     fig = build_programme_timeline(PROGRAMME, SOURCES)
-    labels = [t for trace in fig.data for t in trace.text if t]
+    labels = [t for trace in fig.data for t in (trace.text or ()) if t]
     assert {"CM2 Genève", "CM4 Doha", "CM14 Yaoundé"} <= set(labels)
     assert fig.layout.xaxis.ticktext[0] == "1998" and fig.layout.xaxis.ticktext[-1] == "2026"
     assert len(fig.layout.xaxis.tickvals) == len(fig.layout.xaxis.ticktext)
@@ -174,7 +178,7 @@ def test_unverified_facts_and_symbols_are_flagged_and_drawn_open():
     assert "Statut\u00a0: <b>" not in hover_of(fig, "CM4 Doha")
     assert "à confirmer" in hover_of(fig, "Moratoire prorogé")  # unsure fact
     assert "à confirmer" not in hover_of(fig, "CM2 Genève")
-    for trace in fig.data:
+    for trace in marks(fig):
         for symbol, row in zip(trace.marker.symbol, trace.customdata):
             assert symbol.endswith("-open") == ("à confirmer" in row[0])
     assert any("à confirmer" in a.text for a in fig.layout.annotations)  # the key explains open markers
@@ -194,8 +198,10 @@ def test_status_labels_are_french():
 
 def test_momentum_has_one_trace_per_kind_and_working_filter_buttons():
     fig = build_momentum_timeline(MOMENTUM, SOURCES)
-    kinds = [t.legendgroup for t in fig.data]
+    kinds = list(dict.fromkeys(t.legendgroup for t in fig.data))
     assert kinds == ["workshop", "group", "communication", "meeting"]
+    assert [t.legendgroup for t in marks(fig)] == kinds  # one legend entry per kind
+    assert [t.legendgroup for t in fig.data if t.showlegend is not False] == kinds
     assert fig.layout.showlegend
     (menu,) = fig.layout.updatemenus
     labels = [b.label for b in menu.buttons]
@@ -206,7 +212,10 @@ def test_momentum_has_one_trace_per_kind_and_working_filter_buttons():
         assert len(visible) == len(fig.data)
         assert all(v in (True, "legendonly") for v in visible)
     assert menu.buttons[0].args[0]["visible"] == [True] * len(fig.data)
-    assert menu.buttons[3].args[0]["visible"] == ["legendonly", "legendonly", True, "legendonly"]
+    assert menu.buttons[3].args[0]["visible"] == [
+        True if t.legendgroup == "communication" else "legendonly" for t in fig.data
+    ]
+    assert menu.buttons[3].args[0]["visible"].count(True) == 2  # the marks and the labels of communications
 
 
 def test_month_ticks_are_french_abbreviations():
@@ -219,7 +228,7 @@ def test_month_ticks_are_french_abbreviations():
 
 def test_meetings_2018_draws_the_joint_statement_group_as_a_span():
     fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
-    (meetings,) = [t for t in fig.data if t.legendgroup == "meeting"]
+    (meetings,) = [t for t in marks(fig) if t.legendgroup == "meeting"]
     assert "lines" in meetings.mode
     span = [x for x, row in zip(meetings.x, meetings.customdata) if x and "Déclaration conjointe" in row[0]]
     assert min(span) == "2018-03-01" and max(span) == "2018-09-30"
@@ -357,12 +366,12 @@ def test_public_figures_on_the_real_data(facts):
     assert ids.index("decl-1998") < ids.index("work-programme-1998")
     assert "WT/MIN(98)/DEC/2" in hover_of(programme, facts.event("decl-1998").label_fr)
     assert "WT/L/274" in hover_of(programme, facts.event("work-programme-1998").label_fr)
-    cm_labels = {t.split(" ")[0] for trace in programme.data for t in trace.text if t.startswith("CM")}
+    cm_labels = {t.split(" ")[0] for trace in programme.data for t in (trace.text or ()) if t.startswith("CM")}
     assert cm_labels == {f"CM{n}" for n in range(2, 15)}
 
     momentum = timeline.momentum()
-    assert len(momentum.data) == len({e.kind for e in facts.track("momentum")})
-    assert len(momentum.layout.updatemenus[0].buttons) == len(momentum.data) + 1
+    assert len(marks(momentum)) == len({e.kind for e in facts.track("momentum")})
+    assert len(momentum.layout.updatemenus[0].buttons) == len(marks(momentum)) + 1
 
     meetings = timeline.meetings_2018()
     assert {e.id for e in facts.track("meetings2018")} == set(meetings.layout.meta["events"])

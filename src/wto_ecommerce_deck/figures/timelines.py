@@ -93,13 +93,24 @@ def _label_width_px(text: str) -> float:
     return len(text) * CHAR_WIDTH_EM * style.LABEL_FONT_SIZE
 
 
+def _drawn_period(event: Event, draw_spans: bool) -> tuple[dt.date, dt.date | None]:
+    """Where an event is drawn: (day, None) for a point, (first, last day) for a span.
+
+    On a month axis, a date known only to the year is a span over that year: a point
+    at 1 July would claim a precision the source does not have."""
+    if draw_spans and event.end:
+        return event.start.first_day(), _last_day(event.end)
+    if draw_spans and event.start.month is None:
+        return event.start.first_day(), _last_day(event.start)
+    return event.start.midpoint(), None
+
+
 def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Placed]:
     """Greedy row packing per lane, in date order: first row where the label fits."""
     rows_by_kind: dict[str, list[list[tuple[float, float]]]] = {}
     placed = []
     for event in events:
-        start = event.start.first_day() if draw_spans and event.end else event.start.midpoint()
-        end = _last_day(event.end) if draw_spans and event.end else None
+        start, end = _drawn_period(event, draw_spans)
         width = _label_width_px(event.label_fr)
         x = axis.px(start)
         radius = MARKER_SIZE / 2
@@ -148,30 +159,39 @@ def _lane_title(kind: str) -> str:
     return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
 
 
-def _kind_trace(
+def _kind_traces(
     kind: str, placed: Sequence[_Placed], row_y: Mapping[tuple[str, int], float], axis: _Axis, sources: Mapping[str, Source]
-) -> go.Scatter:
-    """One trace per kind, so that the legend and the filter buttons act on kinds."""
+) -> list[go.Scatter]:
+    """The marks of one kind and their labels, as two traces of one legend group, so that
+    the legend and the filter buttons act on kinds.
+
+    Labels are a text-only trace of their own: plotly.js culls the text of points inside
+    a line trace (seen: the label of the second span of a trace was never drawn)."""
     colour = style.KIND_COLOURS[kind]
     shape = style.KIND_SYMBOLS[kind]
     has_spans = any(p.end is not None for p in placed)
-    xs, ys, texts, positions, symbols, sizes, widths, hovers = ([] for _ in range(8))
+    xs, ys, symbols, sizes, widths, hovers = ([] for _ in range(6))
+    label_x, label_y, labels, positions, label_hovers = ([] for _ in range(5))
 
-    def point(x, y, text, position, unsure, size, hover):
+    def mark(x, y, unsure, size, hover):
         xs.append(x.isoformat() if x else None)
         ys.append(y)
-        texts.append(text)
-        positions.append(position)
         symbols.append(style.open_symbol(shape) if unsure else shape)
         sizes.append(size)
         widths.append(3 if unsure else 1)
         hovers.append([hover])
 
+    def label(x, y, text, position, hover):
+        label_x.append(x.isoformat())
+        label_y.append(y)
+        labels.append(text)
+        positions.append(position)
+        label_hovers.append([hover])
+
     for p in placed:
         event = p.event
         y = row_y[(kind, p.row)]
         unsure = style.is_unsure(event.status, event.shown_symbol_status)
-        label = style.escape(event.label_fr)
         hover = _hover(event, sources)
         if p.end is not None:
             # A span: a thick line between two small end markers, the label in the middle.
@@ -180,25 +200,23 @@ def _kind_trace(
             steps = 2 * max(1, math.ceil((axis.px(p.end) - axis.px(p.start)) / 80))
             for step in range(steps + 1):
                 day = p.start + (p.end - p.start) * step / steps
-                end_marker = step in (0, steps)
-                text = label if step == steps // 2 else ""
-                point(day, y, text, "middle center", unsure, MARKER_SIZE * 0.7 if end_marker else 0, hover)
+                mark(day, y, unsure, MARKER_SIZE * 0.7 if step in (0, steps) else 0, hover)
+            mark(None, None, False, 0, "")  # a gap: no line to the next item
+            label(p.start + (p.end - p.start) / 2, y, style.escape(event.label_fr), "middle center", hover)
         else:
-            point(p.start, y, label, f"middle {p.label_side}", unsure, MARKER_SIZE, hover)
-        if has_spans:
-            point(None, None, "", "middle center", False, 0, "")  # a gap: no line to the next item
+            mark(p.start, y, unsure, MARKER_SIZE, hover)
+            if has_spans:
+                mark(None, None, False, 0, "")
+            label(p.start, y, style.escape(event.label_fr), f"middle {p.label_side}", hover)
 
-    return go.Scatter(
+    marks = go.Scatter(
         name=style.KIND_LANES_FR[kind],
         legendgroup=kind,
         x=xs,
         y=ys,
-        mode="lines+markers+text" if has_spans else "markers+text",
+        mode="lines+markers" if has_spans else "markers",
         line=dict(color=_tint(colour), width=RANGE_LINE_WIDTH),
         connectgaps=False,
-        text=texts,
-        textposition=positions,
-        textfont=dict(size=style.LABEL_FONT_SIZE, color=style.TEXT_COLOUR),
         marker=dict(
             color=colour,
             opacity=1,  # plotly fades markers to 0.7 when sizes vary per point
@@ -211,6 +229,22 @@ def _kind_trace(
         hoverlabel=dict(bordercolor=colour),
         cliponaxis=True,  # when zoomed, points off the range must not spill over the lane titles
     )
+    texts = go.Scatter(
+        name=style.KIND_LANES_FR[kind],
+        legendgroup=kind,
+        showlegend=False,
+        x=label_x,
+        y=label_y,
+        mode="text",
+        text=labels,
+        textposition=positions,
+        textfont=dict(size=style.LABEL_FONT_SIZE, color=style.TEXT_COLOUR),
+        customdata=label_hovers,
+        hovertemplate=style.HOVER_TEMPLATE,
+        hoverlabel=dict(bordercolor=colour),
+        cliponaxis=True,
+    )
+    return [marks, texts]
 
 
 def _tint(colour: str, alpha: float = 0.28) -> str:
@@ -245,7 +279,11 @@ def _timeline(
     bottom = top - LANE_GAP_ROWS
 
     has_unsure = any(style.is_unsure(e.status, e.shown_symbol_status) for e in events)
-    traces = [_kind_trace(kind, [p for p in placed if p.event.kind == kind], row_y, axis, sources) for kind in kinds]
+    traces = [
+        trace
+        for kind in kinds
+        for trace in _kind_traces(kind, [p for p in placed if p.event.kind == kind], row_y, axis, sources)
+    ]
     fig = go.Figure(traces)
     keys = [key for e in events for key in e.sources]
     fig.update_layout(
@@ -284,7 +322,7 @@ def _timeline(
     if has_unsure:
         fig.add_annotation(_unsure_key())
     if kind_buttons:
-        fig.update_layout(updatemenus=[_kind_buttons(kinds)])
+        fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
     return fig
 
 
@@ -320,12 +358,14 @@ def _unsure_key() -> dict:
     )
 
 
-def _kind_buttons(kinds: Sequence[str]) -> dict:
+def _kind_buttons(trace_kinds: Sequence[str]) -> dict:
     """« Tout » plus one button per kind; hidden kinds stay in the legend (`legendonly`)
-    so a click there brings them back. Plain plotly: works in an exported page, no kernel."""
+    so a click there brings them back. Plain plotly: works in an exported page, no kernel.
+    `trace_kinds` is the kind of each trace, in trace order (a kind has several traces)."""
+    kinds = list(dict.fromkeys(trace_kinds))
 
     def only(kind: str | None) -> list:
-        return [True if kind in (None, k) else "legendonly" for k in kinds]
+        return [True if kind in (None, k) else "legendonly" for k in trace_kinds]
 
     buttons = [dict(label="Tout", method="restyle", args=[{"visible": only(None)}])]
     buttons += [dict(label=style.KIND_BUTTONS_FR[k], method="restyle", args=[{"visible": only(k)}]) for k in kinds]
@@ -348,9 +388,8 @@ def _kind_buttons(kinds: Sequence[str]) -> dict:
 
 def _extent(events: Sequence[Event], draw_spans: bool) -> tuple[dt.date, dt.date]:
     """First and last day drawn: a point sits at its midpoint, a span from its first to its last day."""
-    firsts = [e.start.first_day() if draw_spans and e.end else e.start.midpoint() for e in events]
-    lasts = [_last_day(e.end) if draw_spans and e.end else e.start.midpoint() for e in events]
-    return min(firsts), max(lasts)
+    periods = [_drawn_period(e, draw_spans) for e in events]
+    return min(start for start, _ in periods), max(end or start for start, end in periods)
 
 
 # ---------------------------------------------------------------- public builders
