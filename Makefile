@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup slides test chromium clean
+.PHONY: setup slides student pdf present test chromium clean bench
 
 setup: $(STAMP) node_modules/.package-lock.json
 
@@ -31,8 +31,32 @@ chromium:
 slides: setup
 	$(PY) -m wto_ecommerce_deck build
 
+# Every deck printed by Chromium to build/pdf/: DECK.pdf (one slide a page) and
+# DECK-notes.pdf (the handout: each slide's speaker notes under it), offline.
+pdf: slides chromium
+	$(PY) -m wto_ecommerce_deck pdf --notes
+
+# The student notebooks alone (build/student/), the rest of build/ left as it is.
+student: setup
+	$(PY) -m wto_ecommerce_deck student
+
+# The full deck live: JupyterLab + jupyterlab-rise on 127.0.0.1, the slideshow opened in the
+# browser, until Ctrl-C. `make present PRESENT_ARGS=--no-browser` on a machine without one.
+present: setup
+	$(PY) -m wto_ecommerce_deck present $(PRESENT_ARGS)
+
 test: setup chromium
 	$(PY) -m pytest
+
+# The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by
+# `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.
+bench: setup chromium bench/node_modules/.package-lock.json
+	$(PY) bench/run.py
+
+# Local copies of what plain nbconvert loads from CDNs (require.js, MathJax 2, Font Awesome),
+# for the benchmark's "local assets" variant only.
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf build .build-tmp-* .build-old-*

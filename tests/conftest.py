@@ -37,7 +37,13 @@ def run_build(out: Path, *extra: str, root: Path = ROOT) -> subprocess.Completed
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The decks built once from the repository's sources."""
+    """The decks built once from the repository's sources.
+
+    WTO_DECK_TEST_BUILD names an existing build to test instead (for quick local runs
+    while working on the browser side; CI does not set it)."""
+    existing = os.environ.get("WTO_DECK_TEST_BUILD")
+    if existing:
+        return Path(existing)
     out = tmp_path_factory.mktemp("site") / "build"
     result = run_build(out)
     assert result.returncode == 0, result.stderr
@@ -64,13 +70,18 @@ class OfflinePage:
         self.page = self.context.new_page()
         self.external: list[str] = []
         self.errors: list[str] = []
-        self.page.route("**/*", self._route)
-        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        # On the context, so that a popup (the speaker view) is held to the same rules.
+        self.context.route("**/*", self._route)
+        self.context.on("page", self._watch)
+        self._watch(self.page)
+
+    def _watch(self, page):
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith("file:"):
+        if url.startswith(("file:", "about:", "data:", "blob:")):
             route.continue_()
         else:
             self.external.append(url)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wto_ecommerce_deck import paths
-from wto_ecommerce_deck.data import SYMBOL_RE, DataError, load_facts
+from wto_ecommerce_deck import cli, paths
+from wto_ecommerce_deck.data import FILES, SYMBOL_RE, DataError, load_facts, load_seed_statements, safe_href
 from wto_ecommerce_deck.records import STATUSES
 
 DATA = paths.data_dir()
@@ -312,6 +313,386 @@ def test_missing_file(data):
     assert errors_of(data) == ["assets/data/bodies.yaml: file missing"]
 
 
+# --- the table of bad inputs: each one edit, each the exact error lines ---------------------------
+#
+# One row per kind of mistake a maintainer can make in assets/data/ (or an attacker can try). A row
+# names the file, the entry it edits (or None), the edits (old → new, within the entry's block; or
+# (file, entry, old, new) for another file), and the exact error lines, where `{entry}` is
+# "assets/data/FILE: entry 'ID' (line N)" for the row's entry, `{line}` (`{line2}`…) the line where
+# the row's `at` text (texts) starts once edited, `{index}` and `{entry_line}` the number and first
+# line of the entry that holds it.
+
+
+@dataclass(frozen=True)
+class Bad:
+    id: str
+    category: str
+    file: str
+    entry: str | None
+    edits: tuple[tuple[str, str], ...]
+    expected: tuple[str, ...]
+    at: str | tuple[str, ...] | None = None
+
+
+def bad(id, category, file, entry, edits, *expected, at=None) -> Bad:
+    if isinstance(edits[0], str):  # one (old, new) pair
+        edits = (edits,)
+    return Bad(id, category, file, entry, tuple(edits), tuple(expected), at)
+
+
+MC4 = ("events.yaml", "mc4")
+NBSP = "\u00a0"
+
+BAD_INPUTS = [
+    # malformed YAML
+    bad("yaml-unclosed-flow", "malformed YAML", *MC4, ("sources: [briefnote, fr-wp]", "sources: [briefnote, fr-wp"),
+        "assets/data/events.yaml: line {line}: malformed YAML: while parsing a flow sequence: expected ',' or ']', but got ':'",
+        at="- id: mc5"),
+    bad("yaml-tab-indent", "malformed YAML", *MC4, ('    label_fr: "CM4 Doha"', '\tlabel_fr: "CM4 Doha"'),
+        "assets/data/events.yaml: line {line}: malformed YAML: while scanning for the next token: found character '\\t' that cannot start any token",
+        at='\tlabel_fr'),
+    bad("yaml-undefined-alias", "malformed YAML", *MC4, ("sources: [briefnote, fr-wp]", "sources: *refs"),
+        "assets/data/events.yaml: line {line}: malformed YAML: aliases (*name) are not allowed in the data files: write the value out",
+        at="*refs"),
+    bad("yaml-anchor-and-alias", "malformed YAML", "events.yaml", None,
+        (("    sources: [briefnote, fr-wp]\n  - id: mc5", "    sources: &refs [briefnote, fr-wp]\n  - id: mc5"),
+         ("    sources: [briefnote, secondary-reports]\n  - id: mc6", "    sources: *refs\n  - id: mc6")),
+        "assets/data/events.yaml: line {line}: malformed YAML: aliases (*name) are not allowed in the data files: write the value out",
+        at="*refs"),
+    bad("yaml-merge-key", "malformed YAML", "events.yaml", None,
+        (("    sources: [briefnote, fr-wp]\n  - id: mc5", "    sources: [briefnote, fr-wp]\n    extra: &base {status: verified}\n  - id: mc5"),
+         ("    sources: [briefnote, secondary-reports]\n  - id: mc6", "    sources: [briefnote, secondary-reports]\n    <<: *base\n  - id: mc6")),
+        "assets/data/events.yaml: line {line}: malformed YAML: merge keys (<<) are not allowed in the data files: write the fields out",
+        at="<<: *base"),
+    bad("yaml-inline-merge-key", "malformed YAML", *MC4, ('    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    <<: {colour: red}\n'),
+        "assets/data/events.yaml: line {line}: malformed YAML: merge keys (<<) are not allowed in the data files: write the fields out",
+        at="<<: {colour"),
+    bad("yaml-explicit-tag-binary", "malformed YAML", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: !!binary "aGk="'),
+        "assets/data/events.yaml: line {line}: malformed YAML: explicit tag !!binary is not allowed in the data files", at="!!binary"),
+    bad("yaml-explicit-tag-python", "malformed YAML", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: !!python/object/apply:os.system ["id"]'),
+        "assets/data/events.yaml: line {line}: malformed YAML: explicit tag !!python/object/apply:os.system is not allowed in the data files",
+        at="!!python"),
+    bad("yaml-bad-int-tag", "malformed YAML", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: !!int "Doha"'),
+        "assets/data/events.yaml: line {line}: malformed YAML: explicit tag !!int is not allowed in the data files", at="!!int"),
+    bad("yaml-duplicate-key", "malformed YAML", *MC4, ('    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    label_fr: "Doha"\n'),
+        "assets/data/events.yaml: line {line}: malformed YAML: duplicate key 'label_fr'", at='label_fr: "Doha"'),
+    bad("yaml-entry-not-a-mapping", "malformed YAML", *MC4, ("  - id: mc4\n", "  - CM4 Doha\n  - id: mc4\n"),
+        "assets/data/events.yaml: entry #9 (line {line}): expected a mapping of fields, got str: 'CM4 Doha'", at="- CM4 Doha"),
+    bad("yaml-top-level-not-a-list", "wrong type", "bodies.yaml", None, ("bodies:\n", "bodies: {}\nold_bodies:\n"),
+        "assets/data/bodies.yaml: unknown top-level key 'old_bodies'",
+        "assets/data/bodies.yaml: top-level key 'bodies' must hold a list of entries, got dict: {{}}"),
+    # wrong types
+    bad("type-label-int", "wrong type", *MC4, ('label_fr: "CM4 Doha"', "label_fr: 4"),
+        "{entry}: field 'label_fr': expected a string, got int: 4"),
+    bad("type-date-float", "wrong type", *MC4, ('date: "2001-11-09"', "date: 2001.11"),
+        "{entry}: field 'date': expected a string, got float: 2001.11"),
+    bad("type-sources-string", "wrong type", *MC4, ("sources: [briefnote, fr-wp]", "sources: briefnote"),
+        "{entry}: field 'sources': expected a non-empty list of source keys, got str: 'briefnote'"),
+    bad("type-sources-empty", "wrong type", *MC4, ("sources: [briefnote, fr-wp]", "sources: []"),
+        "{entry}: field 'sources': expected a non-empty list of source keys, got list: []"),
+    bad("type-bool-as-int", "wrong type", "signatories.yaml", "ALB", ("eu_member: false", "eu_member: 0"),
+        "{entry}: field 'eu_member': expected true or false, got int: 0"),
+    bad("type-bool-as-no", "wrong type", "bodies.yaml", "gc", ("work_programme: true", "work_programme: no"),
+        "{entry}: field 'work_programme': expected true or false, got str: 'no'"),
+    bad("type-order-negative", "wrong type", "signatories.yaml", "ALB", ("order: 1", "order: 0"),
+        "{entry}: field 'order': must be 1 or more: 0"),
+    bad("type-null-required", "wrong type", *MC4, ('label_fr: "CM4 Doha"', "label_fr:"),
+        "{entry}: field 'label_fr': expected a string, got null"),
+    # dates
+    bad("date-month-13", "impossible date", *MC4, ('date: "2001-11-09"', 'date: "2001-13-09"'),
+        "{entry}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'"),
+    bad("date-29-february", "impossible date", *MC4, (('date: "2001-11-09"', 'date: "2001-02-29"'), ('end: "2001-11-14"', 'end: "2001-03-02"')),
+        "{entry}: field 'date': impossible date: '2001-02-29' (no such day in that month)"),
+    bad("date-31-november", "impossible date", *MC4, ('end: "2001-11-14"', 'end: "2001-11-31"'),
+        "{entry}: field 'end': impossible date: '2001-11-31' (no such day in that month)"),
+    bad("date-before-wto", "impossible date", "events.yaml", "decl-1998", ('date: "1998-05-20"', 'date: "1898-05-20"'),
+        "{entry}: field 'date': impossible date: '1898-05-20' (before 1995, when the WTO was established)"),
+    bad("date-french-order", "impossible date", *MC4, ('date: "2001-11-09"', 'date: "09/11/2001"'),
+        "{entry}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '09/11/2001'"),
+    bad("date-two-digit-year", "impossible date", *MC4, ('date: "2001-11-09"', 'date: "01-11-09"'),
+        "{entry}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '01-11-09'"),
+    bad("date-arabic-digits", "impossible date", "events.yaml", "feds-2016", ('date: "2016"', 'date: "٢٠١٦"'),
+        "{entry}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '٢٠١٦'"),
+    bad("date-ends-before-start", "impossible date", *MC4, ('end: "2001-11-14"', 'end: "2001-11-08"'),
+        "{entry}: field 'end': ends before it starts: '2001-11-08' < '2001-11-09'"),
+    bad("date-conference-without-end", "impossible date", *MC4, ('    end: "2001-11-14"\n', ""),
+        "{entry}: field 'end': required for a conference (its last day: a date range)"),
+    bad("date-conference-by-month", "impossible date", *MC4, (('date: "2001-11-09"', 'date: "2001-11"'), ('end: "2001-11-14"', 'end: "2001-11"')),
+        "{entry}: field 'end': a conference runs from day to day (YYYY-MM-DD): '2001-11' → '2001-11'"),
+    bad("date-conference-years-long", "impossible date", *MC4, ('end: "2001-11-14"', 'end: "2011-11-14"'),
+        "{entry}: field 'end': a conference of 3658 days ('2001-11-09' → '2011-11-14'): a typo in the year or month?"),
+    # statuses
+    bad("status-unknown", "unknown status", *MC4, ("status: verified", "status: checked"),
+        "{entry}: field 'status': unknown status 'checked'; expected one of verified, secondary, seed, unverified"),
+    bad("status-capitalised", "unknown status", "bodies.yaml", "gc", ("status: verified", "status: Verified"),
+        "{entry}: field 'status': unknown status 'Verified'; expected one of verified, secondary, seed, unverified"),
+    bad("symbol-status-unknown", "unknown status", *MC4, ("symbol_status: unverified", "symbol_status: maybe"),
+        "{entry}: field 'symbol_status': unknown status 'maybe'; expected one of verified, secondary, seed, unverified"),
+    bad("symbol-status-without-symbol", "unknown status", *MC4, ('    symbol: "WT/MIN(01)/DEC/1"\n', ""),
+        "{entry}: field 'symbol_status': given without a symbol"),
+    bad("status-seed-without-seed-source", "unknown status", "events.yaml", "momentum-themes", ("sources: [seed]", "sources: [briefnote]"),
+        "{entry}: field 'sources': status 'seed' needs the source key 'seed' (the 2018 presentation)"),
+    # sources
+    bad("source-key-unknown", "unknown source key", *MC4, ("sources: [briefnote, fr-wp]", "sources: [briefnote, wikipedia]"),
+        "{entry}: field 'sources': unknown source key 'wikipedia' (not in sources.yaml)"),
+    bad("source-key-twice", "unknown source key", *MC4, ("sources: [briefnote, fr-wp]", "sources: [briefnote, briefnote]"),
+        "{entry}: field 'sources': source key 'briefnote' given twice"),
+    bad("source-key-duplicate-entry", "duplicate id", "sources.yaml", "jsi", ("  - key: jsi\n", "  - key: wkprog\n"),
+        "assets/data/sources.yaml: entry 'wkprog' (line {line}): field 'key': duplicate id 'wkprog' (first at line {line2})",
+        at=('- key: wkprog\n    url: "https://www.wto.org/english/tratop_e/ecom_e/joint', "- key: wkprog")),
+    bad("source-url-http", "bad link", "sources.yaml", "mindec1", ('url: "https://', 'url: "http://'),
+        "{entry}: field 'url': not an https:// URL: 'http://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm'"),
+    bad("source-url-javascript", "bad link", "sources.yaml", "mindec1",
+        ('url: "https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"', 'url: "javascript:alert(document.domain)"'),
+        "{entry}: field 'url': javascript: URLs are not allowed (a source is an https:// page): 'javascript:alert(document.domain)'"),
+    bad("source-url-javascript-mixed-case", "bad link", "sources.yaml", "mindec1",
+        ('url: "https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"', 'url: " JaVaScRiPt:alert(1)"'),
+        "{entry}: field 'url': leading or trailing space: ' JaVaScRiPt:alert(1)'"),
+    bad("source-url-data", "bad link", "sources.yaml", "mindec1",
+        ('url: "https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"', 'url: "data:text/html;base64,PHNjcmlwdD4="'),
+        "{entry}: field 'url': data: URLs are not allowed (a source is an https:// page): 'data:text/html;base64,PHNjcmlwdD4='"),
+    bad("source-url-credentials", "bad link", "sources.yaml", "mindec1",
+        ('url: "https://www.wto.org/', 'url: "https://admin:secret@www.wto.org/'),
+        "{entry}: field 'url': the host must be a plain lower-case name, without user, password or port: "
+        "'https://admin:secret@www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm'"),
+    bad("source-url-quote", "bad link", "sources.yaml", "mindec1",
+        ('mindec1_e.htm"', "mindec1_e.htm' onmouseover='alert(1)\""),
+        "{entry}: field 'url': not an https:// URL: \"https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm' onmouseover='alert(1)\""),
+    bad("status-verified-without-wto-page", "bad link", "bodies.yaml", "mc",
+        (("sources: [org2]", "sources: [secondary-reports]"),
+         ("sources.yaml", "secondary-reports", "https://www.wto.org/english/tratop_e/ecom_e/ecom_e.htm", "https://www.reuters.com/world/")),
+        "{entry}: field 'sources': status 'verified' needs a WTO page (wto.org) among its sources"),
+    # document symbols
+    bad("symbol-lower-case", "bad symbol", *MC4, ('symbol: "WT/MIN(01)/DEC/1"', 'symbol: "wt/min(01)/dec/1"'),
+        "{entry}: field 'symbol': not a WTO document symbol: 'wt/min(01)/dec/1'"),
+    bad("symbol-leading-zero", "bad symbol", "events.yaml", "work-programme-1998", ('symbol: "WT/L/274"', 'symbol: "WT/L/0274"'),
+        "{entry}: field 'symbol': not a WTO document symbol: 'WT/L/0274'"),
+    bad("symbol-four-digit-year", "bad symbol", "events.yaml", "decl-1998", ('symbol: "WT/MIN(98)/DEC/2"', 'symbol: "WT/MIN(1998)/DEC/2"'),
+        "{entry}: field 'symbol': not a WTO document symbol: 'WT/MIN(1998)/DEC/2'"),
+    bad("symbol-unknown-series", "bad symbol", "events.yaml", "work-programme-1998", ('symbol: "WT/L/274"', 'symbol: "OMC/L/274"'),
+        "{entry}: field 'symbol': not a WTO document symbol: 'OMC/L/274'"),
+    bad("symbol-too-short", "bad symbol", "events.yaml", "work-programme-1998", ('symbol: "WT/L/274"', 'symbol: "WT/274"'),
+        "{entry}: field 'symbol': not a WTO document symbol: 'WT/274'"),
+    bad("symbol-range", "bad symbol", "events.yaml", "jsi-2018-non-papers", ('symbol: "JOB/GC/174"', 'symbol: "JOB/GC/174–182"'),
+        "{entry}: field 'symbol': not a WTO document symbol: 'JOB/GC/174–182'"),
+    # ISO codes and signatories
+    bad("iso-unknown-code", "bad ISO code", "signatories.yaml", "KHM", ("iso3: KHM", "iso3: XKH"),
+        "{entry}: field 'iso3': not an ISO 3166-1 alpha-3 code: 'XKH'"),
+    bad("iso-lower-case", "bad ISO code", "signatories.yaml", "KHM", ("iso3: KHM", "iso3: khm"),
+        "{entry}: field 'iso3': not an ISO 3166-1 alpha-3 code: 'khm'"),
+    bad("iso-alpha-2", "bad ISO code", "signatories.yaml", "FRA", ("iso3: FRA", "iso3: FR"),
+        "{entry}: field 'iso3': not an ISO 3166-1 alpha-3 code: 'FR'"),
+    bad("iso-numeric", "bad ISO code", "signatories.yaml", "FRA", ("iso3: FRA", "iso3: 250"),
+        "{entry}: field 'iso3': expected a string, got int: 250"),
+    bad("iso-id-mismatch", "bad ISO code", "signatories.yaml", "KHM", ("iso3: KHM", "iso3: THA"),
+        "{entry}: field 'id': must equal iso3 'THA', got 'KHM'"),
+    bad("iso-eu-member-without-code", "bad ISO code", "signatories.yaml", "FRA", ("iso3: FRA", "iso3: null"),
+        "{entry}: field 'iso3': an EU member state needs its ISO 3166-1 alpha-3 code"),
+    bad("iso-second-entry-without-code", "bad ISO code", "signatories.yaml", "QAT", ("iso3: QAT", "iso3: null"),
+        "{entry}: field 'iso3': only the European Union's entry has no code (entry 'EU' (line {line}) has none already)",
+        at="- id: EU"),
+    bad("order-taken-twice", "duplicate id", "signatories.yaml", "ARG", ("order: 2", "order: 1"),
+        "{entry}: field 'order': order 1 already taken by entry 'ALB' (line {line})", at="- id: ALB"),
+    bad("order-eu-member-apart", "wrong type", "signatories.yaml", "FRA", ("order: 12", "order: 13"),
+        "{entry}: field 'order': an EU member state takes the order of the EU's entry (12), got 13"),
+    # ids and keys
+    bad("id-duplicate", "duplicate id", "events.yaml", "mc5", ("  - id: mc5\n", "  - id: mc4\n"),
+        "assets/data/events.yaml: entry 'mc4' (line {line}): field 'id': duplicate id 'mc4' (first at line {line2})",
+        at=("- id: mc4\n    track: programme\n    kind: conference\n    date: \"2003", "- id: mc4")),
+    bad("id-with-space", "duplicate id", *MC4, ("  - id: mc4\n", "  - id: mc 4\n"),
+        "assets/data/events.yaml: entry #9 (line {line}): field 'id': not an id (letters, digits and single hyphens): 'mc 4'",
+        at="- id: mc 4"),
+    bad("name-duplicate", "duplicate id", "bodies.yaml", "ctd", ('name_fr: "Comité du commerce et du développement"', 'name_fr: "Conseil des ADPIC"'),
+        "{entry}: field 'name_fr': same name as entry 'trips' (line {line}): 'Conseil des ADPIC'", at="- id: trips"),
+    bad("field-unknown", "unknown key", *MC4, ('    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    colour: red\n'),
+        "{entry}: field 'colour': unknown field"),
+    bad("field-misspelt", "unknown key", *MC4, ("    status: verified\n", "    statut: verified\n"),
+        "{entry}: field 'status': required field missing", "{entry}: field 'statut': unknown field"),
+    bad("body-cycle", "wrong type", "bodies.yaml", "gc", ("parent: mc", "parent: ctg"),
+        "{entry}: field 'parent': cycle: gc → ctg → gc",
+        "assets/data/bodies.yaml: entry 'ctg' (line {line}): field 'parent': cycle: ctg → gc → ctg",
+        at="- id: ctg"),
+    # hostile strings (refused at the door; tests/test_hostile.py shows the deck would show them as text anyway)
+    bad("hostile-script", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "<script>window.__pwned=1</script>"'),
+        "{entry}: field 'label_fr': HTML is not allowed (contains '<' or '>'): '<script>window.__pwned=1</script>'"),
+    bad("hostile-img-onerror", "hostile string", "bodies.yaml", "gc", ('name_fr: "Conseil général"', "name_fr: '<img src=x onerror=\"window.__pwned=1\">'"),
+        "{entry}: field 'name_fr': HTML is not allowed (contains '<' or '>'): '<img src=x onerror=\"window.__pwned=1\">'"),
+    bad("hostile-attribute-breakout", "hostile string", "signatories.yaml", "ALB", ('name_fr: "Albanie"', "name_fr: '\"><svg onload=alert(1)>'"),
+        "{entry}: field 'name_fr': HTML is not allowed (contains '<' or '>'): '\"><svg onload=alert(1)>'"),
+    bad("hostile-title", "hostile string", "sources.yaml", "jsi",
+        ('title: "Initiative liée', 'title: "</title><script>alert(1)</script>Initiative liée'),
+        "{entry}: field 'title': HTML is not allowed (contains '<' or '>'): "
+        "'</title><script>alert(1)</script>Initiative liée à la Déclaration conjointe sur le commerce électro…'"),
+    bad("hostile-bidi-override", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 \\u202eahoD"'),
+        "{entry}: field 'label_fr': invisible formatting character U+202E is not allowed"),
+    bad("hostile-zero-width", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 Do\\u200bha"'),
+        "{entry}: field 'label_fr': invisible formatting character U+200B is not allowed"),
+    bad("hostile-nul", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4\\0Doha"'),
+        "{entry}: field 'label_fr': a control character (U+0000) is not allowed: write the text on one line"),
+    bad("hostile-lone-surrogate", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 \\ud800"'),
+        "{entry}: field 'label_fr': invalid character U+D800 (a lone surrogate, not UTF-8 text)"),
+    # text: UTF-8 and French typography
+    bad("text-line-break", "French text", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4\\nDoha"'),
+        "{entry}: field 'label_fr': a line break or tab (U+000A) is not allowed: write the text on one line"),
+    bad("text-empty", "French text", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "  "'),
+        "{entry}: field 'label_fr': must not be empty"),
+    bad("text-trailing-space", "French text", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 Doha "'),
+        "{entry}: field 'label_fr': leading or trailing space: 'CM4 Doha '"),
+    bad("text-mojibake", "French text", "events.yaml", "mc2", ('label_fr: "CM2 Genève"', 'label_fr: "CM2 GenÃ¨ve"'),
+        "{entry}: field 'label_fr': looks like UTF-8 read with the wrong encoding ('Ã¨'): 'CM2 GenÃ¨ve'"),
+    bad("text-decomposed-accent", "French text", "events.yaml", "mc2", ('label_fr: "CM2 Genève"', 'label_fr: "CM2 Gene\\u0300ve"'),
+        "{entry}: field 'label_fr': not in composed Unicode form (NFC; an accent typed apart from its letter?): 'CM2 Gene\u0300ve'"),
+    bad("text-replacement-char", "French text", "events.yaml", "mc2", ('label_fr: "CM2 Genève"', 'label_fr: "CM2 Gen\\ufffdve"'),
+        "{entry}: field 'label_fr': replacement character U+FFFD: the text was damaged by a wrong encoding"),
+    bad("typo-straight-quotes", "French text", *MC4, ('label_fr: "CM4 Doha"', "label_fr: 'CM4 \"Doha\"'"),
+        "{entry}: field 'label_fr': French typography: straight double quote (use « » or “ ”): 'CM4 \"Doha\"'"),
+    bad("typo-plain-space-before-colon", "French text", "events.yaml", "co-convenors-2019",
+        (f'label_fr: "Coorganisateurs{NBSP}: Australie', 'label_fr: "Coorganisateurs : Australie'),
+        "{entry}: field 'label_fr': French typography: plain space before : ; ! ? % (use a non-breaking space, U+00A0): "
+        "'Coorganisateurs : Australie, Japon, S'"),
+    bad("typo-no-space-before-semicolon", "French text", "events.yaml", "jsi-2018-themes",
+        (f"numérique{NBSP}; ouverture", "numérique; ouverture"),
+        "{entry}: field 'detail_fr': French typography: no space before : ; ! ? (add a non-breaking space, U+00A0): "
+        "'le commerce numérique; ouverture des march'"),
+    bad("typo-guillemets-plain-space", "French text", "events.yaml", "substantial-conclusion-2023",
+        (f'label_fr: "«{NBSP}Conclusion substantielle{NBSP}»"', 'label_fr: "« Conclusion substantielle »"'),
+        "{entry}: field 'label_fr': French typography: « not followed by a non-breaking space (U+00A0): '« Conclusion substant'"),
+    bad("typo-three-dots", "French text", "events.yaml", "momentum-themes", ("électroniques… mais", "électroniques... mais"),
+        "{entry}: field 'detail_fr': French typography: three dots (use …): 'ctions électroniques... mais des positions '"),
+    bad("seed-statement-slide", "wrong type", "seed_statements.yaml", None, ("  - slide: 8\n    text: \"16 communications\"", "  - slide: 9\n    text: \"16 communications\""),
+        "assets/data/seed_statements.yaml: entry #{index} (line {entry_line}): field 'slide': the 2018 presentation has 8 slides, got 9",
+        at="- slide: 9"),
+    bad("seed-statement-typography", "French text", "seed_statements.yaml", None,
+        (f'text: "Promouvoir le commerce numérique{NBSP};"', 'text: "Promouvoir le commerce numérique;"'),
+        "assets/data/seed_statements.yaml: entry #{index} (line {entry_line}): field 'text': French typography: "
+        "no space before : ; ! ? (add a non-breaking space, U+00A0): 'le commerce numérique;'",
+        at='text: "Promouvoir le commerce numérique;"'),
+]
+
+
+def _expected(data: Path, row: Bad) -> list[str]:
+    values: dict[str, object] = {}
+    if row.entry is not None and any("{entry}" in t for t in row.expected):
+        field = "key" if row.file == "sources.yaml" else "id"
+        values["entry"] = f"assets/data/{row.file}: entry '{row.entry}' (line {line_of(data, row.file, f'- {field}: {row.entry}')})"
+    needles = (row.at,) if isinstance(row.at, str) else (row.at or ())
+    text = (data / row.file).read_text(encoding="utf-8")
+    for number, needle in enumerate(needles, start=1):
+        position = text.index(needle)
+        values["line" if number == 1 else f"line{number}"] = text[:position].count("\n") + 1
+        if number == 1:
+            # The entry that holds the needle: its number in the list and its first line.
+            upto = text[: position + len(needle)]
+            values["index"] = upto.count("\n  - ")
+            values["entry_line"] = upto[: upto.rindex("\n  - ") + 1].count("\n") + 1
+    return [template.format(**values) for template in row.expected]
+
+
+@pytest.mark.parametrize("row", BAD_INPUTS, ids=[row.id for row in BAD_INPUTS])
+def test_bad_input_gives_its_exact_error_lines(data, row):
+    for change in row.edits:
+        file, entry, old, new = change if len(change) == 4 else (row.file, row.entry, *change)
+        edit(data, file, old, new, entry=entry)
+    assert errors_of(data) == _expected(data, row)
+
+
+def test_bad_input_table_is_large_and_distinct():
+    assert len({row.id for row in BAD_INPUTS}) == len(BAD_INPUTS) >= 60
+    assert len({(row.file, row.edits) for row in BAD_INPUTS}) == len(BAD_INPUTS)
+    categories = {row.category for row in BAD_INPUTS}
+    assert {"malformed YAML", "wrong type", "impossible date", "unknown status", "unknown source key", "bad symbol",
+            "bad ISO code", "duplicate id", "hostile string", "unknown key", "French text", "bad link"} <= categories
+
+
+def test_not_utf8_names_the_line(data):
+    path = data / "events.yaml"
+    raw = path.read_bytes()
+    position = raw.index("CM2 Genève".encode("utf-8"))
+    path.write_bytes(raw.replace("CM2 Genève".encode("utf-8"), "CM2 Genève".encode("latin-1"), 1))
+    line = raw.count(b"\n", 0, position) + 1
+    byte = position + len("CM2 Gen")
+    assert errors_of(data) == [
+        f"assets/data/events.yaml: line {line}: not UTF-8 text (invalid continuation byte at byte {byte}): save the file as UTF-8"
+    ]
+
+
+def test_billion_laughs_is_refused_quickly(data):
+    # Nested aliases would build a value of 9**9 strings; the loader refuses the first alias.
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(8)
+    )
+    (data / "bodies.yaml").write_text(bomb + "bodies: []\n", encoding="utf-8")
+    assert errors_of(data) == [
+        "assets/data/bodies.yaml: line 2: malformed YAML: aliases (*name) are not allowed in the data files: write the value out"
+    ]
+
+
+def test_deep_nesting_is_malformed_not_a_crash(data):
+    (data / "bodies.yaml").write_text("bodies: " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
+    errors = errors_of(data)
+    assert len(errors) == 1 and errors[0].startswith("assets/data/bodies.yaml: ") and "malformed YAML" in errors[0]
+
+
+def test_errors_of_every_file_come_at_once(data):
+    edit(data, "events.yaml", 'date: "2001-11-09"', 'date: "2001-13-09"')
+    edit(data, "bodies.yaml", "status: verified", "status: sure", entry="gc")
+    edit(data, "signatories.yaml", "iso3: KHM", "iso3: XKH")
+    assert errors_of(data) == [
+        f"{mc4(data)}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'",
+        f"assets/data/bodies.yaml: entry 'gc' (line {line_of(data, 'bodies.yaml', '- id: gc')}): field 'status': "
+        "unknown status 'sure'; expected one of verified, secondary, seed, unverified",
+        f"assets/data/signatories.yaml: entry 'KHM' (line {line_of(data, 'signatories.yaml', '- id: KHM')}): field 'iso3': "
+        "not an ISO 3166-1 alpha-3 code: 'XKH'",
+    ]
+
+
+def test_the_cli_prints_one_line_per_error_and_fails(data, monkeypatch, capsys):
+    edit(data, "events.yaml", 'date: "2001-11-09"', 'date: "2001-13-09"')
+    edit(data, "events.yaml", 'label_fr: "CM4 Doha"', 'label_fr: "<script>x</script>"')
+    monkeypatch.setenv("WTO_DECK_ROOT", str(data.parent.parent))
+    assert cli.main(["facts"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"error: {mc4(data)}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'",
+        f"error: {mc4(data)}: field 'label_fr': HTML is not allowed (contains '<' or '>'): '<script>x</script>'",
+    ]
+
+
+def test_a_broken_sources_file_is_one_error_not_a_cascade(data):
+    path = data / "sources.yaml"
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace("Déclaration".encode("utf-8"), "Déclaration".encode("latin-1"), 1))
+    errors = errors_of(data)
+    assert len(errors) == 1 and errors[0].startswith("assets/data/sources.yaml: line ") and "not UTF-8 text" in errors[0]
+
+
+def test_seed_statements_load():
+    statements = load_seed_statements()
+    assert {s.slide for s in statements} == set(range(1, 9))
+    assert all(s.text and s.seed for s in statements)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://www.wto.org/english/tratop_e/ecom_e/ecom_e.htm", True),
+        ("https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20WT/L/274)&Language=FRENCH", True),
+        ("https://wto.org/", True),
+        ("https://www.wto.org.evil.example/", False),
+        ("https://evilwto.org/", False),
+        ("http://www.wto.org/", False),
+        ("javascript:window.__pwned=1", False),
+        ("JAVASCRIPT:window.__pwned=1", False),
+        ("//www.wto.org/", False),
+        ("https://www.wto.org/\" onmouseover=\"x", False),
+        ("https://user@www.wto.org/", False),
+    ],
+)
+def test_safe_href(url, allowed):
+    assert (safe_href(url, load_facts().sources) == url) is allowed
+
+
 # --- property: no input text crashes the loader -------------------------------------------------
 
 
@@ -320,16 +701,70 @@ def scratch(tmp_path_factory) -> Path:
     return copy_data(tmp_path_factory.mktemp("prop"))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(), quoted=st.booleans())
-def test_any_label_text_loads_or_raises_data_error(scratch, text, quoted):
+# Where an arbitrary text goes: (file, the text it replaces, the record field that would show it).
+TEXT_FIELDS = [
+    ("events.yaml", 'label_fr: "CM4 Doha"', "label_fr"),
+    ("events.yaml", 'detail_fr: "La cinquième Conférence ministérielle s\'achève sans consensus."', "detail_fr"),
+    ("bodies.yaml", 'name_fr: "Conseil général"', "name_fr"),
+    ("signatories.yaml", 'name_fr: "Albanie"', "name_fr"),
+    ("sources.yaml", 'title: "Note d\'information sur le commerce électronique (OMC, en anglais)"', "title"),
+]
+HOSTILE_BITS = st.sampled_from(
+    ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", '"', "'", "&lt;", "\u202e", "\x00",
+     "\ud800", "\n", "«", "»", "\u00a0", ":", "Ã©", "e\u0301", "*a", "&a", "!!binary", "{", "[", "#", "%"]
+)
+
+
+def _texts_shown(facts):
+    for e in facts.events:
+        yield e.label_fr
+        yield e.detail_fr
+    yield from (b.name_fr for b in facts.bodies)
+    yield from (s.name_fr for s in facts.signatories)
+    yield from (s.title for s in facts.sources.values())
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    where=st.sampled_from(TEXT_FIELDS),
+    text=st.one_of(st.text(), st.lists(st.one_of(HOSTILE_BITS, st.text(max_size=5))).map("".join)),
+    quoted=st.booleans(),
+)
+def test_any_text_loads_or_raises_data_error(scratch, where, text, quoted):
+    """Arbitrary unicode in a text field either loads or gives DataError lines naming the file;
+    never another exception, and a loaded text never holds '<' or '>' (no markup reaches a page)."""
+    name, old, _ = where
     # Raw text can break the YAML structure itself; JSON-quoted text stays one string value.
     value = json.dumps(text) if quoted else text
-    original = (DATA / "events.yaml").read_text(encoding="utf-8")
-    (scratch / "events.yaml").write_text(original.replace('label_fr: "CM4 Doha"', f"label_fr: {value}"), encoding="utf-8")
+    for other in FILES:
+        shutil.copy(DATA / other, scratch / other)
+    original = (DATA / name).read_text(encoding="utf-8")
+    assert original.count(old) == 1
+    (scratch / name).write_text(original.replace(old, f"{old.split(':')[0]}: {value}"), encoding="utf-8", errors="surrogatepass")
     try:
         facts = load_facts(scratch)
     except DataError as exc:
-        assert exc.errors and all(line.startswith("assets/data/events.yaml: ") for line in exc.errors)
+        assert exc.errors and all(line.startswith(f"assets/data/{name}: ") for line in exc.errors)
+        assert all("\n" not in line for line in exc.errors)
     else:
-        assert facts.events
+        for shown in _texts_shown(facts):
+            assert "<" not in shown and ">" not in shown
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(st.text(), st.binary()))
+def test_any_file_content_loads_or_raises_data_error(scratch, content):
+    """A whole file of garbage (text or bytes) is reported, never a crash."""
+    for other in FILES:
+        shutil.copy(DATA / other, scratch / other)
+    path = scratch / "bodies.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", errors="surrogatepass")
+    try:
+        load_facts(scratch)
+    except DataError as exc:
+        assert exc.errors and all(line.startswith("assets/data/bodies.yaml: ") for line in exc.errors)
+    else:
+        raise AssertionError("garbage in bodies.yaml loaded")

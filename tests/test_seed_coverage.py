@@ -292,3 +292,61 @@ def test_french_typography(name):
         for pattern, problem in TYPOGRAPHY:
             match = pattern.search(text)
             assert not match, f"{name}: cell {cell.id}: {problem}: {text[max(0, match.start() - 30):match.end() + 10]!r}"
+
+
+# --------------------------------------------------------------------------- exercises
+
+QUIZZES_FILE = ROOT / "assets" / "data" / "quizzes.yaml"
+# The exercises: one-line calls of these module functions, each on a slide of its own.
+EXERCISES = {("quiz", "show"): "## Quiz", ("explorer", "timeline"): "## Explorer"}
+
+
+def exercise_call(cell: nbformat.NotebookNode) -> tuple[str, str, str] | None:
+    """(module, function, first argument) of a quiz or explorer cell, None for another cell."""
+    if cell.cell_type != "code" or "setup" in tags(cell):
+        return None
+    call = ast.parse(cell.source.strip()).body[0].value
+    key = (call.func.value.id, call.func.attr)
+    if key not in EXERCISES:
+        return None
+    assert [type(a) for a in call.args] == [ast.Constant], f"cell {cell.id}: an exercise takes one name"
+    return (*key, call.args[0].value)
+
+
+def quiz_ids_by_section() -> dict[str, list[str]]:
+    data = yaml.safe_load(QUIZZES_FILE.read_text(encoding="utf-8"))
+    by_section: dict[str, list[str]] = {}
+    for entry in data["questions"]:
+        by_section.setdefault(entry["section"], []).append(entry["id"])
+    return by_section
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_NAMES)
+def test_exercises_close_the_section(name):
+    """Explorers then quizzes end each section: tagged `exercise`, one per slide under a « Quiz » or
+    « Explorer » heading, every question of the section asked once, in the order of quizzes.yaml."""
+    groups = slides(load(name))
+    kinds = []
+    asked = []
+    for group in groups:
+        found = [(cell, exercise_call(cell)) for cell in group if exercise_call(cell)]
+        for cell in group:
+            if cell.cell_type == "code" and "setup" not in tags(cell):
+                assert ("exercise" in tags(cell)) == bool(exercise_call(cell)), f"{name}: cell {cell.id}: 'exercise' tag"
+        if not found:
+            kinds.append(None)
+            continue
+        assert len(found) == 1, f"{name}: slide {slide_title(group)!r} holds more than one exercise"
+        (cell, (module, function, argument)), = found
+        heading = EXERCISES[(module, function)]
+        assert slide_title(group).startswith(heading), f"{name}: exercise slide {slide_title(group)!r} is not titled {heading!r}"
+        kinds.append(module)
+        if module == "quiz":
+            asked.append(argument)
+    shown = [k for k in kinds if k is not None]
+    assert kinds[len(kinds) - len(shown):] == shown, f"{name}: the exercises are not the last slides"
+    assert shown == sorted(shown), f"{name}: explorers come before the quiz"
+    expected = quiz_ids_by_section().get(name, [])
+    assert asked == expected, f"{name}: quiz questions asked {asked}, quizzes.yaml has {expected}"
+    if name != "01_titre":
+        assert 2 <= len(asked) <= 4, f"{name}: {len(asked)} quiz questions, expected 2 to 4"

@@ -1,8 +1,9 @@
 /* The deck's slide lifecycle: start reveal.js, then draw and size the plotly figures.
 
    Figures are drawn when their slide is shown, not on load: a plot drawn in a hidden
-   slide gets zero width (DESIGN.md). After every slide change, fragment, resize and
-   before printing, the plots of the current slide are resized to the slide. */
+   slide gets zero width (DESIGN.md). After every slide change, fragment and resize, the
+   plots of the current slide are resized to the slide. The print view draws them all once
+   reveal has laid out its pages (printReady, below). */
 (function () {
   "use strict";
 
@@ -45,7 +46,18 @@
     return slide ? Array.prototype.slice.call(slide.querySelectorAll(".deck-plot")) : [];
   }
 
+  // reveal hides the slides around the current one with aria-hidden but keeps them
+  // laid out; `inert` also takes their controls (plotly's mode bar) out of the tab order.
+  function inertHiddenSlides() {
+    var sections = document.querySelectorAll(".reveal .slides section");
+    Array.prototype.forEach.call(sections, function (section) {
+      section.inert = section.getAttribute("aria-hidden") === "true";
+    });
+  }
+
   function refresh() {
+    if (isPrinting()) return Promise.resolve();  // the print view draws on `pdf-ready`
+    inertHiddenSlides();
     var slide = window.Reveal.getCurrentSlide();
     return Promise.all(plotsOf(slide).map(draw));
   }
@@ -55,9 +67,95 @@
     return Promise.all(all.map(draw));
   }
 
+  // The table of contents: one link per horizontal slide, named by its heading.
+  // A <nav> of plain links (`#/h` with reveal's hash navigation): keyboard and screen
+  // reader friendly; `M` or the button opens it, Escape or a choice closes it.
+  function headingOf(slide) {
+    var heading = slide.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function buildMenu(Reveal) {
+    var nav = document.createElement("nav");
+    nav.className = "deck-menu";
+    nav.setAttribute("aria-label", "Sommaire");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "deck-menu-toggle";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", "deck-menu-list");
+    button.textContent = "Sommaire";
+    var list = document.createElement("ol");
+    list.id = "deck-menu-list";
+    list.hidden = true;
+    Reveal.getHorizontalSlides().forEach(function (slide, h) {
+      var title = headingOf(slide.querySelector("section") || slide) || "Diapositive " + (h + 1);
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#/" + h;
+      link.textContent = title;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        toggle(false);
+        Reveal.slide(h, 0);
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    function toggle(open) {
+      list.hidden = !open;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+      if (open) {
+        var current = list.children[Reveal.getIndices().h];
+        (current ? current.firstChild : button).focus();
+      }
+    }
+    button.addEventListener("click", function () {
+      toggle(list.hidden);
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        toggle(false);
+        button.focus();
+      }
+    });
+    nav.appendChild(button);
+    nav.appendChild(list);
+    document.querySelector(".reveal").appendChild(nav);
+    Reveal.addKeyBinding({ keyCode: 77, key: "M", description: "Sommaire" }, function () {
+      toggle(list.hidden);
+    });
+    return nav;
+  }
+
+  // The static stand-ins of the kernel-only widgets (export.py): a quiz's answer behind a
+  // <details>, a table of events that scrolls in its box. Keys meant for them are theirs, not
+  // reveal's: Space or Enter on a focused « Voir la réponse » opens it, arrows scroll a table.
+  var TABLE_KEYS = ["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
+
+  function keyIsForTheDeck(event) {
+    var active = document.activeElement;
+    if (!active || !active.closest) return true;
+    if (active.tagName === "SUMMARY" && (event.key === " " || event.key === "Enter")) return false;
+    return !(active.closest(".deck-table-scroll") && TABLE_KEYS.indexOf(event.key) >= 0);
+  }
+
+  // On paper nothing opens: the print view shows the quiz answers open (before reveal lays out
+  // its pages, so that they are measured with the answers in).
+  function openAnswersForPrint() {
+    if (!/print-pdf/i.test(window.location.search)) return;
+    Array.prototype.forEach.call(document.querySelectorAll("details.deck-reveal"), function (details) {
+      details.open = true;
+    });
+  }
+
   function start(config) {
     var Reveal = window.Reveal;
     config.plugins = [window.RevealNotes].filter(Boolean);
+    config.keyboardCondition = keyIsForTheDeck;
+    openAnswersForPrint();
     ["ready", "slidechanged", "fragmentshown", "fragmenthidden", "resize", "overviewhidden"].forEach(
       function (name) {
         Reveal.on(name, function () {
@@ -66,12 +164,140 @@
         });
       }
     );
-    Reveal.on("pdf-ready", drawAll);
+    Reveal.on("pdf-ready", printReady);
     return Reveal.initialize(config).then(function () {
+      if (!Reveal.isPrintView()) buildMenu(Reveal);
       return refresh();
     }).then(function () {
       document.documentElement.setAttribute("data-deck-ready", "yes");
     });
+  }
+
+  // Print view (`?print-pdf`, what `make pdf` prints). Reveal puts every slide on its own
+  // page, then fires `pdf-ready`; only then are the plots drawn, at their page's size (not
+  // on `ready`, before the layout). Every page gets the deck's footer. The handout
+  // (`?print-pdf&showNotes=true`) puts each slide's notes under the slide, on its page.
+  // `data-print-ready` on <html> tells the printer that plots, fonts and notes are in place.
+  var NOTES_FONT_SIZES = [22, 20, 18, 16];  // px; smaller only for notes taller than:
+  var NOTES_MAX_HEIGHT = 600;
+  var NOTES_FOOTER_SPACE = 40;
+
+  function isPrinting() {
+    return Boolean(window.Reveal && window.Reveal.isPrintView && window.Reveal.isPrintView());
+  }
+
+  function pdfPages() {
+    return Array.prototype.slice.call(document.querySelectorAll(".reveal .slides > .pdf-page"));
+  }
+
+  function copyFooter(pages) {
+    var footer = document.querySelector(".deck-footer");
+    if (!footer) return;
+    pages.forEach(function (page) {
+      var copy = footer.cloneNode(true);
+      copy.classList.add("deck-footer-pdf");
+      page.appendChild(copy);
+    });
+  }
+
+  // One page size per PDF: the slide's page plus the tallest notes. Long notes are set
+  // smaller rather than make every page taller; past the smallest size the page grows:
+  // notes are never cut.
+  function layoutHandout(pages, slidePageHeight, pageWidth) {
+    var tallest = 0;
+    pages.forEach(function (page) {
+      var notes = page.querySelector(".speaker-notes-pdf");
+      var slide = page.querySelector("section");
+      if (!notes || !slide) return;
+      notes.style.top = slidePageHeight + "px";
+      notes.style.bottom = "auto";
+      notes.style.left = slide.offsetLeft + "px";
+      notes.style.width = slide.offsetWidth + "px";
+      for (var i = 0; i < NOTES_FONT_SIZES.length; i++) {
+        notes.style.fontSize = NOTES_FONT_SIZES[i] + "px";
+        if (notes.offsetHeight <= NOTES_MAX_HEIGHT) break;
+      }
+      tallest = Math.max(tallest, notes.offsetHeight);
+    });
+    var height = slidePageHeight + tallest + NOTES_FOOTER_SPACE;
+    pages.forEach(function (page) {
+      page.style.height = height + "px";
+    });
+    document.body.style.height = height + "px";
+    var style = document.getElementById("deck-handout-page") || document.createElement("style");
+    style.id = "deck-handout-page";
+    style.textContent = "@page { size: " + pageWidth + "px " + height + "px; margin: 0; }";
+    document.head.appendChild(style);
+  }
+
+  // Paper neither scrolls nor hides the footer: a box that scrolls on screen (a long table)
+  // is unrolled, and a cell that would then run past the slide's foot (that table, an opened
+  // quiz answer) is scaled down (CSS zoom) to end above the footer, as plots do. Cells with a
+  // plot are left alone: plots fit themselves (fitHeight).
+  var PRINT_MIN_ZOOM = 0.3;
+
+  function fitSlide(slide, limit) {
+    Array.prototype.forEach.call(slide.querySelectorAll("*"), function (el) {
+      var overflow = window.getComputedStyle(el).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && el.scrollHeight > el.clientHeight + 1) {
+        el.style.maxHeight = "none";
+        el.style.overflowY = "visible";
+      }
+    });
+    Array.prototype.forEach.call(slide.children, function (cell) {
+      if (cell.querySelector(".deck-plot") || fits(1)) return;
+      // Zoomed text re-wraps (a table's rows get fewer lines): search the largest zoom that fits.
+      var low = PRINT_MIN_ZOOM;
+      var high = 1;
+      for (var i = 0; i < 10; i++) {
+        var mid = (low + high) / 2;
+        if (fits(mid)) low = mid;
+        else high = mid;
+      }
+      cell.style.zoom = String(Math.floor(low * 1000) / 1000);
+
+      function fits(zoom) {
+        cell.style.zoom = String(zoom);
+        var box = cell.getBoundingClientRect();
+        return box.height === 0 || box.bottom - slide.getBoundingClientRect().top <= limit + 0.5;
+      }
+    });
+  }
+
+  function fontsLoaded() {
+    return document.fonts ? document.fonts.ready : Promise.resolve();
+  }
+
+  function printReady() {
+    var Reveal = window.Reveal;
+    var pages = pdfPages();
+    var handout = Reveal.getConfig().showNotes === true && pages.length > 0;
+    var slidePageHeight = handout ? pages[0].offsetHeight : 0;
+    var pageWidth = handout ? pages[0].offsetWidth : 0;
+    var limit = Reveal.getConfig().height - FOOTER_SPACE;
+    copyFooter(pages);
+    return fontsLoaded()
+      .then(function () {
+        pages.forEach(function (page) {
+          var slide = page.querySelector("section");
+          if (slide) fitSlide(slide, limit);
+        });
+        if (handout) layoutHandout(pages, slidePageHeight, pageWidth);
+        return drawAll();
+      })
+      .then(fontsLoaded)
+      .then(function () {
+        // Measured again once every font is in: a fallback font sets other lines.
+        if (handout) layoutHandout(pages, slidePageHeight, pageWidth);
+        return new Promise(function (resolve) {
+          window.requestAnimationFrame(function () {
+            window.requestAnimationFrame(resolve);
+          });
+        });
+      })
+      .then(function () {
+        document.documentElement.setAttribute("data-print-ready", "yes");
+      });
   }
 
   window.DeckLifecycle = { start: start, refresh: refresh, drawAll: drawAll };

@@ -1,4 +1,4 @@
-"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs)."""
+"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs) and `pdf` (`make pdf`)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,68 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument(
         "--cell-timeout", type=int, default=120, help="seconds a cell may run before the kernel is restarted"
     )
+    build_cmd.add_argument(
+        "--single-file", action="store_true", help="also write OUT/single/: one self-contained HTML file per deck"
+    )
+    build_cmd.add_argument("--no-cache", action="store_true", help="execute every notebook, even unchanged ones")
+    build_cmd.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default: .cache/)")
+    pdf_cmd = commands.add_parser("pdf", help="print the built decks to build/pdf/, one slide per page")
+    pdf_cmd.add_argument("decks", nargs="*", help="deck names, e.g. 01_titre (default: every built deck)")
+    pdf_cmd.add_argument("--build", type=Path, default=None, help="the built decks (default: build/)")
+    pdf_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: BUILD/pdf/)")
+    pdf_cmd.add_argument(
+        "--notes", action="store_true", help="also write the handout, DECK-notes.pdf: the speaker notes under each slide"
+    )
+    pdf_cmd.add_argument("--timeout", type=float, default=60, help="seconds a deck may take to get ready to print")
+    student_cmd = commands.add_parser(
+        "student", help="write the student notebooks to build/student/ (no speaker notes, no outputs)"
+    )
+    student_cmd.add_argument("--out", type=Path, default=None, help="the build folder (default: build/)")
+    facts_cmd = commands.add_parser(
+        "facts", help="check the data and list every fact the decks show: date, symbol, status, source"
+    )
+    facts_cmd.add_argument("--format", choices=("text", "markdown"), default="text", help="table format (default: text)")
+    facts_cmd.add_argument("--out", type=Path, default=None, help="also write OUT/sources.html, the audit page")
+    present_cmd = commands.add_parser(
+        "present", help="present the full deck live: JupyterLab + RISE on 127.0.0.1, until Ctrl-C"
+    )
+    present_cmd.add_argument("--no-browser", action="store_true", help="print the slideshow's URL, open no browser")
+    present_cmd.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one)")
+    present_cmd.add_argument("--live-dir", type=Path, default=None, help="where to write the live deck (default: live/)")
+    commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
 
     if args.command == "build":
         from .build import main as build_main
 
-        return build_main(args.out, args.jobs, args.cell_timeout)
+        return build_main(
+            args.out,
+            args.jobs,
+            args.cell_timeout,
+            single_file=args.single_file,
+            use_cache=not args.no_cache,
+            cache_dir=args.cache_dir,
+        )
+    if args.command == "pdf":
+        from .pdf import main as pdf_main
+
+        return pdf_main(args.build, args.out, args.decks, args.notes, args.timeout)
+    if args.command == "student":
+        from .student import main as student_main
+
+        return student_main(args.out)
+    if args.command == "facts":
+        from .audit import main as facts_main
+
+        return facts_main(args.format, args.out)
+    if args.command == "present":
+        from .present import main as present_main
+
+        return present_main(not args.no_browser, args.port, args.live_dir)
+    if args.command == "check-env":
+        from .checkenv import main as checkenv_main
+
+        return checkenv_main()
     return 2
 
 

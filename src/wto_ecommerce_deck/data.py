@@ -1,9 +1,16 @@
 """Load and validate the facts of `assets/data/*.yaml` into the records of `records.py`.
 
-Every problem of a file is reported at once, one line each, naming the file, the entry (by id and
+Every problem of every file is reported at once, one line each, naming the file, the entry (by id and
 YAML line) and the field, so that a maintainer can fix a data file without reading this code:
 
     assets/data/events.yaml: entry 'mc4' (line 31): field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'
+
+What is checked, beyond the shape of each file (required fields, types, no unknown or duplicate keys,
+no duplicate ids): ISO dates that exist and fall in the WTO's lifetime, conferences as day ranges,
+WTO document symbols in their real shape, ISO 3166-1 alpha-3 codes (pycountry, plus the WTO's
+customs territories), statuses and source keys, https links only, and text that a slide can show
+as it is: UTF-8 in composed (NFC) form, no markup, no control or invisible characters, and French
+typography in the French prose (« » with non-breaking spaces, a non-breaking space before : ; ! ?).
 
 The loader never prints: it raises `DataError`, and the CLI prints its lines.
 """
@@ -14,10 +21,12 @@ import dataclasses
 import functools
 import math
 import re
+import reprlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
-from urllib.parse import urlparse
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 import pycountry
 import yaml
@@ -25,18 +34,33 @@ import yaml
 from . import paths
 from .records import KINDS, STATUSES, TRACKS, Body, Event, Facts, PartialDate, Signatory, Source
 
-FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml")
+FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml")
 
 # WTO members that are customs territories rather than countries. pycountry knows these codes
 # today; the allow-list keeps the data valid should a pycountry release rename or drop one.
 WTO_TERRITORIES = frozenset({"HKG", "MAC", "TWN"})
 
-# A WTO document symbol: upper-case segments separated by slashes, a segment being letters with an
-# optional two-digit year in brackets (MIN(98)) or a number; optional Rev./Add./Corr. tails.
-# Accepts WT/MIN(98)/DEC/2, WT/L/274, JOB/GC/174, INF/ECOM/87, S/C/54, WT/MIN(05)/DEC.
-SYMBOL_RE = re.compile(r"[A-Z]+(?:/(?:[A-Z]+(?:\(\d{2}\))?|\d+))+(?:/(?:Rev|Add|Corr|Suppl)\.\d+)*")
+# A WTO document symbol: a series (WT, JOB, INF, G, S, IP, TN…), then at least two segments, a
+# segment being capitals with an optional two-digit year in brackets (MIN(98)) or a number without
+# a leading zero; optional Rev./Add./Corr./Suppl. tails. Accepts WT/MIN(98)/DEC/2, WT/L/274,
+# JOB/GC/174, INF/ECOM/87, S/C/54, G/C/60, WT/GC/W/747, WT/MIN(05)/DEC, WT/L/274/Rev.1.
+SYMBOL_SERIES = ("WT", "JOB", "INF", "IP", "TN", "PC", "RD", "G", "S")
+_SEGMENT = r"(?:[A-Z]+(?:\(\d{2}\))?|[1-9]\d*)"
+SYMBOL_RE = re.compile(
+    rf"(?:{'|'.join(SYMBOL_SERIES)})(?:/{_SEGMENT}){{2,}}(?:/(?:Rev|Add|Corr|Suppl)\.[1-9]\d*)*"
+)
 ID_RE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 ISO3_RE = re.compile(r"[A-Z]{3}")
+
+EARLIEST_YEAR = 1995  # the WTO was established on 1 January 1995
+CONFERENCE_MAX_DAYS = 31  # a Ministerial Conference lasts days: more is a typo in a year or month
+SEED_SLIDES = 8  # slides of the 2018 presentation (seed_statements.yaml)
+SEED_SOURCE = "seed"  # the source key of the 2018 presentation itself
+
+# Links: https only, to the WTO's sites or to the hosts of the sources listed in sources.yaml.
+WTO_HOST = "wto.org"  # and its subdomains: www.wto.org, docs.wto.org
+_HOST_RE = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "file", "blob")
 
 
 class DataError(Exception):
@@ -45,6 +69,15 @@ class DataError(Exception):
     def __init__(self, errors: list[str]):
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
+
+
+@dataclass(frozen=True)
+class SeedStatement:
+    """A statement of the 2018 presentation: as our slides show it, and as the seed wrote it."""
+
+    slide: int
+    text: str
+    seed: str
 
 
 # --- YAML reading -----------------------------------------------------------------------------
@@ -70,10 +103,37 @@ class _Rules:
 
 
 _TIMESTAMP, _BOOL = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"
+_ALIAS_PROBLEM = "aliases (*name) are not allowed in the data files: write the value out"
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+
+
+def _tag_problem(tag: str | None, quoted: bool) -> str | None:
+    """Explicit tags (`!!binary`, `!!set`, `!!python/…`, a `<<` merge key) are refused: a data file
+    holds strings, numbers, booleans, lists and mappings, nothing a tag could turn into another type."""
+    if tag is None or tag == "!" or (tag in _PLAIN_TAGS and not (quoted and tag != _YAML_TAG + "str")):
+        return None
+    if tag == _YAML_TAG + "merge":
+        return "merge keys (<<) are not allowed in the data files: write the fields out"
+    shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+    return f"explicit tag {shown} is not allowed in the data files"
 
 
 class _PyLoader(_Rules, yaml.SafeLoader):
-    pass
+    # Aliases and explicit tags are refused where they are met, with their line: a data file has
+    # no use for them, and nested aliases ("billion laughs") make a value exponentially large.
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, _ALIAS_PROBLEM, event.start_mark)
+        node = super().compose_node(parent, index)
+        quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
+        problem = _tag_problem(node.tag, quoted)
+        if problem:
+            raise yaml.composer.ComposerError(None, None, problem, node.start_mark)
+        return node
 
 
 # libyaml parses about ten times faster; without it, the pure-Python loader does everything.
@@ -91,10 +151,35 @@ for _cls in (_PyLoader, _FastLoader):
     )
 
 
+def _refused_nodes(node: yaml.Node) -> bool:
+    """Whether the tree holds what the Python loader refuses: a node met twice (an alias) or an
+    explicit tag. Walked without recursion: a deeply nested file must not overflow the stack."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            return True
+        seen.add(id(current))
+        quoted = isinstance(current, yaml.ScalarNode) and current.style in ("'", '"')
+        if _tag_problem(current.tag, quoted):
+            return True
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+    return False
+
+
 def _parse(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _refused_nodes(node):
+            # Only libyaml gets here (the Python loader refuses these as it meets them):
+            # the caller reads the file again with the Python loader, which names the line.
+            raise yaml.composer.ComposerError(None, None, _ALIAS_PROBLEM, None)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError:
         raise
@@ -102,14 +187,16 @@ def _parse(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
         # Explicit tags can make PyYAML's constructors fail outside YAMLError (`!!int abc` is a
         # ValueError, `!!timestamp x` an AttributeError, deep nesting a RecursionError): all of
         # them mean the file cannot be read, so report them as malformed YAML, not as a crash.
-        raise yaml.YAMLError(f"cannot read a value ({type(exc).__name__}: {exc})") from None
+        raise yaml.YAMLError(f"cannot read a value ({type(exc).__name__}: {_clip(str(exc))})") from None
     finally:
         loader.dispose()
     return data, node
 
 
+@functools.lru_cache(maxsize=16)
 def _read_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """The document and its node tree (the nodes give the line numbers).
+    """The document and its node tree (the nodes give the line numbers); never modified by the
+    checks, so cached on the text: an edit to one file does not parse the others again.
 
     A file that libyaml refuses is read again by the pure-Python parser, so that the error
     message is the same whether or not libyaml is installed.
@@ -143,10 +230,66 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> str:
 
 # --- Field checks: each returns the normalised value or raises ValueError(message) ------------
 
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 80, 80, 6, 6, 3
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(value: str) -> str:
+    """A string as an error quotes it: its repr, cut short (an error line stays one short line)."""
+    return repr(_clip(value))
+
 
 def _got(value: Any) -> str:
     """How an error names a wrong value: `null` for an empty YAML value, else its type and repr."""
-    return "null" if value is None else f"{type(value).__name__}: {value!r}"
+    if value is None:
+        return "null"
+    return f"{type(value).__name__}: {_shown(value) if isinstance(value, str) else _REPR.repr(value)}"
+
+
+# Characters that a slide cannot show as they are, or that hide what a text says: bidirectional
+# overrides (U+202E reverses what follows), zero-width characters, the byte-order mark.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff") | frozenset(
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xFFF9, 0xFFFC))
+)
+# Text decoded with the wrong encoding: « Ã© » for « é », « â€™ » for « ’ ».
+_MOJIBAKE_RE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def _character_problem(value: str) -> str | None:
+    # Fast path (the loader checks every text of every file): printable ASCII, or a few distinct
+    # characters that are all fine. Only a text with a problem is scanned in order.
+    if value.isascii() and value.isprintable():
+        return None
+    if all(_char_problem(char) is None for char in set(value)):
+        return None
+    for char in value:
+        problem = _char_problem(char)
+        if problem:
+            return problem
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_problem(char: str) -> str | None:
+    """What is wrong with one character of a text, or None."""
+    code = f"U+{ord(char):04X}"
+    category = unicodedata.category(char)
+    if category == "Cs":
+        return f"invalid character {code} (a lone surrogate, not UTF-8 text)"
+    if category == "Cc":
+        what = "a line break or tab" if char in "\n\r\t" else "a control character"
+        return f"{what} ({code}) is not allowed: write the text on one line"
+    if char in _INVISIBLE:
+        return f"invisible formatting character {code} is not allowed"
+    if char == "\ufffd":
+        return f"replacement character {code}: the text was damaged by a wrong encoding"
+    if category in ("Co", "Cn"):
+        return f"unassigned or private-use character {code} is not allowed"
+    return None
 
 
 def _text(value: Any) -> str:
@@ -154,16 +297,63 @@ def _text(value: Any) -> str:
         raise ValueError(f"expected a string, got {_got(value)}")
     if not value.strip():
         raise ValueError("must not be empty")
+    problem = _character_problem(value)
+    if problem:
+        raise ValueError(problem)
     # The deck renders these strings as text; markup in the data is a mistake or an injection.
     if "<" in value or ">" in value:
-        raise ValueError(f"HTML is not allowed (contains '<' or '>'): {value!r}")
+        raise ValueError(f"HTML is not allowed (contains '<' or '>'): {_shown(value)}")
+    if value != value.strip():
+        raise ValueError(f"leading or trailing space: {_shown(value)}")
+    if unicodedata.normalize("NFC", value) != value:
+        raise ValueError(f"not in composed Unicode form (NFC; an accent typed apart from its letter?): {_shown(value)}")
+    match = _MOJIBAKE_RE.search(value)
+    if match:
+        raise ValueError(f"looks like UTF-8 read with the wrong encoding ({match.group(0)!r}): {_shown(value)}")
+    return value
+
+
+# French typography (the same rules as the notebooks' test): « » with non-breaking spaces inside,
+# a non-breaking space (U+00A0, or the narrow U+202F) before : ; ! ? %, no straight double quotes.
+_NB = "\u00a0\u202f"
+TYPOGRAPHY_RULES = (
+    (re.compile('"'), "straight double quote (use « » or “ ”)"),
+    (re.compile(f"«(?![{_NB}])"), "« not followed by a non-breaking space (U+00A0)"),
+    (re.compile(f"(?<![{_NB}])»"), "» not preceded by a non-breaking space (U+00A0)"),
+    (re.compile(r"[ \t][:;!?%]"), "plain space before : ; ! ? % (use a non-breaking space, U+00A0)"),
+    (re.compile(rf"[^\s{_NB}?!][:;!?](?=\s|$)"), "no space before : ; ! ? (add a non-breaking space, U+00A0)"),
+    (re.compile(r"\.\.\."), "three dots (use …)"),
+    (re.compile(r"  "), "two spaces in a row"),
+)
+# An English title quoted in French text keeps its English punctuation: « Moratorium …: need… ».
+_ENGLISH_QUOTE = re.compile(f"«[{_NB}][A-Z][^»]*?[a-z]: [^»]*»")
+
+
+def typography_problem(text: str) -> str | None:
+    """The first French typography problem of a text, with where it is; None when there is none."""
+    english = [m.span() for m in _ENGLISH_QUOTE.finditer(text)]
+    for pattern, problem in TYPOGRAPHY_RULES:
+        for match in pattern.finditer(text):
+            if any(start <= match.start() < end for start, end in english):
+                continue
+            around = text[max(0, match.start() - 20) : match.end() + 20]
+            return f"French typography: {problem}: {around!r}"
+    return None
+
+
+def _text_fr(value: Any) -> str:
+    """French prose shown on a slide: `_text`, plus French typography."""
+    value = _text(value)
+    problem = typography_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
 def _ident(value: Any) -> str:
     value = _text(value)
     if not ID_RE.fullmatch(value):
-        raise ValueError(f"not an id (letters, digits and single hyphens): {value!r}")
+        raise ValueError(f"not an id (letters, digits and single hyphens): {_shown(value)}")
     return value
 
 
@@ -171,7 +361,7 @@ def _one_of(options: tuple[str, ...], what: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         value = _text(value)
         if value not in options:
-            raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(options)}")
+            raise ValueError(f"unknown {what} {_shown(value)}; expected one of {', '.join(options)}")
         return value
 
     return check
@@ -182,34 +372,63 @@ def _date(value: Any) -> PartialDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     value = _text(value)
-    malformed = ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    malformed = ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {_shown(value)}")
     # PartialDate.parse would read non-ASCII digits (Arabic-Indic, superscripts) as numbers.
     if not value.isascii():
         raise malformed
     try:
-        return PartialDate.parse(value)
+        date = PartialDate.parse(value)
     except ValueError:
         # A month outside 1..12 is a malformed date; a day past the month's end is a real-looking
         # but impossible one (2017-02-30), worth its own message.
         parts = value.split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-            raise ValueError(f"impossible date: {value!r} (no such day in that month)") from None
+        if [len(p) for p in parts] == [4, 2, 2] and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+            raise ValueError(f"impossible date: {_shown(value)} (no such day in that month)") from None
         raise malformed from None
+    if date.year < EARLIEST_YEAR:
+        raise ValueError(f"impossible date: {_shown(value)} (before {EARLIEST_YEAR}, when the WTO was established)")
+    return date
 
 
 def _symbol(value: Any) -> str:
     value = _text(value)
     if not SYMBOL_RE.fullmatch(value):
-        raise ValueError(f"not a WTO document symbol: {value!r}")
+        raise ValueError(f"not a WTO document symbol: {_shown(value)}")
     return value
+
+
+def is_wto_host(host: str) -> bool:
+    return host == WTO_HOST or host.endswith("." + WTO_HOST)
 
 
 def _url(value: Any) -> str:
     value = _text(value)
-    parsed = urlparse(value)
-    if parsed.scheme != "https" or not parsed.netloc or any(c.isspace() for c in value):
-        raise ValueError(f"not an https:// URL: {value!r}")
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    if scheme in _SCRIPT_SCHEMES:
+        raise ValueError(f"{scheme}: URLs are not allowed (a source is an https:// page): {_shown(value)}")
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError(f"not an https:// URL: {_shown(value)}")
+    if not value.isascii() or any(c in value for c in "\"'`\\^{}|"):
+        raise ValueError(f"quotes, backslashes or non-ASCII characters in a URL (percent-encode them): {_shown(value)}")
+    if not _HOST_RE.fullmatch(parts.netloc):
+        raise ValueError(f"the host must be a plain lower-case name, without user, password or port: {_shown(value)}")
     return value
+
+
+def safe_href(url: str, sources: Mapping[str, Source] | None = None) -> str | None:
+    """`url` when a page of the deck may link to it, else None (show the text, no link).
+
+    A link is an https:// URL (checked as `sources.yaml` checks its URLs) to a WTO site
+    (wto.org, www.wto.org, docs.wto.org) or to the host of one of the listed sources.
+    """
+    try:
+        url = _url(url)
+    except ValueError:
+        return None
+    host = urlsplit(url).hostname or ""
+    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values()}
+    return url if is_wto_host(host) or host in hosts else None
 
 
 def _bool(value: Any) -> bool:
@@ -226,19 +445,30 @@ def _order(value: Any) -> int:
     return value
 
 
+def _slide(value: Any) -> int:
+    value = _order(value)
+    if value > SEED_SLIDES:
+        raise ValueError(f"the 2018 presentation has {SEED_SLIDES} slides, got {value!r}")
+    return value
+
+
 def _iso3(value: Any) -> str:
     value = _text(value)
     if not ISO3_RE.fullmatch(value) or (
         value not in WTO_TERRITORIES and pycountry.countries.get(alpha_3=value) is None
     ):
-        raise ValueError(f"not an ISO 3166-1 alpha-3 code: {value!r}")
+        raise ValueError(f"not an ISO 3166-1 alpha-3 code: {_shown(value)}")
     return value
 
 
 def _keys(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise ValueError(f"expected a non-empty list of source keys, got {_got(value)}")
-    return tuple(_ident(v) for v in value)
+    keys = tuple(_ident(v) for v in value)
+    for number, key in enumerate(keys):
+        if key in keys[:number]:
+            raise ValueError(f"source key {key!r} given twice")
+    return keys
 
 
 @dataclass(frozen=True)
@@ -249,9 +479,10 @@ class _Field:
     nullable: bool = False  # null is a valid value (then None)
 
 
-# Schema of each file: top-level key, the field that names an entry, the fields.
-_SCHEMAS: dict[str, tuple[str, str, tuple[_Field, ...]]] = {
-    "sources.yaml": ("sources", "key", (_Field("key", _ident), _Field("url", _url), _Field("title", _text))),
+# Schema of each file: top-level key, the field that names an entry (None: entries are named by
+# their number), the fields.
+_SCHEMAS: dict[str, tuple[str, str | None, tuple[_Field, ...]]] = {
+    "sources.yaml": ("sources", "key", (_Field("key", _ident), _Field("url", _url), _Field("title", _text_fr))),
     "events.yaml": (
         "events",
         "id",
@@ -261,8 +492,8 @@ _SCHEMAS: dict[str, tuple[str, str, tuple[_Field, ...]]] = {
             _Field("kind", _one_of(KINDS, "kind")),
             _Field("date", _date),
             _Field("end", _date, required=False, nullable=True),
-            _Field("label_fr", _text),
-            _Field("detail_fr", _text),
+            _Field("label_fr", _text_fr),
+            _Field("detail_fr", _text_fr),
             _Field("symbol", _symbol, required=False, nullable=True),
             _Field("symbol_status", _one_of(STATUSES, "status"), required=False, nullable=True),
             _Field("status", _one_of(STATUSES, "status")),
@@ -274,7 +505,7 @@ _SCHEMAS: dict[str, tuple[str, str, tuple[_Field, ...]]] = {
         "id",
         (
             _Field("id", _ident),
-            _Field("name_fr", _text),
+            _Field("name_fr", _text_fr),
             _Field("parent", _ident, nullable=True),
             _Field("work_programme", _bool),
             _Field("status", _one_of(STATUSES, "status")),
@@ -286,13 +517,19 @@ _SCHEMAS: dict[str, tuple[str, str, tuple[_Field, ...]]] = {
         "id",
         (
             _Field("id", _ident),
-            _Field("name_fr", _text),
+            _Field("name_fr", _text_fr),
             _Field("iso3", _iso3, nullable=True),
             _Field("order", _order),
             _Field("eu_member", _bool),
             _Field("status", _one_of(STATUSES, "status")),
             _Field("sources", _keys),
         ),
+    ),
+    # `text` is what our slides show (French typography); `seed` is the 2018 wording, verbatim.
+    "seed_statements.yaml": (
+        "statements",
+        None,
+        (_Field("slide", _slide), _Field("text", _text_fr), _Field("seed", _text)),
     ),
 }
 
@@ -342,10 +579,10 @@ class _FileCheck:
             return False
         for key in data:
             if key != self.top:
-                self.file_error(f"unknown top-level key '{key}'")
+                self.file_error(f"unknown top-level key {_clip(str(key), 40)!r}")
         items = data[self.top]
         if not isinstance(items, list):
-            self.file_error(f"top-level key '{self.top}' must hold a list of entries")
+            self.file_error(f"top-level key '{self.top}' must hold a list of entries, got {_got(items)}")
             return False
         lines = _item_lines(node, self.top, len(items))
         for index, (item, line) in enumerate(zip(items, lines), start=1):
@@ -354,7 +591,7 @@ class _FileCheck:
         return True
 
     def _entry(self, index: int, item: Any, line: int | None) -> None:
-        raw_id = item.get(self.id_field) if isinstance(item, dict) else None
+        raw_id = item.get(self.id_field) if isinstance(item, dict) and self.id_field else None
         name = f"'{raw_id}'" if isinstance(raw_id, str) and ID_RE.fullmatch(raw_id) else f"#{index}"
         entry = _Entry(f"entry {name} (line {line if line is not None else '?'})", line or 0, {})
         if not isinstance(item, dict):
@@ -378,10 +615,12 @@ class _FileCheck:
                 self.field_error(entry, f.name, str(exc))
         for key in item:
             if key not in known:
-                self.field_error(entry, str(key), "unknown field")
+                self.field_error(entry, _clip(str(key), 40), "unknown field")
         self.entries.append(entry)
 
     def _unique_ids(self) -> None:
+        if self.id_field is None:
+            return
         first: dict[str, int] = {}
         for entry in self.entries:
             entry_id = entry.values.get(self.id_field)
@@ -392,6 +631,18 @@ class _FileCheck:
             else:
                 first[entry_id] = entry.line
 
+    def unique(self, field: str, what: str) -> None:
+        """Refuse two entries with the same value of `field` (names, orders)."""
+        first: dict[Any, _Entry] = {}
+        for entry in self.entries:
+            value = entry.values.get(field)
+            if value is None:
+                continue
+            if value in first:
+                self.field_error(entry, field, f"same {what} as {first[value].label}: {value!r}")
+            else:
+                first[value] = entry
+
     def check_sources(self, known: set[str]) -> None:
         for entry in self.entries:
             for key in entry.values.get("sources") or ():
@@ -399,11 +650,31 @@ class _FileCheck:
                     self.field_error(entry, "sources", f"unknown source key {key!r} (not in sources.yaml)")
 
 
+def _check_statuses(check: _FileCheck, sources: Mapping[str, Source]) -> None:
+    """A status must be backed by its kind of source: `verified` by a WTO page, `seed` by the seed."""
+    for entry in check.entries:
+        status, keys = entry.values.get("status"), entry.values.get("sources")
+        if not status or not keys or any(key not in sources for key in keys):
+            continue  # an unknown key was reported already
+        if status == "verified" and not any(is_wto_host(urlsplit(sources[k].url).hostname or "") for k in keys):
+            check.field_error(entry, "sources", f"status 'verified' needs a WTO page ({WTO_HOST}) among its sources")
+        if status == "seed" and SEED_SOURCE in sources and SEED_SOURCE not in keys:
+            check.field_error(entry, "sources", f"status 'seed' needs the source key '{SEED_SOURCE}' (the 2018 presentation)")
+
+
 def _check_events(check: _FileCheck) -> None:
     for entry in check.entries:
-        if entry.values.get("symbol_status") is not None and "symbol" in entry.values and entry.values["symbol"] is None:
+        values = entry.values
+        if values.get("symbol_status") is not None and "symbol" in values and values["symbol"] is None:
             check.field_error(entry, "symbol_status", "given without a symbol")
-        start, end = entry.values.get("date"), entry.values.get("end")
+        start, end = values.get("date"), values.get("end")
+        if values.get("kind") == "conference" and start is not None and "end" in values:
+            if end is None:
+                check.field_error(entry, "end", "required for a conference (its last day: a date range)")
+                continue
+            if start.day is None or end.day is None:
+                check.field_error(entry, "end", f"a conference runs from day to day (YYYY-MM-DD): '{start.iso()}' → '{end.iso()}'")
+                continue
         if start is None or end is None:
             continue
         # Compare at the coarser precision of the two, so that "2018-03-15" → "2018-03" is fine.
@@ -412,9 +683,17 @@ def _check_events(check: _FileCheck) -> None:
         n = min(sum(x is not None for x in a), sum(x is not None for x in b))
         if b[:n] < a[:n]:
             check.field_error(entry, "end", f"ends before it starts: '{end.iso()}' < '{start.iso()}'")
+            continue
+        if values.get("kind") == "conference":
+            days = (end.first_day() - start.first_day()).days + 1
+            if days > CONFERENCE_MAX_DAYS:
+                check.field_error(
+                    entry, "end", f"a conference of {days} days ('{start.iso()}' → '{end.iso()}'): a typo in the year or month?"
+                )
 
 
 def _check_bodies(check: _FileCheck) -> None:
+    check.unique("name_fr", "name")
     parents = {e.values["id"]: e.values.get("parent") for e in check.entries if e.values.get("id")}
     # A root is an entry whose parent is a valid null (not a missing or invalid parent field).
     roots = [e.values.get("id") or "?" for e in check.entries if "parent" in e.values and e.values["parent"] is None]
@@ -424,24 +703,47 @@ def _check_bodies(check: _FileCheck) -> None:
             check.field_error(entry, "parent", f"unknown body {parent!r}")
             continue
         # Walk up: a chain that comes back to itself would never reach the Ministerial Conference.
-        seen, current = {entry.values.get("id")}, parent
-        while current is not None and current in parents:
-            if current in seen:
-                check.field_error(entry, "parent", f"cycle through {current!r}")
-                break
-            seen.add(current)
+        # Only the bodies on the cycle report it; those that merely hang below it are fine once it is.
+        own, chain, current = entry.values.get("id"), [entry.values.get("id")], parent
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
             current = parents[current]
+        if current is not None and current == own:
+            check.field_error(entry, "parent", f"cycle: {' → '.join(chain + [own])}")
     if len(roots) != 1:
         found = ", ".join(repr(r) for r in roots) or "none"
         check.file_error(f"expected exactly one root body (parent: null), found {found}")
 
 
 def _check_signatories(check: _FileCheck) -> None:
+    check.unique("name_fr", "name")
     for entry in check.entries:
         iso3, entry_id = entry.values.get("iso3"), entry.values.get("id")
         # Members are named by their code, so that figures can join on either.
         if iso3 is not None and entry_id is not None and entry_id != iso3:
             check.field_error(entry, "id", f"must equal iso3 {iso3!r}, got {entry_id!r}")
+    # Only the European Union's own entry has no code; its member states share its order.
+    unions = [e for e in check.entries if "iso3" in e.values and e.values["iso3"] is None]
+    for entry in unions:
+        if entry.values.get("eu_member") is True:
+            check.field_error(entry, "iso3", "an EU member state needs its ISO 3166-1 alpha-3 code")
+    union = next((e for e in unions if e.values.get("eu_member") is False), None)
+    for entry in unions:
+        if entry is not union and entry.values.get("eu_member") is False:
+            check.field_error(entry, "iso3", f"only the European Union's entry has no code ({union.label} has none already)")
+    orders: dict[int, _Entry] = {}
+    for entry in check.entries:
+        order, member = entry.values.get("order"), entry.values.get("eu_member")
+        if order is None or member is None:
+            continue
+        if member is True:
+            expected = union.values.get("order") if union else None
+            if expected is not None and order != expected:
+                check.field_error(entry, "order", f"an EU member state takes the order of the EU's entry ({expected}), got {order}")
+        elif order in orders:
+            check.field_error(entry, "order", f"order {order} already taken by {orders[order].label}")
+        else:
+            orders[order] = entry
 
 
 # --- The whole folder -------------------------------------------------------------------------
@@ -452,14 +754,14 @@ def _display_name(folder: Path, name: str) -> str:
     return (folder / name).relative_to(folder.parent.parent).as_posix()
 
 
-def _checked(
+def _check_file(
     folder: Path,
     name: str,
     texts: dict[str, str | None],
     extra: Callable[[_FileCheck], None] | None = None,
     known: set[str] | None = None,
 ) -> _FileCheck:
-    """Check one file (schema, source keys, its own cross-entry rules); raise all its errors."""
+    """Check one file (schema, source keys, its own cross-entry rules); its errors in `.errors`."""
     check = _FileCheck(name, _display_name(folder, name))
     text = texts[name]
     if text is None:
@@ -469,31 +771,79 @@ def _checked(
             check.check_sources(known)
         if extra is not None:
             extra(check)
+    return check
+
+
+def _checked(
+    folder: Path,
+    name: str,
+    texts: dict[str, str | None],
+    extra: Callable[[_FileCheck], None] | None = None,
+    known: set[str] | None = None,
+) -> _FileCheck:
+    """Check one file; raise DataError with all its errors."""
+    check = _check_file(folder, name, texts, extra, known)
     if check.errors:
         raise DataError(check.errors)
     return check
+
+
+def _decode(folder: Path, name: str, raw: bytes | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            [f"{_display_name(folder, name)}: line {line}: not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8"]
+        ) from None
 
 
 @functools.lru_cache(maxsize=8)
 def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     folder = Path(folder_str)
     texts: dict[str, str | None] = {}
+    errors: list[str] = []
     for name, raw in zip(FILES, contents):
-        if raw is None:
-            texts[name] = None
-            continue
         try:
-            texts[name] = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataError([f"{_display_name(folder, name)}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+            texts[name] = _decode(folder, name, raw)
+        except DataError as exc:
+            errors.extend(exc.errors)
+            texts[name] = None
 
-    # sources.yaml first: the other files cite its keys.
-    src = _checked(folder, "sources.yaml", texts)
-    sources = {e.values["key"]: Source(e.values["key"], e.values["url"], e.values["title"]) for e in src.entries}
-    known = set(sources)
-    ev = _checked(folder, "events.yaml", texts, _check_events, known)
-    bo = _checked(folder, "bodies.yaml", texts, _check_bodies, known)
-    si = _checked(folder, "signatories.yaml", texts, _check_signatories, known)
+    def check(name: str, extra=None, known=None) -> _FileCheck:
+        if texts[name] is None and any(line.startswith(_display_name(folder, name) + ":") for line in errors):
+            return _FileCheck(name, _display_name(folder, name))  # not UTF-8: reported already
+        result = _check_file(folder, name, texts, extra, known)
+        errors.extend(result.errors)
+        return result
+
+    # sources.yaml first: the other files cite its keys. Every file is checked, so that one run
+    # reports every problem; a sources.yaml that cannot be read leaves the keys unchecked.
+    src = check("sources.yaml")
+    sources = {
+        e.values["key"]: Source(e.values["key"], e.values["url"], e.values["title"])
+        for e in src.entries
+        if {"key", "url", "title"} <= set(e.values)
+    }
+    sources_ok = not any(line.startswith(_display_name(folder, "sources.yaml") + ":") for line in errors)
+    known = set(sources) if sources_ok else None  # keys of a broken sources.yaml prove nothing
+
+    def with_statuses(rules: Callable[[_FileCheck], None]) -> Callable[[_FileCheck], None]:
+        def run(c: _FileCheck) -> None:
+            rules(c)
+            if known is not None:
+                _check_statuses(c, sources)
+
+        return run
+
+    ev = check("events.yaml", with_statuses(_check_events), known)
+    bo = check("bodies.yaml", with_statuses(_check_bodies), known)
+    si = check("signatories.yaml", with_statuses(_check_signatories), known)
+    st = check("seed_statements.yaml")
+    if errors:
+        raise DataError(errors)
 
     events = tuple(
         Event(
@@ -505,7 +855,11 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     )
     bodies = tuple(Body(**e.values) for e in bo.entries)
     signatories = tuple(Signatory(**e.values) for e in si.entries)
-    return Facts(sources=sources, events=events, bodies=bodies, signatories=signatories)
+    statements = tuple(SeedStatement(**e.values) for e in st.entries)
+    return Facts(
+        sources=sources, events=events, bodies=bodies, signatories=signatories,
+        extras={"seed_statements": statements},
+    )
 
 
 def load_facts(data_dir: Path | None = None) -> Facts:
@@ -521,3 +875,8 @@ def load_facts(data_dir: Path | None = None) -> Facts:
     facts = _load(str(folder), contents)
     # The cached Facts is shared; hand each caller its own dicts so one cannot alter another's.
     return dataclasses.replace(facts, sources=dict(facts.sources), extras=dict(facts.extras))
+
+
+def load_seed_statements(data_dir: Path | None = None) -> tuple[SeedStatement, ...]:
+    """The statements of the 2018 presentation (`seed_statements.yaml`), validated with the rest."""
+    return load_facts(data_dir).extras["seed_statements"]

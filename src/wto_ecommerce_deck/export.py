@@ -9,7 +9,10 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
-from .paths import theme_dir
+from . import notebooks
+from .errors import BuildError
+from .paths import notebooks_dir, theme_dir
+from .widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
 SERIES_TITLE = "Le commerce électronique à l'OMC"
 
@@ -29,6 +32,22 @@ REVEAL_CONFIG = {
 
 _GEO_TRACE = re.compile(r'"type":"(choropleth|scattergeo)"')
 
+# An exported deck has no kernel, so it never shows a live widget: an output's static HTML wins
+# over its widget view (nbconvert would otherwise prefer the view), and no widget manager is loaded.
+DISPLAY_PRIORITY = [
+    "text/html",
+    WIDGET_VIEW_MIME,
+    "application/javascript",
+    "text/markdown",
+    "image/svg+xml",
+    "text/vnd.mermaid",
+    "text/latex",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+]
+INTERACTIVE_CSS = "interactive.css"  # the look of the static fallbacks, inlined in decks that have one
+
 
 def _outputs_html(nb: nbformat.NotebookNode) -> str:
     return "".join(
@@ -43,7 +62,64 @@ def uses(nb: nbformat.NotebookNode) -> dict[str, bool]:
     """Which of the big assets the deck needs, so that it loads only those."""
     html = _outputs_html(nb)
     plotly = 'class="deck-plot"' in html
-    return {"uses_plotly": plotly, "uses_geo": plotly and bool(_GEO_TRACE.search(html))}
+    return {
+        "uses_plotly": plotly,
+        "uses_geo": plotly and bool(_GEO_TRACE.search(html)),
+        "uses_fallbacks": f'class="{FALLBACK_CLASS}' in html,
+    }
+
+
+def _shown(cell) -> bool:
+    """Whether the cell's outputs reach the deck (skipped and removed cells do not)."""
+    skipped = cell.metadata.get("slideshow", {}).get("slide_type") == "skip"
+    return not skipped and "remove-cell" not in cell.metadata.get("tags", [])
+
+
+def _where(cell, index: int, title: str) -> str:
+    """`notebooks/NN_name.ipynb: cell N (id 'x')`: the source notebook of a cell of an executed deck
+    (the full deck chains the sections), found by the cell's id and source."""
+    for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+        try:
+            source = nbformat.read(str(path), as_version=4)
+        except Exception:  # noqa: BLE001 - an unreadable notebook was reported before the export
+            continue
+        for number, candidate in enumerate(source.cells):
+            if candidate.get("id") == cell.get("id") and candidate.source == cell.source:
+                return f"notebooks/{path.name}: {notebooks.cell_name(candidate, number)}"
+    return f"deck « {title} »: {notebooks.cell_name(cell, index)}"
+
+
+def _without_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A shallow copy without the widget state: it serves JupyterLab, not a deck without widgets."""
+    copy = nbformat.NotebookNode(nb)
+    copy.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items() if k != "widgets"})
+    return copy
+
+
+def _interactive_css() -> str:
+    path = theme_dir() / INTERACTIVE_CSS
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        raise BuildError(f"{path}: missing (the look of the quiz and explorer fallbacks)") from None
+
+
+def check_kernel_free(nb: nbformat.NotebookNode, title: str) -> None:
+    """Refuse a deck that would show a dead control: a widget output without a static fallback.
+
+    A widget needs a kernel (or an embedded widget manager, which these decks do not load); its
+    output must also carry `text/html` that stands in for it (see widgets_export.py)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not _shown(cell):
+            continue
+        for output in cell.get("outputs", []):
+            bundle = output.get("data", {})
+            if WIDGET_VIEW_MIME in bundle and "text/html" not in bundle:
+                raise BuildError(
+                    f"{_where(cell, index, title)}: shows a widget with no static fallback, a dead control in an "
+                    "exported deck (no kernel there): display it through widgets_export.WithFallback, "
+                    "or tag the cell remove-cell"
+                )
 
 
 def exporter() -> SlidesExporter:
@@ -51,6 +127,7 @@ def exporter() -> SlidesExporter:
     config.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.enabled = True
+    config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
     exp = SlidesExporter(
         config=config,
         template_name="omc-reveal",
@@ -69,5 +146,10 @@ def to_html(nb: nbformat.NotebookNode, title: str, vendor_prefix: str) -> str:
         "reveal_config": REVEAL_CONFIG,
         **uses(nb),
     }
+    check_kernel_free(nb, title)
+    if deck["uses_fallbacks"]:
+        deck["interactive_css"] = _interactive_css()
+    nb = notebooks.notes_outside_fragments(nb)
+    nb = _without_widget_state(nb)
     body, _ = exporter().from_notebook_node(nb, resources={"deck": deck})
     return body

@@ -90,3 +90,26 @@ def chain(executed: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
         for cell in nb.cells:
             full.cells.append(cell)
     return full
+
+
+def notes_outside_fragments(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy whose notes cells come right after the first cell of their slide.
+
+    reveal.js shows in the speaker view only the notes outside fragments (or those of
+    the current fragment), and nbconvert puts a notes cell that follows a fragment
+    inside that fragment: the notes of a slide with bullets would show only at its
+    last bullet. Where notes sit in a slide does not change what the slide shows.
+    """
+    copy = nbformat.from_dict(json.loads(json.dumps(nb)))
+    groups: list[list] = []
+    for cell in copy.cells:
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if slide_type in ("slide", "subslide") or not groups:
+            groups.append([])
+        groups[-1].append(cell)
+    copy.cells = []
+    for group in groups:
+        notes = [c for c in group if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+        others = [c for c in group if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+        copy.cells.extend(others[:1] + notes + others[1:])
+    return copy

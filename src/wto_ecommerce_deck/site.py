@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 
+from .audit import index_link_html
 from .export import SERIES_TITLE
 
 
@@ -17,6 +19,8 @@ class DeckEntry:
     slides: int
     html_path: str  # relative to build/
     notebook_path: str  # relative to build/
+    pdf_path: str | None = None  # the slides, one per page, once `make pdf` has run
+    handout_path: str | None = None  # the slides with their speaker notes
 
 
 def slide_count(nb: nbformat.NotebookNode) -> int:
@@ -33,15 +37,53 @@ def slide_count(nb: nbformat.NotebookNode) -> int:
     return count
 
 
-def index_html(entries: list[DeckEntry]) -> str:
-    rows = "\n".join(
+def _row(entry: DeckEntry) -> str:
+    count = f"{entry.slides}\u00a0diapositive{'s' if entry.slides > 1 else ''}"
+    links = [f'<a href="{html.escape(entry.notebook_path)}" download>notebook</a>']
+    if entry.pdf_path:
+        links.append(f'<a href="{html.escape(entry.pdf_path)}">PDF</a>')
+    if entry.handout_path:
+        links.append(f'<a href="{html.escape(entry.handout_path)}">PDF avec notes</a>')
+    return (
         "<li>"
-        f'<a href="{html.escape(e.html_path)}">{html.escape(e.title)}</a>'
-        f' <span class="count">{e.slides}\u00a0diapositive{"s" if e.slides > 1 else ""}</span>'
-        f' · <a href="{html.escape(e.notebook_path)}" download>notebook</a>'
-        "</li>"
-        for e in entries
+        f'<a class="deck" href="{html.escape(entry.html_path)}">{html.escape(entry.title)}</a>'
+        f' <span class="count">{count}</span> · '
+        + " · ".join(links)
+        + "</li>"
     )
+
+
+def entries_in(build: Path) -> list[DeckEntry]:
+    """The decks of a finished build, read back from it (the full deck first)."""
+    entries = []
+    for notebook in sorted((build / "notebooks").glob("*.ipynb")):
+        name = notebook.stem
+        nb = nbformat.read(str(notebook), as_version=4)
+        pdf = build / "pdf" / f"{name}.pdf"
+        handout = build / "pdf" / f"{name}-notes.pdf"
+        entries.append(
+            DeckEntry(
+                name,
+                nb.metadata.get("title", name),
+                slide_count(nb),
+                f"slides/{name}.html",
+                f"notebooks/{name}.ipynb",
+                f"pdf/{name}.pdf" if pdf.is_file() else None,
+                f"pdf/{name}-notes.pdf" if handout.is_file() else None,
+            )
+        )
+    return entries
+
+
+def refresh_index(build: Path) -> Path:
+    """Rewrite `build/index.html` from what the build holds (after `make pdf`, say)."""
+    index = build / "index.html"
+    index.write_text(index_html(entries_in(build)), encoding="utf-8")
+    return index
+
+
+def index_html(entries: list[DeckEntry]) -> str:
+    rows = "\n".join(_row(e) for e in entries)
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -66,6 +108,7 @@ touches fléchées pour avancer, <kbd>S</kbd> pour la vue présentateur, <kbd>É
 <ul class="decks">
 {rows}
 </ul>
+{index_link_html()}
 </main>
 </body>
 </html>

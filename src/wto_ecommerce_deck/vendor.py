@@ -68,7 +68,7 @@ def assets() -> list[Asset]:
         Asset(reveal / "dist" / "reset.css", "reveal/reset.css"),
         Asset(reveal / "dist" / "reveal.css", "reveal/reveal.css"),
         Asset(reveal / "dist" / "reveal.js", "reveal/reveal.js"),
-        Asset(reveal / "plugin" / "notes" / "notes.js", "reveal/notes.js"),
+        Asset(reveal / "plugin" / "notes" / "notes.js", "reveal/notes.js", "notes_accept_file_origin"),
         Asset(reveal / "dist" / "theme" / "white.css", "reveal/theme-white.css", "strip_imports"),
         Asset(_plotly_js(), "plotly/plotly.min.js"),
         Asset(theme / "plotly-locale-fr.js", "plotly/locale-fr.js"),
@@ -87,6 +87,24 @@ def assets() -> list[Asset]:
 def strip_imports(text: str) -> str:
     """Drop `@import` lines: reveal's themes import web fonts we replace with local ones."""
     return re.sub(r"^@import [^;]+;\s*$", "", text, flags=re.MULTILINE)
+
+
+# reveal.js 5.2.1's notes plugin answers the speaker window only when both windows have
+# the same origin, read through `event.source.location`. From file:// Chromium gives
+# each page an opaque origin, that read throws, and the speaker view never gets its
+# notes: a deck opened from a USB stick would show an empty notes pane. The speaker
+# window's own script already accepts file:// (`window.location.origin !== 'file://'`);
+# this makes the deck's side do the same.
+_NOTES_ORIGIN_CHECK = "try{return window.location.origin===t.source.location.origin}catch(t){return!1}"
+_NOTES_ORIGIN_FIXED = (
+    'try{return window.location.origin===t.source.location.origin}catch(e){return window.location.protocol==="file:"}'
+)
+
+
+def notes_accept_file_origin(text: str) -> str:
+    if text.count(_NOTES_ORIGIN_CHECK) != 1:
+        raise MissingAsset("reveal.js/plugin/notes/notes.js: origin check not found (is reveal.js still 5.2.1?)")
+    return text.replace(_NOTES_ORIGIN_CHECK, _NOTES_ORIGIN_FIXED)
 
 
 def topojson_script(text: str) -> str:
@@ -119,7 +137,11 @@ def fonts_css() -> str:
     return "".join(rules)
 
 
-_TRANSFORMS = {"strip_imports": strip_imports, "topojson_script": topojson_script}
+_TRANSFORMS = {
+    "strip_imports": strip_imports,
+    "topojson_script": topojson_script,
+    "notes_accept_file_origin": notes_accept_file_origin,
+}
 
 
 def check() -> None:

@@ -1,0 +1,929 @@
+"""The fact audit: every fact the decks show, with its date, WTO symbol, source and status.
+
+A fact is shown in two ways, and the audit reads both from the sources of the decks (the notebooks
+and `assets/data/`), without executing anything:
+
+* by a one-line call of a code cell (`timeline.programme()`, `structure.chart()`, `members.map()`,
+  `explorer.timeline("momentum")`, `quiz.show("q-…")`): the audit builds the same figure with the
+  same pure builders and reads the records it carries (`layout.meta["events"]`, the boxes of the
+  structure chart, the countries of the map), or the events of the explorer's table, or the facts
+  a quiz rests on;
+* by the text of a slide (every markdown cell that is not speaker notes, and the texts of the
+  quizzes shown there): each WTO document symbol (WT/L/274), French date (« 20 mai 1998 »,
+  « du 10 au 13 décembre 2017 », « mai 1998 », « entre 2016 et 2017 », a year) and count of members
+  (« 71 membres », « 77 % ») must match a record of `assets/data/`; a mention that rests only on
+  unverified records must be flagged « à confirmer » on the same slide. Anything else is a problem,
+  one line each, naming the notebook, the cell and what is wrong.
+
+`python -m wto_ecommerce_deck facts` prints the facts and the counts by status; the build writes
+`build/sources.html` (`write_sources_page`) and closes each deck with a « Sources » slide
+(`sources_slide_cells`).
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+from urllib.parse import quote
+
+from . import data, paths
+from .errors import BuildError
+from .figures import style
+from .records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
+
+SOURCES_PAGE = "sources.html"
+FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
+FULL_DECK_TITLE = "Présentation complète"
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+SERIES_TITLE = "Le commerce électronique à l'OMC"
+JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
+WTO_DOCS_URL = "https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20{symbol})&Language=FRENCH"
+TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
+NBSP = "\u00a0"
+
+STATUS_PLURAL_FR = {
+    "verified": "vérifiés (OMC)",
+    "secondary": "de source secondaire",
+    "seed": "de la présentation OMC de 2018",
+    "unverified": TO_CONFIRM,
+}
+# How sure a status is, most sure first: a mention is as sure as its surest record.
+_RANK = {"verified": 0, "seed": 1, "secondary": 2, "unverified": 3}
+HOW_FR = {
+    "frise": "frise",
+    "organigramme": "organigramme",
+    "carte": "carte",
+    "tableau": "tableau de l'explorateur",
+    "quiz": "quiz",
+    "texte": "texte de la diapositive",
+}
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One record of assets/data that a deck shows."""
+
+    key: str  # "event:mc4", "body:gc", "signatory:FRA"
+    kind: str  # "event", "body" or "signatory"
+    record_id: str
+    date_fr: str  # "" when the record has no date
+    sort_key: tuple
+    label_fr: str
+    symbol: str | None
+    symbol_status: str | None  # the status that applies to the symbol
+    status: str
+    sources: tuple[str, ...]
+
+    @property
+    def unsure(self) -> bool:
+        return self.status == style.UNVERIFIED or self.symbol_status == style.UNVERIFIED
+
+    def needs_flag(self, how: str) -> bool:
+        """Whether showing the fact this way needs « à confirmer »: an unverified fact always; an
+        unverified symbol where the symbol is shown (the hovers of the timelines, the tables)."""
+        shows_symbol = how in ("frise", "tableau")
+        return self.status == style.UNVERIFIED or (shows_symbol and self.symbol_status == style.UNVERIFIED)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Where a deck shows a fact: the notebook cell and how."""
+
+    fact: str  # Fact.key
+    section: str
+    where: str  # "notebooks/02_programme_de_travail.ipynb: cell 7 (id 'programme-07')"
+    how: str  # a key of HOW_FR
+    flagged: bool  # shown with « à confirmer » (in the hover, the legend, the table or the slide)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A symbol, date or number written on a slide, and the records it rests on."""
+
+    section: str
+    where: str
+    slide: str  # the slide's heading
+    kind: str  # "cote", "date" or "nombre"
+    text: str
+    facts: tuple[str, ...]  # Fact keys; empty: not in the data (a problem)
+    status: str | None  # the surest status among them
+    flagged: bool  # the slide says « à confirmer »
+
+
+@dataclass
+class Section:
+    name: str
+    title: str
+    label: str  # notebooks/NN_name.ipynb
+
+
+@dataclass
+class Audit:
+    facts: dict[str, Fact]
+    shown: list[Shown]
+    mentions: list[Mention]
+    problems: list[str]
+    sources: dict[str, Source]
+    sections: list[Section]
+    extra_sources: dict[str, list[str]] = field(default_factory=dict)  # section → keys cited by its quizzes
+
+    def facts_of(self, section: str | None = None) -> list[Fact]:
+        """The facts a deck shows (all of them for the full deck or None), by kind then date."""
+        keys = {s.fact for s in self.shown if section in (None, FULL_DECK) or s.section == section}
+        return sorted((self.facts[k] for k in keys), key=lambda f: f.sort_key)
+
+    def counts(self, section: str | None = None) -> dict[str, int]:
+        counter = Counter(f.status for f in self.facts_of(section))
+        return {status: counter.get(status, 0) for status in STATUSES}
+
+    def unsure_symbols(self, section: str | None = None) -> list[Fact]:
+        return [f for f in self.facts_of(section) if f.symbol and f.symbol_status == style.UNVERIFIED]
+
+    def source_keys(self, section: str | None = None) -> list[str]:
+        """The sources cited by the facts a deck shows and by its quizzes, in sources.yaml order."""
+        cited = {k for f in self.facts_of(section) for k in f.sources}
+        for name, keys in self.extra_sources.items():
+            if section in (None, FULL_DECK) or name == section:
+                cited.update(keys)
+        return [k for k in self.sources if k in cited]
+
+    def shown_in(self, fact_key: str) -> list[str]:
+        return sorted({s.section for s in self.shown if s.fact == fact_key})
+
+    def hows(self, fact_key: str) -> list[str]:
+        return sorted({s.how for s in self.shown if s.fact == fact_key})
+
+
+# --------------------------------------------------------------------------- facts from records
+
+
+def _event_fact(e: Event) -> Fact:
+    return Fact(
+        key=f"event:{e.id}", kind="event", record_id=e.id, date_fr=e.date_fr,
+        sort_key=(0, e.start.midpoint().isoformat(), e.id), label_fr=e.label_fr, symbol=e.symbol,
+        symbol_status=e.shown_symbol_status, status=e.status, sources=e.sources,
+    )
+
+
+def _all_facts(facts: Facts) -> dict[str, Fact]:
+    found = {f"event:{e.id}": _event_fact(e) for e in facts.events}
+    for number, b in enumerate(facts.bodies):
+        found[f"body:{b.id}"] = Fact(
+            key=f"body:{b.id}", kind="body", record_id=b.id, date_fr="", sort_key=(1, f"{number:04d}", b.id),
+            label_fr=b.name_fr, symbol=None, symbol_status=None, status=b.status, sources=b.sources,
+        )
+    for number, s in enumerate(facts.signatories):
+        found[f"signatory:{s.id}"] = Fact(
+            key=f"signatory:{s.id}", kind="signatory", record_id=s.id, date_fr="",
+            sort_key=(2, f"{s.order:04d}", int(s.eu_member), f"{number:04d}"), label_fr=s.name_fr,
+            symbol=None, symbol_status=None, status=s.status, sources=s.sources,
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- what the calls show
+
+
+def _hovers(fig) -> list[str]:
+    texts = []
+    for trace in fig.data:
+        for item in getattr(trace, "customdata", None) or ():
+            if item is not None and len(item) and isinstance(item[0], str):
+                texts.append(item[0])
+    return texts
+
+
+def _flagged_in_hover(fig, label: str) -> bool:
+    """Whether the figure's hover for the record labelled `label` says « à confirmer »."""
+    head = f"<b>{style.escape(label)}</b>"
+    return any(TO_CONFIRM in text for text in _hovers(fig) if text.startswith(head))
+
+
+def _timeline(track: str):
+    def show(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+        from .figures import timelines
+
+        builder = {
+            "programme": timelines.build_programme_timeline,
+            "momentum": timelines.build_momentum_timeline,
+            "meetings2018": timelines.build_meetings_2018_timeline,
+        }[track]
+        fig = builder(facts.track(track), facts.sources)
+        shown = []
+        for event_id in fig.layout.meta["events"]:
+            event = facts.event(event_id)
+            shown.append((f"event:{event_id}", _flagged_in_hover(fig, event.label_fr)))
+        return "frise", shown
+
+    return show
+
+
+def _structure(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    from .figures.structure import build_structure_chart
+
+    fig = build_structure_chart(facts.bodies, facts.sources)
+    ids = [shape.name for shape in fig.layout.shapes if shape.type == "rect" and shape.name]
+    names = {b.id: b.name_fr for b in facts.bodies}
+    return "organigramme", [(f"body:{i}", _flagged_in_hover(fig, names[i])) for i in ids if i in names]
+
+
+def _members(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    from .figures.members_map import build_members_map
+
+    fig = build_members_map(facts.signatories, facts.sources)
+    by_code = {s.iso3: s for s in facts.signatories if s.iso3}
+    shown = []
+    for trace in fig.data:
+        if trace.type != "choropleth":
+            continue
+        for code in trace.locations:
+            signatory = by_code[code]
+            flagged = TO_CONFIRM in (trace.name or "") or _flagged_in_hover(fig, signatory.name_fr)
+            shown.append((f"signatory:{signatory.id}", flagged))
+    return "carte", shown
+
+
+def _explorer(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    """The exported deck shows the explorer's static table of the track's events."""
+    from . import explorer
+
+    track = args[0] if args else "programme"
+    events = facts.track(track)
+    table = explorer.static_html(track, events, facts.sources)
+    rows = re.findall(r"<tr>.*?</tr>", table, flags=re.S)
+    shown = []
+    for event in events:
+        cell = f"<td>{html.escape(event.label_fr, quote=False)}</td>"
+        row = next((r for r in rows if cell in r), "")
+        shown.append((f"event:{event.id}", TO_CONFIRM in row))
+    return "tableau", shown
+
+
+def _quiz(facts: Facts, args: Sequence, data_dir: Path | None = None):
+    from . import quiz
+
+    question = next(q for q in quiz.load_quizzes(data_dir) if q.id == args[0])
+    ids = {e.id for e in facts.events}
+    keys = [f"event:{i}" if i in ids else f"body:{i}" for i in question.facts]
+    # The quiz loader refuses unverified facts: nothing here needs a flag.
+    return "quiz", [(k, False) for k in keys], question
+
+
+CALLS = {
+    ("timeline", "programme"): _timeline("programme"),
+    ("timeline", "momentum"): _timeline("momentum"),
+    ("timeline", "meetings_2018"): _timeline("meetings2018"),
+    ("structure", "chart"): _structure,
+    ("members", "map"): _members,
+    ("explorer", "timeline"): _explorer,
+    ("quiz", "show"): _quiz,
+}
+SETUP_CALLS = {("deck", "setup")}
+
+
+def _calls(source: str) -> list[tuple[str, str, list]] | None:
+    """The `module.function(literal, …)` calls of a code cell; None when it is something else."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    calls = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+            return None
+        func = node.value.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return None
+        try:
+            args = [ast.literal_eval(a) for a in node.value.args]
+        except ValueError:
+            return None
+        calls.append((func.value.id, func.attr, args))
+    return calls
+
+
+# --------------------------------------------------------------------------- what the text says
+
+_MONTH = "(" + "|".join(MONTHS_FR) + ")"
+_DAY = r"(1er|3[01]|[12]\d|[1-9])"
+_YEAR = r"((?:19|20)\d\d)"
+_FLAGS = re.IGNORECASE
+DATE_PATTERNS = (
+    ("range2", re.compile(rf"\b(?:du\s+)?{_DAY}\s+{_MONTH}\s*(?:au|–|-)\s*{_DAY}\s+{_MONTH}\s+{_YEAR}\b", _FLAGS)),
+    ("range", re.compile(rf"\b(?:du\s+)?{_DAY}\s*(?:au|–|-)\s*{_DAY}\s+{_MONTH}\s+{_YEAR}\b", _FLAGS)),
+    ("day", re.compile(rf"\b{_DAY}\s+{_MONTH}\s+{_YEAR}\b", _FLAGS)),
+    ("month", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", _FLAGS)),
+    ("years", re.compile(rf"\b{_YEAR}\s*(?:–|-|\bet\b|\bà\b)\s*{_YEAR}\b", _FLAGS)),
+    ("year", re.compile(rf"\b{_YEAR}\b")),
+)
+NOUNS = ("États membres", "Membres", "membres", "participants", "signataires", "entrées", "réunions", "communications")
+NUMBER_RE = re.compile(rf"\b(\d+)\s+({'|'.join(NOUNS)})\b")
+PERCENT_RE = re.compile(r"\b(\d+(?:,\d+)?)\s*%")
+SYMBOL_IN_TEXT = re.compile(rf"(?<![\w/]){data.SYMBOL_RE.pattern}(?![\w/])")
+NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+}
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """Slide text as read: markdown emphasis and code marks dropped, non-breaking spaces as spaces."""
+    text = text.replace(NBSP, " ").replace("\u202f", " ").replace("*", "").replace("`", "")
+    return " ".join(text.split())
+
+
+def _day(text: str) -> int:
+    return 1 if text.lower() == "1er" else int(text)
+
+
+def _month(text: str) -> int:
+    return MONTHS_FR.index(text.lower()) + 1
+
+
+def _precise(d: PartialDate | None) -> tuple:
+    return (d.year, d.month, d.day) if d else ()
+
+
+class _Index:
+    """The records a slide's text can rest on."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.events = facts.events
+        self.texts = {e.id: plain(_NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), f"{e.label_fr} {e.detail_fr}")) for e in facts.events}
+        self.joint_statement = [e for e in facts.events if e.symbol == JOINT_STATEMENT_SYMBOL]
+        members = [s for s in facts.signatories if s.iso3]
+        entries = [s for s in facts.signatories if not s.eu_member]
+        self.counts = {
+            "membres": {len(members), len([s for s in members if not s.eu_member])},
+            "états membres": {len([s for s in members if s.eu_member])},
+            "signataires": {len(entries)},
+            "entrées": {len(entries)},
+        }
+
+    def symbol(self, symbol: str) -> tuple[list[Event], str | None]:
+        """Events that have the symbol, else events whose detail names it; the surest symbol status."""
+        own = [e for e in self.events if e.symbol == symbol]
+        statuses = [e.shown_symbol_status for e in own]
+        named = [
+            e for e in self.events
+            if e not in own and re.search(rf"(?<![\w/]){re.escape(symbol)}(?![\w/])", e.detail_fr)
+        ]
+        statuses += [e.shown_symbol_status or e.status for e in named]
+        best = min(statuses, key=_RANK.__getitem__) if statuses else None
+        return (own or named), best
+
+    def date(self, kind: str, groups: tuple[str, ...], text: str) -> list[Event]:
+        if kind == "range2":
+            d1, m1, d2, m2, y = groups
+            start, end = (int(y), _month(m1), _day(d1)), (int(y), _month(m2), _day(d2))
+            return [e for e in self.events if _precise(e.start) == start and _precise(e.end) == end]
+        if kind == "range":
+            d1, d2, m, y = groups
+            start, end = (int(y), _month(m), _day(d1)), (int(y), _month(m), _day(d2))
+            return [e for e in self.events if _precise(e.start) == start and _precise(e.end) == end]
+        if kind == "day":
+            d, m, y = groups
+            day = (int(y), _month(m), _day(d))
+            found = [e for e in self.events if day in (_precise(e.start), _precise(e.end))]
+            return found or self._written(text)
+        if kind == "month":
+            m, y = groups
+            month = (int(y), _month(m))
+            found = [
+                e for e in self.events
+                if any(d is not None and d.month and (d.year, d.month) == month for d in (e.start, e.end))
+            ]
+            return found or self._written(text)
+        if kind == "years":
+            y1, y2 = int(groups[0]), int(groups[1])
+            return [e for e in self.events if e.start.year == y1 and (e.end or e.start).year == y2]
+        year = int(groups[0])
+        return [e for e in self.events if e.start.year <= year <= (e.end or e.start).year]
+
+    def _written(self, text: str) -> list[Event]:
+        """Events whose own text states the date (« au plus tard jusqu'au 31 mars 2024 »)."""
+        wanted = plain(text).lower()
+        return [e for e in self.events if wanted in self.texts[e.id].lower()]
+
+    def number(self, value: str, noun: str) -> list[Event]:
+        noun_key = noun.lower()
+        pattern = re.compile(rf"(?<![\d,]){re.escape(value)}\s+{re.escape(noun_key)}\b")
+        found = [e for e in self.events if pattern.search(self.texts[e.id].lower())]
+        if not found and int(value) in self.counts.get(noun_key, ()):
+            found = list(self.joint_statement)  # counted from signatories.yaml, the signatories of that document
+        return found
+
+    def percent(self, value: str) -> list[Event]:
+        pattern = re.compile(rf"(?<![\d,]){re.escape(value)}\s*%")
+        return [e for e in self.events if pattern.search(self.texts[e.id])]
+
+
+def _mentions_in(text: str, index: _Index) -> list[tuple[str, str, list[Event], str | None, str]]:
+    """(kind, text, events, symbol status, precision) for each symbol, date and number of a text."""
+    found: list[tuple[int, tuple]] = []
+    text = plain(text)
+    masked = text
+    for match in SYMBOL_IN_TEXT.finditer(text):
+        events, status = index.symbol(match.group(0))
+        found.append((match.start(), ("cote", match.group(0), events, status, "symbol")))
+        masked = masked[: match.start()] + " " * len(match.group(0)) + masked[match.end() :]
+    for kind, pattern in DATE_PATTERNS:
+        for match in pattern.finditer(masked):
+            events = index.date(kind, match.groups(), match.group(0))
+            if kind == "years" and not events:
+                # Two years side by side, not a span of the data: each must be a year of the data.
+                for number in (1, 2):
+                    single = index.date("year", (match.group(number),), match.group(number))
+                    found.append((match.start(number), ("date", match.group(number), single, None, "year")))
+            else:
+                found.append((match.start(), ("date", match.group(0), events, None, kind)))
+            masked = masked[: match.start()] + " " * len(match.group(0)) + masked[match.end() :]
+    for match in NUMBER_RE.finditer(masked):
+        events = index.number(match.group(1), match.group(2))
+        found.append((match.start(), ("nombre", match.group(0), events, None, "number")))
+    for match in PERCENT_RE.finditer(masked):
+        found.append((match.start(), ("nombre", match.group(0), index.percent(match.group(1)), None, "number")))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
+# --------------------------------------------------------------------------- the audit
+
+
+def _cell_name(cell, index: int) -> str:
+    cell_id = cell.get("id")
+    return f"cell {index + 1}" + (f" (id {cell_id!r})" if cell_id else "")
+
+
+def _slide_type(cell) -> str:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+
+
+def _heading(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return plain(line.lstrip("#").strip())
+    return ""
+
+
+def _read(path: Path, label: str):
+    from . import notebooks
+
+    return notebooks.read(path, label)
+
+
+def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None) -> Audit:
+    """Audit the decks: the facts they show and the problems of their text. Raises data.DataError
+    for invalid data files and BuildError for an unreadable notebook."""
+    facts = data.load_facts(data_dir)
+    folder = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
+    all_facts = _all_facts(facts)
+    index = _Index(facts)
+    audit = Audit(facts={}, shown=[], mentions=[], problems=[], sources=dict(facts.sources), sections=[])
+    for path in sorted(folder.glob(NOTEBOOK_GLOB)):
+        label = f"notebooks/{path.name}"
+        nb = _read(path, label)
+        section = Section(path.stem, nb.metadata.get("title", path.stem), label)
+        audit.sections.append(section)
+        _audit_notebook(audit, nb, section, facts, all_facts, index, data_dir)
+    for shown in audit.shown:
+        audit.facts[shown.fact] = all_facts[shown.fact]
+    for fact_key in audit.facts:
+        fact = audit.facts[fact_key]
+        unflagged = [s for s in audit.shown if s.fact == fact_key and s.how != "texte" and fact.needs_flag(s.how) and not s.flagged]
+        for s in unflagged:
+            audit.problems.append(f"{s.where}: {fact.label_fr!r} ({fact.record_id}) is unverified but its {HOW_FR[s.how]} does not say « {TO_CONFIRM} »")
+    return audit
+
+
+def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts, index: _Index, data_dir) -> None:
+    # Group the cells by slide; a slide's text is its non-notes markdown and the texts of its quizzes.
+    slides: list[list[tuple[int, object]]] = []
+    for number, cell in enumerate(nb.cells):
+        kind = _slide_type(cell)
+        if kind == "skip":
+            continue
+        if kind in ("slide", "subslide") or not slides:
+            slides.append([])
+        slides[-1].append((number, cell))
+    for group in slides:
+        heading = next((_heading(c.source) for _, c in group if c.cell_type == "markdown" and _slide_type(c) != "notes"), "")
+        texts: list[tuple[str, str, set[str]]] = []  # (where, text, facts the text is about)
+        for number, cell in group:
+            where = f"{section.label}: {_cell_name(cell, number)}"
+            if cell.cell_type == "markdown" and _slide_type(cell) != "notes":
+                texts.append((where, cell.source, set()))
+            elif cell.cell_type == "code":
+                texts.extend(_audit_calls(audit, cell, where, section, facts, data_dir))
+        flagged = any(TO_CONFIRM in plain(text) for _, text, _ in texts)
+        _audit_text(audit, texts, section, heading, flagged, index, all_facts)
+
+
+def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts, data_dir):
+    calls = _calls(cell.source)
+    if calls is None:
+        audit.problems.append(f"{where}: not a one-line call: the fact audit cannot tell what it shows")
+        return []
+    texts = []
+    for module, function, args in calls:
+        if (module, function) in SETUP_CALLS:
+            continue
+        handler = CALLS.get((module, function))
+        if handler is None:
+            audit.problems.append(
+                f"{where}: {module}.{function}(): the fact audit does not know what this call shows (add it to audit.CALLS)"
+            )
+            continue
+        try:
+            if handler is _quiz:
+                how, shown, question = _quiz(facts, args, data_dir)
+                audit.extra_sources.setdefault(section.name, []).extend(question.sources)
+                quiz_text = " ".join([question.prompt_fr, *question.choices, question.feedback_fr])
+                texts.append((f"{where}: quiz {question.id!r}", quiz_text, {k for k, _ in shown}))
+            else:
+                how, shown = handler(facts, args)
+        except (KeyError, IndexError, StopIteration) as exc:
+            audit.problems.append(f"{where}: {module}.{function}({', '.join(map(repr, args))}): unknown in the data ({exc})")
+            continue
+        audit.shown.extend(Shown(key, section.name, where, how, flag) for key, flag in shown)
+    return texts
+
+
+def _audit_text(audit: Audit, texts, section: Section, heading: str, flagged: bool, index: _Index, all_facts) -> None:
+    found = []
+    for where, text, about in texts:
+        for kind, written, events, symbol_status, precision in _mentions_in(text, index):
+            found.append((where, about, kind, written, events, symbol_status, precision))
+    # What the slide is about: the records of its symbols (and of its quiz), to tell apart the
+    # records a date could mean (« mai 1998 » next to WT/MIN(98)/DEC/2 is the Declaration).
+    anchors = {f"event:{e.id}" for _, _, kind, _, events, _, _ in found if kind == "cote" for e in events}
+    for where, about, kind, written, events, symbol_status, precision in found:
+        keys = [f"event:{e.id}" for e in events]
+        focus = anchors | about
+        resolved = [k for k in keys if k in focus] or keys
+        if kind == "cote":
+            status = symbol_status
+        else:
+            statuses = [all_facts[k].status for k in resolved]
+            status = min(statuses, key=_RANK.__getitem__) if statuses else None
+        audit.mentions.append(
+            Mention(section.name, where, heading, kind, written, tuple(resolved), status, flagged)
+        )
+        what = {"cote": "symbol", "date": "date", "nombre": "number"}[kind]
+        if not resolved:
+            why = {
+                "cote": "no event has it as its symbol or names it in its detail",
+                "date": "no event on that date, nor an event text that states it",
+                "nombre": "no event text states it, nor a count of signatories.yaml",
+            }[kind]
+            audit.problems.append(f"{where}: {what} « {written} » is not in assets/data ({why})")
+            continue
+        if status == style.UNVERIFIED and not flagged:
+            ids = ", ".join(all_facts[k].record_id for k in resolved)
+            audit.problems.append(
+                f"{where}: {what} « {written} » rests only on unverified data ({ids}): flag it « {TO_CONFIRM} » on the slide"
+            )
+        # Years and two-year spans tell no record apart: they are checked, not listed as shown.
+        if precision != "year":
+            audit.shown.extend(Shown(k, section.name, where, "texte", flagged) for k in resolved)
+
+
+# --------------------------------------------------------------------------- the « Sources » slide
+
+
+def symbol_url(symbol: str) -> str:
+    return WTO_DOCS_URL.format(symbol=quote(symbol, safe=""))
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _short_title(title: str) -> str:
+    """The title up to its first comma or bracket, keeping where it is published (« (OMC, en anglais) »)."""
+    short = title
+    for cut in (", ", " ("):
+        if cut in short[1:]:
+            short = short[: short.index(cut, 1)]
+    where = title[title.rindex(" (OMC") :] if " (OMC" in title and title.endswith(")") else ""
+    return short + where if where and not short.endswith(where) else short
+
+
+def _link(url: str, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
+    """A link when the URL may be linked (https, a WTO or listed source host), else the text alone."""
+    href = data.safe_href(url, sources)
+    if href is None:
+        return _esc(text)
+    hover = f' title="{_esc(title)}"' if title and title != text else ""
+    return f'<a href="{_esc(href)}"{hover} target="_blank" rel="noopener">{_esc(text)}</a>'
+
+
+def counts_sentence(counts: Mapping[str, int]) -> str:
+    """« 12 vérifiés (OMC), 3 de source secondaire, 1 de la présentation OMC de 2018, 2 à confirmer »."""
+    parts = [f"{n}{NBSP}{STATUS_PLURAL_FR[status]}" for status, n in counts.items() if n]
+    return ", ".join(parts) if parts else "aucun"
+
+
+def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
+    """A final « Sources » slide for a deck (`section`: a notebook's stem, or FULL_DECK), and its
+    speaker notes: the sources of the facts the deck shows, how many of each status, the « à
+    confirmer » convention and a link to `../sources.html` (the decks live in build/slides/).
+
+    Data text goes in HTML blocks, escaped: markdown never interprets it."""
+    audit = audit or build_audit()
+    facts = audit.facts_of(section)
+    keys = audit.source_keys(section)
+    unsure = [f for f in facts if f.unsure]
+    items = "\n".join(
+        f"<li>{_link(audit.sources[k].url, _short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)}</li>"
+        for k in keys
+    )
+    count = len(facts)
+    where = "cette présentation" if section == FULL_DECK else "cette partie"
+    symbols = len(audit.unsure_symbols(section))
+    symbols_note = f"{NBSP}; cotes OMC {TO_CONFIRM}{NBSP}: {symbols}" if symbols else ""
+    slide = (
+        "## Sources\n\n"
+        '<div class="deck-sources">\n'
+        f'<p class="deck-sources-count">{count}{NBSP}fait{"s" if count > 1 else ""} dans {where}{NBSP}: '
+        f"{_esc(counts_sentence(audit.counts(section)) + symbols_note)}.</p>\n"
+        f'<ul class="deck-sources-list" style="columns: 2; column-gap: 2em; font-size: 0.6em; line-height: 1.3;">\n{items}\n</ul>\n'
+        f'<p class="deck-sources-note" style="font-size: 0.6em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
+        f"jamais présenté comme certain (marqueur creux sur les frises, mention dans les survols et les tableaux).</p>\n"
+        f'<p class="deck-sources-link" style="font-size: 0.7em;"><a href="../{SOURCES_PAGE}" style="text-decoration: underline;">Tous les faits des présentations{NBSP}: '
+        f"date, cote OMC, source et statut</a></p>\n"
+        "</div>"
+    )
+    unsure_items = "".join(
+        f"<li>{_esc(f.label_fr)} ({_esc(f.record_id)})"
+        + (f"{NBSP}: cote {_esc(f.symbol)}" if f.status != style.UNVERIFIED and f.symbol else "")
+        + "</li>"
+        for f in unsure
+    )
+    notes = (
+        '<div class="deck-sources-notes">\n'
+        f"<p>Source{NBSP}: la fiche des faits du projet (assets/data), auditée par "
+        f"<code>python -m wto_ecommerce_deck facts</code>{NBSP}; la page {SOURCES_PAGE} donne chaque fait avec sa date, "
+        f"sa cote OMC, son lien et son statut.</p>\n"
+        + (
+            f"<p>Faits ou cotes «{NBSP}{TO_CONFIRM}{NBSP}» montrés dans {where} ({len(unsure)})"
+            f"{NBSP}: ne pas les présenter comme certains.</p>\n<ul>{unsure_items}</ul>\n"
+            if unsure
+            else f"<p>Aucun fait ni aucune cote «{NBSP}{TO_CONFIRM}{NBSP}» dans {where}.</p>\n"
+        )
+        + "</div>"
+    )
+    import nbformat
+
+    return [
+        nbformat.v4.new_markdown_cell(slide, id="sources-slide", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_markdown_cell(notes, id="sources-notes", metadata={"slideshow": {"slide_type": "notes"}}),
+    ]
+
+
+def with_sources_slide(nb, section: str, audit: Audit | None = None):
+    """A copy of an executed deck (a section, or the chained FULL_DECK) that ends with its « Sources »
+    slide; the notebook given is left as it is (the build caches and chains it)."""
+    import copy
+
+    deck = copy.deepcopy(nb)
+    ids = {cell.get("id") for cell in deck.cells}
+    for cell in sources_slide_cells(section, audit):
+        if cell.id in ids:  # already there: the deck was given twice
+            return deck
+        deck.cells.append(cell)
+    return deck
+
+
+# --------------------------------------------------------------------------- build/sources.html
+
+_KIND_TITLES = {
+    "event": "Événements (dates et cotes OMC)",
+    "body": "Organes de l'OMC (organigramme)",
+    "signatory": f"Membres de la Déclaration conjointe ({JOINT_STATEMENT_SYMBOL})",
+}
+
+
+def _status_cell(fact: Fact) -> str:
+    text = _esc(style.status_fr(fact.status))
+    return f'<strong class="unsure">{text}</strong>' if fact.status == style.UNVERIFIED else text
+
+
+def _symbol_cell(fact: Fact, sources: Mapping[str, Source]) -> str:
+    if not fact.symbol:
+        return "—"
+    cell = _link(symbol_url(fact.symbol), fact.symbol, sources)
+    if fact.symbol_status == style.UNVERIFIED:
+        cell += f' <strong class="unsure">({_esc(TO_CONFIRM)})</strong>'
+    return cell
+
+
+def _sections_cell(audit: Audit, fact: Fact) -> str:
+    titles = {s.name: s.title for s in audit.sections}
+    names = audit.shown_in(fact.key)
+    shown = ", ".join(_esc(titles.get(n, n)) for n in names)
+    how = ", ".join(_esc(HOW_FR[h]) for h in audit.hows(fact.key))
+    return f"{shown} <span class=\"how\">({how})</span>"
+
+
+def sources_page_html(audit: Audit) -> str:
+    counts = audit.counts()
+    facts = audit.facts_of()
+    rows_by_kind: dict[str, list[str]] = {}
+    for fact in facts:
+        sources = " ; ".join(
+            _link(audit.sources[k].url, _short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)
+            if k in audit.sources else _esc(k)
+            for k in fact.sources
+        )
+        css = ' class="unsure-row"' if fact.unsure else ""
+        rows_by_kind.setdefault(fact.kind, []).append(
+            f"<tr{css}><td>{_esc(fact.date_fr) or '—'}</td><td>{_esc(fact.label_fr)}</td>"
+            f"<td>{_symbol_cell(fact, audit.sources)}</td><td>{_status_cell(fact)}</td>"
+            f"<td>{sources}</td><td>{_sections_cell(audit, fact)}</td></tr>"
+        )
+    tables = []
+    for kind, title in _KIND_TITLES.items():
+        rows = rows_by_kind.get(kind)
+        if not rows:
+            continue
+        tables.append(
+            f'<h2 id="{kind}">{_esc(title)} ({len(rows)})</h2>\n<div class="scroll"><table>\n'
+            "<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Fait</th><th scope=\"col\">Cote OMC</th>"
+            "<th scope=\"col\">Statut</th><th scope=\"col\">Sources</th><th scope=\"col\">Montré dans</th></tr></thead>\n"
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+        )
+    status_rows = "\n".join(
+        f"<tr><td>{_esc(style.status_fr(status))}</td><td>{counts[status]}</td></tr>" for status in STATUSES
+    )
+    source_rows = "\n".join(
+        f"<li>{_link(s.url, s.title, audit.sources)} <span class=\"how\">({_esc(key)})</span></li>"
+        for key, s in audit.sources.items()
+        if key in audit.source_keys()
+    )
+    mention_rows = "\n".join(
+        f"<tr><td>{_esc(_section_title(audit, m.section))}</td><td>{_esc(m.slide)}</td><td>{_esc(m.text)}</td>"
+        f"<td>{_esc(', '.join(audit.facts[k].record_id for k in m.facts if k in audit.facts)) or '—'}</td>"
+        f"<td>{_esc(style.status_fr(m.status)) if m.status else '—'}</td></tr>"
+        for m in audit.mentions
+    )
+    unsure_symbols = len(audit.unsure_symbols())
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sources et statut des faits · {_esc(SERIES_TITLE)}</title>
+<link rel="stylesheet" href="vendor/fonts/fonts.css">
+<style>
+body {{ font-family: "Source Sans 3", Arial, sans-serif; max-width: 72rem; margin: 3rem auto; padding: 0 1rem;
+       color: #1a1a1a; font-size: 1.1rem; line-height: 1.45; }}
+h1 {{ color: #00467f; }}
+h2 {{ color: #00467f; margin-top: 2.2rem; }}
+a {{ color: #0b5cad; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; }}
+th, td {{ border-bottom: 1px solid #d9d9d9; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
+th {{ background: #f2f2f2; }}
+.scroll {{ overflow-x: auto; }}
+.unsure {{ color: #b3261e; }}
+.unsure-row td:first-child {{ border-left: 4px solid #b3261e; }}
+.how {{ color: #4d4d4d; font-size: 0.9em; }}
+.counts {{ width: auto; min-width: 20rem; }}
+.counts td:last-child {{ text-align: right; }}
+</style>
+</head>
+<body>
+<main>
+<p><a href="index.html">← Les présentations</a></p>
+<h1>Sources et statut des faits</h1>
+<p>Chaque date, cote OMC et nombre montré dans les présentations vient des fichiers de données du projet
+(<code>assets/data/</code>), avec sa source et son statut{NBSP}: <strong>vérifié</strong> (vu dans une page ou un
+document de l{chr(8217)}OMC), <strong>source secondaire</strong> (sources sérieuses hors OMC), <strong>présentation OMC
+2018</strong> (affirmé par la présentation d{chr(8217)}origine) ou <strong class="unsure">{_esc(TO_CONFIRM)}</strong>{NBSP}:
+jamais présenté comme certain, signalé comme tel sur les diapositives (marqueur creux sur les frises, mention dans
+les survols et les tableaux). Cette page est produite par <code>python -m wto_ecommerce_deck facts</code>.</p>
+<h2>En résumé</h2>
+<p>{len(facts)}{NBSP}faits montrés{NBSP}: {_esc(counts_sentence(counts))}. Cotes OMC {_esc(TO_CONFIRM)}{NBSP}: {unsure_symbols}.</p>
+<table class="counts"><thead><tr><th scope="col">Statut</th><th scope="col">Faits</th></tr></thead>
+<tbody>
+{status_rows}
+</tbody></table>
+{chr(10).join(tables)}
+<h2 id="mentions">Dates, cotes et nombres écrits sur les diapositives ({len(audit.mentions)})</h2>
+<div class="scroll"><table>
+<thead><tr><th scope="col">Partie</th><th scope="col">Diapositive</th><th scope="col">Mention</th>
+<th scope="col">Faits</th><th scope="col">Statut</th></tr></thead>
+<tbody>
+{mention_rows}
+</tbody></table></div>
+<h2 id="sources">Sources citées</h2>
+<ul>
+{source_rows}
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+def _section_title(audit: Audit, name: str) -> str:
+    return next((s.title for s in audit.sections if s.name == name), name)
+
+
+def write_sources_page(build_dir: Path, audit: Audit | None = None) -> Path:
+    """Write `build_dir/sources.html` (the build calls it on its temporary folder); return its path."""
+    audit = audit or build_audit()
+    path = Path(build_dir) / SOURCES_PAGE
+    path.write_text(sources_page_html(audit), encoding="utf-8")
+    return path
+
+
+def index_link_html() -> str:
+    """The paragraph that `build/index.html` shows under the list of decks."""
+    return (
+        f'<p class="sources-link"><a href="{SOURCES_PAGE}">Sources et statut des faits</a>{NBSP}: '
+        "chaque date, cote OMC et nombre des présentations, avec sa source et son statut.</p>"
+    )
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
+    urls = [audit.sources[k].url for k in fact.sources if k in audit.sources]
+    symbol = (fact.symbol or "—") + (f" ({TO_CONFIRM})" if fact.symbol and fact.symbol_status == style.UNVERIFIED else "")
+    return (fact.date_fr.replace(NBSP, " ") or "—", fact.label_fr.replace(NBSP, " "), symbol, fact.status, " ".join(urls))
+
+
+def report(audit: Audit, fmt: str = "text") -> str:
+    facts = audit.facts_of()
+    counts = audit.counts()
+    header = ("date", "fait", "cote OMC", "statut", "source")
+    rows = [_row_text(f, audit) for f in facts]
+    lines = []
+    if fmt == "markdown":
+        lines.append(f"# Faits montrés dans les présentations ({len(facts)})\n")
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        for row in rows:
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        lines.append("")
+    else:
+        widths = [18, 48, 30, 10]
+        def clip(text: str, width: int) -> str:
+            return text if len(text) <= width else text[: width - 1] + "…"
+        lines.append("  ".join(h.upper().ljust(w) for h, w in zip(header, widths)) + "  " + header[-1].upper())
+        for row in rows:
+            lines.append("  ".join(clip(c, w).ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
+        lines.append("")
+    by_kind = Counter(f.kind for f in facts)
+    lines.append(
+        f"{len(facts)} facts shown ({by_kind.get('event', 0)} events, {by_kind.get('body', 0)} bodies, "
+        f"{by_kind.get('signatory', 0)} signatories); by status: "
+        + ", ".join(f"{status} {n}" for status, n in counts.items())
+    )
+    unsure = [f for f in facts if any(f.needs_flag(s.how) for s in audit.shown if s.fact == f.key)]
+    flagged = sum(1 for f in unsure if all(s.flagged for s in audit.shown if s.fact == f.key and f.needs_flag(s.how)))
+    lines.append(
+        f"unverified facts or symbols shown: {len(unsure)}, flagged « {TO_CONFIRM} » wherever shown: {flagged}; "
+        f"symbols {TO_CONFIRM}: {len(audit.unsure_symbols())}; "
+        f"dates, symbols and numbers written on slides: {len(audit.mentions)}, not in the data: "
+        f"{sum(1 for m in audit.mentions if not m.facts)}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main(fmt: str = "text", out: Path | None = None) -> int:
+    """`python -m wto_ecommerce_deck facts`: print the audit; exit 1 on invalid data or a problem."""
+    # The command's own process: skip the `iri` grammar jsonschema builds when nbformat is
+    # imported (seconds, for a format no notebook schema uses; as build.main does).
+    sys.modules.setdefault("rfc3987_syntax", None)
+    try:
+        audit = build_audit()
+    except data.DataError as exc:
+        for line in exc.errors:
+            print(f"error: {line}", file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(report(audit, fmt))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        path = write_sources_page(out, audit)
+        print(f"wrote {path}", file=sys.stderr)
+    for problem in audit.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if audit.problems else 0

@@ -1,0 +1,264 @@
+"""The timeline explorer: `explorer.timeline("momentum")`, for students.
+
+Live (on the kernel) it filters the events of a timeline by track, kind and years, lists them,
+shows the detail of the selected one (date, French label, WTO symbol linked to the WTO document
+portal, sources, status; « à confirmer » when unverified) and draws the filtered timeline with the
+same figure builders as the deck. In an exported deck there is no kernel: the explorer is replaced
+by a note that says what it is and a static table of the track's events (`widgets_export`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Mapping, Sequence
+from urllib.parse import quote
+
+import ipywidgets as widgets
+import plotly.io as pio
+
+from . import data
+from .deck import PLOT_CONFIG, PLOTLY_MIME
+from .figures import style, timelines
+from .records import KINDS, Event, Facts, Source
+from .widgets_export import NBSP, WithFallback, live_style, source_links, sources_html, stable_ids
+
+# The tracks a student can explore, with their French names and the builder of their figure.
+TRACKS_FR = {
+    "programme": "Programme de travail et moratoire, de 1998 à 2026",
+    "momentum": "Nouvel élan, 2016–2017",
+    "meetings2018": "Les réunions de 2018",
+    "epilogue": "Après 2018 (contexte ajouté)",
+}
+_BUILDERS = {
+    "programme": timelines.build_programme_timeline,
+    "momentum": timelines.build_momentum_timeline,
+    "meetings2018": timelines.build_meetings_2018_timeline,
+    "epilogue": timelines.build_programme_timeline,  # a year axis, like timeline A
+}
+FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab
+WTO_DOCS_URL = "https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20{symbol})&Language=FRENCH"
+UNVERIFIED = style.UNVERIFIED
+
+
+def symbol_url(symbol: str) -> str:
+    """The WTO document portal's search for one symbol (in French)."""
+    return WTO_DOCS_URL.format(symbol=quote(symbol, safe=""))
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def symbol_html(event: Event) -> str:
+    if not event.symbol:
+        return "—"
+    link = f'<a href="{html.escape(symbol_url(event.symbol))}" target="_blank" rel="noopener">{_esc(event.symbol)}</a>'
+    if event.shown_symbol_status == UNVERIFIED:
+        link += f' <strong class="deck-unsure">({style.TO_CONFIRM_FR})</strong>'
+    return link
+
+
+def status_html(event: Event) -> str:
+    text = _esc(style.status_fr(event.status))
+    return f'<strong class="deck-unsure">{text}</strong>' if event.status == UNVERIFIED else text
+
+
+def detail_html(event: Event, sources: Mapping[str, Source]) -> str:
+    """Everything known about one event, escaped, for the detail panel."""
+    return (
+        '<div class="omc-detail">'
+        f'<p class="omc-detail-title"><strong>{_esc(event.label_fr)}</strong></p>'
+        f"<p><b>Date{NBSP}:</b> {_esc(event.date_fr)}</p>"
+        f"<p>{_esc(event.detail_fr)}</p>"
+        f"<p><b>Cote OMC{NBSP}:</b> {symbol_html(event)}</p>"
+        f"<p><b>Statut{NBSP}:</b> {status_html(event)}</p>"
+        f"<p>{sources_html(event.sources, sources)}</p>"
+        "</div>"
+    )
+
+
+def table_html(events: Sequence[Event], sources: Mapping[str, Source], caption: str) -> str:
+    rows = "\n".join(
+        "<tr>"
+        f"<td>{_esc(e.date_fr)}</td>"
+        f"<td>{_esc(e.label_fr)}</td>"
+        f"<td>{symbol_html(e)}</td>"
+        f"<td>{source_links(e.sources, sources, short=True)}</td>"
+        f"<td>{status_html(e)}</td>"
+        "</tr>"
+        for e in events
+    )
+    return (
+        f'<div class="deck-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">\n'
+        f'<table class="deck-events"><caption>{_esc(caption)}</caption>\n'
+        '<colgroup><col class="deck-col-date"><col class="deck-col-event"><col class="deck-col-symbol">'
+        '<col class="deck-col-source"><col class="deck-col-status"></colgroup>\n'
+        '<thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Cote OMC</th>'
+        '<th scope="col">Source</th><th scope="col">Statut</th></tr></thead>\n'
+        f"<tbody>\n{rows}\n</tbody></table>\n</div>"
+    )
+
+
+def static_html(track: str, events: Sequence[Event], sources: Mapping[str, Source]) -> str:
+    """The export's stand-in: what the explorer is, then the table of the track's events."""
+    count = len(events)
+    caption = f"{TRACKS_FR[track]}{NBSP}: {count} événement{'s' if count > 1 else ''}"
+    return (
+        f'<p class="deck-fallback-note"><strong>Explorateur interactif{NBSP}: à utiliser dans JupyterLab</strong> '
+        f"(filtres par frise, type et années{NBSP}; détail de chaque événement). "
+        f"Sans noyau Python, voici les événements de la frise.</p>\n"
+        f"{table_html(events, sources, caption)}"
+    )
+
+
+def _years(events: Sequence[Event]) -> tuple[int, int]:
+    return min(e.start.year for e in events), max((e.end or e.start).year for e in events)
+
+
+def filter_events(events: Sequence[Event], kinds: Sequence[str], years: tuple[int, int]) -> list[Event]:
+    """The events of the given kinds that overlap the years (both included), in date order."""
+    low, high = years
+    return [e for e in events if e.kind in kinds and e.start.year <= high and (e.end or e.start).year >= low]
+
+
+LIVE_CSS = """
+.omc-explorer { font-size: 16px; max-width: 1180px; }
+.omc-explorer .widget-label, .omc-explorer .widget-checkbox label, .omc-explorer select,
+.omc-explorer .widget-dropdown select { font-size: 16px; }
+.omc-explorer .omc-detail p { margin: 0.25em 0; line-height: 1.35; font-size: 16px; }
+.omc-explorer .omc-detail-title { font-size: 1.15em; }
+.omc-explorer .deck-unsure { color: #b3261e; }
+.omc-explorer .widget-html-content { white-space: normal; }
+"""
+
+
+class Explorer(WithFallback):
+    """Filters (track, kinds, years), the list of events, the detail of one, the filtered timeline."""
+
+    kind = "explorer"
+
+    def __init__(self, facts: Facts, track: str):
+        if track not in TRACKS_FR:
+            raise KeyError(f"unknown track {track!r}; tracks are {', '.join(TRACKS_FR)}")
+        self.facts = facts
+        self.sources = dict(facts.sources)
+        self._holding = False
+        self.kind_boxes: dict[str, widgets.Checkbox] = {}
+        first = facts.track(track)
+        with stable_ids(f"explorer-{track}"):
+            self.track = widgets.Dropdown(
+                options=[(name, key) for key, name in TRACKS_FR.items()], value=track, description="Frise",
+                layout=widgets.Layout(width="520px"),
+            )
+            low, high = _years(first)
+            self.years = widgets.IntRangeSlider(
+                min=low, max=high, value=(low, high), step=1, description="Années",
+                continuous_update=False, layout=widgets.Layout(width="520px"),
+            )
+            self.kinds_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+            self.count = widgets.HTML()
+            self.events = widgets.Select(rows=9, layout=widgets.Layout(width="50%"))
+            self.detail = widgets.HTML(layout=widgets.Layout(width="50%", padding="0 0 0 12px"))
+            self.figure = widgets.Output(layout=widgets.Layout(min_height=f"{FIGURE_HEIGHT}px"))
+            self.tabs = widgets.Tab(children=[widgets.HBox([self.events, self.detail]), self.figure])
+            self.tabs.set_title(0, "Liste et détail")
+            self.tabs.set_title(1, "Frise")
+            self._set_kinds(first)
+            box = widgets.VBox([
+                live_style(LIVE_CSS),
+                widgets.HBox([self.track, self.years], layout=widgets.Layout(flex_flow="row wrap")),
+                self.kinds_row,
+                self.count,
+                self.tabs,
+            ])
+        box.add_class("omc-explorer")
+        super().__init__(box, f"explorer-{track}", static_html(track, first, self.sources))
+        self._figure_stale = True
+        self.refresh()
+        self.track.observe(self._on_track, names="value")
+        self.years.observe(lambda _change: self.refresh(), names="value")
+        self.events.observe(lambda _change: self._show_detail(), names="value")
+        self.tabs.observe(lambda _change: self._draw_figure(), names="selected_index")
+
+    # --- what is shown
+    def track_events(self) -> tuple[Event, ...]:
+        return self.facts.track(self.track.value)
+
+    def selected_kinds(self) -> list[str]:
+        return [kind for kind, box in self.kind_boxes.items() if box.value]
+
+    def shown(self) -> list[Event]:
+        return filter_events(self.track_events(), self.selected_kinds(), tuple(self.years.value))
+
+    def _set_kinds(self, events: Sequence[Event]) -> None:
+        present = [kind for kind in KINDS if any(e.kind == kind for e in events)]
+        for old in self.kind_boxes.values():
+            old.close()
+        self.kind_boxes = {
+            kind: widgets.Checkbox(value=True, description=style.KIND_BUTTONS_FR[kind], indent=False,
+                                   layout=widgets.Layout(width="auto", margin="0 18px 0 0"))
+            for kind in present
+        }
+        for box in self.kind_boxes.values():
+            box.observe(lambda _change: self.refresh(), names="value")
+        self.kinds_row.children = [widgets.HTML(f"<b>Types{NBSP}:</b>{NBSP}"), *self.kind_boxes.values()]
+
+    def _on_track(self, _change) -> None:
+        events = self.track_events()
+        low, high = _years(events)
+        self._holding = True  # one refresh for the whole change, not one per control reset
+        try:
+            # Widen before narrowing, so that the slider never holds a value outside its bounds.
+            self.years.min, self.years.max = min(low, self.years.min), max(high, self.years.max)
+            self.years.value = (low, high)
+            self.years.min, self.years.max = low, high
+            self._set_kinds(events)
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._holding:
+            return
+        events = self.shown()
+        total = len(self.track_events())
+        self.count.value = f"{len(events)} événement{'s' if len(events) > 1 else ''} sur {total}"
+        previous = self.events.value
+        self.events.options = [(f"{e.date_fr} · {e.label_fr}", e.id) for e in events]
+        ids = [e.id for e in events]
+        self.events.value = previous if previous in ids else (ids[0] if ids else None)
+        self._show_detail()
+        self._figure_stale = True
+        self._draw_figure()
+
+    def _show_detail(self) -> None:
+        if self.events.value is None:
+            self.detail.value = "<p><em>Aucun événement ne correspond à ces filtres.</em></p>"
+            return
+        self.detail.value = detail_html(self.facts.event(self.events.value), self.sources)
+
+    def _draw_figure(self) -> None:
+        """Draw the filtered timeline when its tab is open (no figure kept in the saved state otherwise)."""
+        if self.tabs.selected_index != 1 or not self._figure_stale:
+            return
+        self._figure_stale = False
+        events = self.shown()
+        if not events:
+            self.figure.outputs = ({"output_type": "display_data", "metadata": {},
+                                    "data": {"text/plain": "Aucun événement ne correspond à ces filtres."}},)
+            return
+        fig = _BUILDERS[self.track.value](events, self.sources)
+        fig.update_layout(height=FIGURE_HEIGHT)
+        payload = json.loads(pio.to_json(fig, validate=False))
+        payload["config"] = PLOT_CONFIG
+        self.figure.outputs = ({
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {PLOTLY_MIME: payload, "text/plain": f"Frise{NBSP}: {len(events)} événement{'s' if len(events) > 1 else ''}"},
+        },)
+
+
+def timeline(track: str = "programme") -> Explorer:
+    """The explorer, opened on one track: the one-line call of an explorer slide."""
+    return Explorer(data.load_facts(), track)

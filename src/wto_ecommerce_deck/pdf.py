@@ -1,0 +1,274 @@
+"""`make pdf`: the built decks printed by Chromium to `build/pdf/`, one slide per page.
+
+Each deck's print view (reveal's `?print-pdf`) is opened from `file:` with every other
+request aborted, printed once `deck.js` says that every plot is drawn at its page's size
+(`data-print-ready`), and checked first: one page per slide, every plot drawn and inside
+its page. The handout, `<deck>-notes.pdf`, is the same print with each slide's speaker
+notes under the slide, on its page (`?print-pdf&showNotes=true`; see deck.js for how long
+notes are fitted). Chromium stamps the time into the PDF: the stamp is replaced by a fixed
+date so that the same build prints the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import repo_root
+
+PDF_DIR = "pdf"
+VIEWPORT = {"width": 1280, "height": 720}  # the decks' reveal size (export.REVEAL_CONFIG)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+READY_TIMEOUT_S = 60
+_LOCAL = ("file:", "about:", "data:", "blob:")  # what never leaves the machine
+
+# Chromium writes `/CreationDate (D:20261127221457+00'00')` and the same `/ModDate`.
+# The replacement has the same length, so the PDF's byte offsets stay right.
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,7}\)")
+FIXED_DATE = "D:20180101000000+00'00'"  # the year of the presentation
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+# The print layout as reveal and deck.js left it: one `.pdf-page` per slide.
+_LAYOUT = """() => {
+  const pages = Array.from(document.querySelectorAll('.reveal .slides > .pdf-page'));
+  const problems = [];
+  const plots = [];
+  let notes = 0;
+  pages.forEach((page, i) => {
+    const box = page.getBoundingClientRect();
+    page.querySelectorAll('.deck-plot').forEach(div => {
+      const r = div.getBoundingClientRect();
+      const drawn = div.getAttribute('data-plot-ready') === 'yes' && div.querySelector('svg.main-svg');
+      if (!drawn || r.width < 100 || r.height < 100) {
+        problems.push(`page ${i + 1}: plot ${div.id} not drawn (${Math.round(r.width)}×${Math.round(r.height)} px)`);
+      } else if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        problems.push(`page ${i + 1}: plot ${div.id} cut by the page`);
+      }
+      plots.push({page: i + 1, left: r.left - box.left, top: r.top - box.top, width: r.width, height: r.height});
+    });
+    const slide = page.querySelector('section');
+    if (slide) {
+      const top = slide.getBoundingClientRect().top;
+      const foot = Math.max(0, ...Array.from(slide.children).map(cell => cell.getBoundingClientRect().bottom - top));
+      if (foot > Reveal.getConfig().height + 1) {
+        problems.push(`page ${i + 1}: the slide's content runs ${Math.round(foot - Reveal.getConfig().height)} px past its foot`);
+      }
+      slide.querySelectorAll('*').forEach(el => {
+        if (/auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight + 2) {
+          problems.push(`page ${i + 1}: a scrolling box hides ${el.scrollHeight - el.clientHeight} px of its content`);
+        }
+      });
+    }
+    const note = page.querySelector('.speaker-notes-pdf');
+    if (note) {
+      notes += 1;
+      if (note.getBoundingClientRect().bottom > box.bottom + 1) problems.push(`page ${i + 1}: notes cut by the page`);
+    }
+  });
+  const first = pages[0] ? pages[0].getBoundingClientRect() : {width: 0, height: 0};
+  return {pages: pages.length, slides: Reveal.getTotalSlides(), plots, notes, problems,
+          width: first.width, height: first.height};
+}"""
+
+
+class PrintError(Exception):
+    """A deck that could not be printed as it should; the message is one line."""
+
+
+@dataclass(frozen=True)
+class PlotBox:
+    """Where a plot sits on its page, in CSS px from the page's top left corner."""
+
+    page: int  # 1-based
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Printed:
+    deck: str
+    path: Path
+    pages: int
+    size: int  # bytes
+    page_size: tuple[float, float]  # CSS px
+    notes: int = 0  # pages that carry notes (the handout)
+    plots: list[PlotBox] = field(default_factory=list)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def pdf_name(deck: str, notes: bool = False) -> str:
+    return f"{deck}-notes.pdf" if notes else f"{deck}.pdf"
+
+
+def decks_in(build: Path) -> list[str]:
+    return sorted(p.stem for p in (build / "slides").glob("*.html"))
+
+
+def fixed_dates(data: bytes) -> bytes:
+    """The PDF with Chromium's creation and modification times replaced by a fixed date."""
+
+    def fixed(match: re.Match) -> bytes:
+        stamp = FIXED_DATE.encode()
+        old = match.group(0)
+        new = b"/" + match.group(1) + b" (" + stamp + b")"
+        return new if len(new) == len(old) else old
+
+    return _PDF_DATE.sub(fixed, data)
+
+
+def page_count(data: bytes) -> int:
+    return len(_PDF_PAGE.findall(data))
+
+
+def launch(playwright):
+    """Debian's chromium through Playwright (never `playwright install`: no download)."""
+    executable = shutil.which("chromium")
+    if not executable:
+        raise PrintError("chromium is not on PATH: 'apt-get install chromium' (make pdf does it as root)")
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+def print_deck(browser, build: Path, deck: str, out_dir: Path, notes: bool = False,
+               timeout: float = READY_TIMEOUT_S) -> Printed:
+    """Print one deck (or its handout) to `out_dir`; raise PrintError with one line if it goes wrong."""
+    html = build / "slides" / f"{deck}.html"
+    if not html.is_file():
+        raise PrintError(f"no such deck: {html}")
+    query = "print-pdf&showNotes=true" if notes else "print-pdf"
+    context = browser.new_context(viewport=VIEWPORT)
+    external: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(_LOCAL):
+            request_route.continue_()
+        else:
+            external.append(url)
+            request_route.abort()
+
+    try:
+        page = context.new_page()
+        page.route("**/*", route)
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{html.resolve().as_uri()}?{query}")
+        try:
+            page.wait_for_selector("html[data-print-ready=yes]", state="attached", timeout=timeout * 1000)
+        except Exception:  # playwright's TimeoutError, or the page crashed
+            drawn = page.evaluate(
+                "() => [document.querySelectorAll('.deck-plot[data-plot-ready=yes]').length,"
+                " document.querySelectorAll('.deck-plot').length]"
+            )
+            first_error = f"; first error: {errors[0]}" if errors else ""
+            raise PrintError(
+                f"the print view was not ready after {timeout:g} s ({drawn[0]} of {drawn[1]} plots drawn){first_error}"
+            ) from None
+        layout = page.evaluate(_LAYOUT)
+        if external:
+            raise PrintError(f"{len(external)} request(s) tried to leave the machine, first: {external[0]}")
+        if errors:
+            raise PrintError(f"{len(errors)} error(s) in the page, first: {errors[0]}")
+        if layout["problems"]:
+            raise PrintError("; ".join(layout["problems"]))
+        if layout["pages"] != layout["slides"]:
+            raise PrintError(f"{layout['pages']} pages for {layout['slides']} slides")
+        data = fixed_dates(page.pdf(print_background=True, prefer_css_page_size=True))
+    finally:
+        context.close()
+
+    pages = page_count(data)
+    if pages != layout["slides"]:
+        raise PrintError(f"the PDF has {pages} pages for {layout['slides']} slides")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / pdf_name(deck, notes)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # a failed print never leaves half a PDF
+    return Printed(
+        deck,
+        path,
+        pages,
+        len(data),
+        (layout["width"], layout["height"]),
+        layout["notes"],
+        [PlotBox(**box) for box in layout["plots"]],
+    )
+
+
+def print_all(build: Path, out_dir: Path, decks: list[str], notes: bool = False,
+              timeout: float = READY_TIMEOUT_S) -> list[str]:
+    """Print every deck (and its handout); one progress line per deck. Returns the decks that failed."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    failed: list[str] = []
+    width = max(len(d) for d in decks)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for deck in decks:
+                started = time.monotonic()
+                try:
+                    done = [print_deck(browser, build, deck, out_dir, False, timeout)]
+                    if notes:
+                        done.append(print_deck(browser, build, deck, out_dir, True, timeout))
+                except (PrintError, PlaywrightError) as exc:
+                    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    _say(f"error: {deck}: {reason}")
+                    failed.append(deck)
+                    continue
+                files = ", ".join(f"{p.path.name} {p.size / 1024:.0f} KB" for p in done)
+                _say(f"  {deck:<{width}}  {done[0].pages:2d} pages  {files}  {time.monotonic() - started:4.1f} s")
+        finally:
+            browser.close()
+    return failed
+
+
+def main(build: Path | None = None, out: Path | None = None, decks: list[str] | None = None,
+         notes: bool = False, timeout: float = READY_TIMEOUT_S) -> int:
+    build = (build or repo_root() / "build").resolve()
+    out = (out or build / PDF_DIR).resolve()
+    available = decks_in(build)
+    if not available:
+        _say(f"error: no decks in {build / 'slides'}: run 'make slides' first")
+        return 1
+    unknown = [d for d in decks or [] if d not in available]
+    if unknown:
+        _say(f"error: no such deck: {', '.join(unknown)} (the decks: {', '.join(available)})")
+        return 1
+    try:
+        import playwright  # noqa: F401  (the `test` extra; `make setup` installs it)
+    except ImportError:
+        _say("error: playwright is missing: pip install -e '.[test]' (make setup does)")
+        return 1
+    chosen = decks or available
+    what = "slides and handouts" if notes else "slides"
+    _say(f"Printing {len(chosen)} decks ({what}) to {out}:")
+    started = time.monotonic()
+    try:
+        failed = print_all(build, out, chosen, notes, timeout)
+    except PrintError as exc:
+        _say(f"error: {exc}")
+        return 1
+    if failed:
+        return 1  # each failed deck said so on its own line
+    _say(f"Printed {len(chosen)} decks into {out} in {time.monotonic() - started:.1f} s")
+    return 0

@@ -1,0 +1,103 @@
+"""Student copies of the decks: `make student` writes `build/student/NN_section.ipynb`.
+
+One source, two audiences: a student copy is the section notebook itself, minus what belongs to
+the presenter (speaker notes, cells tagged `presenter-only`), with no outputs, so that the quizzes
+and explorers are left to do. It runs top to bottom in a fresh kernel, and a test checks that the
+copies keep every other cell of the decks, in order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from . import notebooks
+from .errors import BuildError
+from .paths import notebooks_dir, repo_root
+
+FOLDER = "student"
+PRESENTER_ONLY = "presenter-only"
+INTRO_ID = "etudiant-00"
+INTRO_FR = (
+    "**Notebook de l'étudiant.** Exécutez les cellules dans l'ordre (Maj\u00a0+\u00a0Entrée, "
+    "ou «\u00a0Exécuter tout\u00a0»). Les quiz vérifient vos réponses et donnent la source\u00a0; "
+    "l'explorateur filtre les frises par type et par années et affiche le détail de chaque événement. "
+    "Chaque fait porte sa source et son statut («\u00a0à confirmer\u00a0» quand il n'est pas vérifié)."
+)
+
+
+def is_presenter_only(cell: nbformat.NotebookNode) -> bool:
+    slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+    return slide_type == "notes" or PRESENTER_ONLY in cell.metadata.get("tags", [])
+
+
+def student_copy(nb: nbformat.NotebookNode, source_label: str) -> nbformat.NotebookNode:
+    """The notebook without the presenter's cells, outputs or widget state, with a short intro."""
+    copy = nbformat.from_dict(json.loads(json.dumps(nb)))
+    cells = []
+    for cell in copy.cells:
+        if is_presenter_only(cell):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cells.append(cell)
+    intro = nbformat.v4.new_markdown_cell(INTRO_FR, id=INTRO_ID)
+    intro.metadata["slideshow"] = {"slide_type": "skip"}
+    setup = 1 if cells and "setup" in cells[0].metadata.get("tags", []) else 0
+    cells.insert(setup, intro)
+    copy.cells = cells
+    copy.metadata.pop("widgets", None)
+    copy.metadata["wto_ecommerce_deck"] = {"student_copy": True, "source": source_label}
+    return copy
+
+
+def write_copies(out_dir: Path, source_dir: Path | None = None) -> list[Path]:
+    """Write `<out_dir>/student/NN_section.ipynb` for every section notebook; return the paths.
+
+    The build calls it on its temporary folder; `main` on a temporary folder inside `build/`."""
+    folder = Path(out_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for section in notebooks.discover(source_dir or notebooks_dir()):
+        nb = notebooks.read(section.path, section.label)
+        target = folder / section.path.name
+        nbformat.write(student_copy(nb, section.label), str(target))
+        written.append(target)
+    return written
+
+
+def write_into_build(out: Path | None = None) -> Path:
+    """`make student`: replace `build/student/` only, atomically; the rest of `build/` stays."""
+    out = (Path(out) if out is not None else repo_root() / "build").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".{FOLDER}-tmp-{os.getpid()}"
+    old = out / f".{FOLDER}-old-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        write_copies(tmp)
+        target = out / FOLDER
+        if target.exists():
+            target.rename(old)
+        (tmp / FOLDER).rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return out / FOLDER
+
+
+def main(out: Path | None = None) -> int:
+    try:
+        folder = write_into_build(out)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    count = len(list(folder.glob("*.ipynb")))
+    print(f"Wrote {count} student notebooks into {folder}", file=sys.stderr)
+    return 0

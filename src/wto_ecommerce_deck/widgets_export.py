@@ -1,0 +1,135 @@
+"""Kernel-only widgets that carry their own static stand-in for the exported decks.
+
+A quiz or an explorer runs on the kernel: live in JupyterLab, in RISE and in a student's notebook.
+An exported deck has no kernel, so the same widget there would be a dead control (DESIGN.md,
+"Kernel-free interactivity contract"). Every such widget is therefore displayed through
+`WithFallback`, whose output bundle holds both
+
+* the widget view (`application/vnd.jupyter.widget-view+json`), which JupyterLab's widget renderer
+  ranks first, so that live it is the widget that shows; and
+* a `text/html` static fallback that says what it is (« Voir la réponse » behind a native
+  `<details>`, a table of events), which the export prefers (`export.py`), so that the deck never
+  needs a widget manager.
+
+`export.py` refuses a widget view that comes without such a fallback.
+
+The widgets get deterministic model ids (`stable_ids`): the same notebook executes to the same
+bytes, widget state included, which the build's reproducibility relies on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import itertools
+from collections import Counter
+from typing import Iterator
+
+import ipywidgets as widgets
+from ipywidgets import comm as widget_comm
+
+from . import data
+
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+FALLBACK_CLASS = "deck-fallback"
+NBSP = "\u00a0"
+
+# How many times each scope was built in this kernel: a cell run twice needs new comm ids.
+_builds: Counter[str] = Counter()
+
+
+@contextlib.contextmanager
+def stable_ids(scope: str) -> Iterator[None]:
+    """Widgets created inside get model ids `deck-<scope>-<build>-<n>` instead of random UUIDs.
+
+    ipywidgets opens every widget's comm through `ipywidgets.comm.create_comm`; giving it a
+    `comm_id` is what `Widget(model_id=…)` does. Widgets created later (in callbacks) keep
+    random ids: they only exist live, never in a built notebook.
+    """
+    _builds[scope] += 1
+    prefix = f"deck-{scope}-{_builds[scope]}"
+    counter = itertools.count(1)
+    original = widget_comm.create_comm
+
+    def create_comm(*args, **kwargs):
+        kwargs.setdefault("comm_id", f"{prefix}-{next(counter):03d}")
+        return original(*args, **kwargs)
+
+    widget_comm.create_comm = create_comm
+    try:
+        yield
+    finally:
+        widget_comm.create_comm = original
+
+
+def fallback_html(kind: str, name: str, inner: str) -> str:
+    """The static stand-in, marked so that the export and the tests can recognise it."""
+    return (
+        f'<div class="{FALLBACK_CLASS} deck-{html.escape(kind)}" data-fallback-kind="{html.escape(kind)}" '
+        f'data-fallback-for="{html.escape(name)}">\n{inner}\n</div>\n'
+    )
+
+
+class WithFallback:
+    """A widget shown live, plus the static HTML that replaces it where there is no kernel."""
+
+    kind = "widget"
+
+    def __init__(self, widget: widgets.Widget, name: str, static_html: str):
+        self.widget = widget
+        self.name = name
+        self.static_html = static_html
+
+    def fallback(self) -> str:
+        return fallback_html(self.kind, self.name, self.static_html)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        bundle["text/html"] = self.fallback()
+        return bundle
+
+
+def live_style(css: str) -> widgets.HTML:
+    """A `<style>` for the live widget (ipywidgets sets an HTML widget's value as markup)."""
+    return widgets.HTML(f"<style>{css}</style>", layout=widgets.Layout(height="0px", margin="0"))
+
+
+def digest(text: str) -> int:
+    """A stable integer from a text (Python's `hash` changes from one process to the next)."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:12], 16)
+
+
+def short_title(title: str) -> str:
+    """A source's title without its details: up to the first comma or bracket, keeping where it
+    is published (« (OMC, en anglais) »), so that two pages on one subject stay apart."""
+    short = title
+    for cut in (", ", " ("):
+        if cut in short[1:]:
+            short = short[: short.index(cut, 1)]
+    where = title[title.rindex(" (OMC") :] if " (OMC" in title and title.endswith(")") else ""
+    return short + where if where and not short.endswith(where) else short
+
+
+def source_links(keys, sources, short: bool = False) -> str:
+    """The cited sources, escaped, each linked to its page (`short`: short titles, full one on hover)."""
+    links = []
+    for key in keys:
+        source = sources.get(key)
+        if source is None:  # the loaders refuse unknown keys; never drop one silently
+            links.append(html.escape(key))
+            continue
+        text = short_title(source.title) if short else source.title
+        hover = f' title="{html.escape(source.title)}"' if short and text != source.title else ""
+        href = data.safe_href(source.url, sources)  # an https:// page of a known host, or no link
+        if href is None:
+            links.append(f"<span{hover}>{html.escape(text)}</span>")
+            continue
+        links.append(f'<a href="{html.escape(href)}"{hover} target="_blank" rel="noopener">{html.escape(text)}</a>')
+    return " ; ".join(links)
+
+
+def sources_html(keys, sources, short: bool = False) -> str:
+    """« Source : <a>title</a> ; … »."""
+    label = "Sources" if len(keys) > 1 else "Source"
+    return f"{label}{NBSP}: " + source_links(keys, sources, short)

@@ -1,0 +1,194 @@
+"""Presenting from the exported deck, as a trainer does from a USB stick: speaker view,
+keyboard, table of contents, plots that follow the slide, no overflow, accessibility.
+Every check runs in a real headless Chromium with all non-file requests aborted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from test_browser import ALL_SLIDES, DECKS, open_deck
+
+FIRST_SLIDE_WITH_NOTES = """() => {
+  const slides = Reveal.getSlides();
+  for (const slide of slides) {
+    const notes = Array.from(slide.querySelectorAll('aside.notes')).filter(n => !n.closest('.fragment'));
+    if (notes.length) { const i = Reveal.getIndices(slide); return [i.h, i.v || 0, notes[0].innerText]; }
+  }
+  return null;
+}"""
+
+# Width of the slide's content box and of each plot, in the same (scaled) pixels.
+PLOT_AND_SLIDE_WIDTHS = """() => {
+  const slide = Reveal.getCurrentSlide();
+  const style = getComputedStyle(slide);
+  const scale = Reveal.getScale();
+  const content = (slide.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) * scale;
+  return Array.from(slide.querySelectorAll('.deck-plot')).map(d => [d.getBoundingClientRect().width, content,
+    d.querySelector('.main-svg') ? d.querySelector('.main-svg').getBoundingClientRect().width : 0]);
+}"""
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page, built, name):
+    view = open_deck(offline_page, built, name)
+    page = view.page
+    h, v, notes = page.evaluate(FIRST_SLIDE_WITH_NOTES)
+    page.evaluate(f"Reveal.slide({h}, {v})")
+    with view.context.expect_page() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    speaker.wait_for_function(
+        "document.querySelector('.speaker-controls-notes .value') &&"
+        " document.querySelector('.speaker-controls-notes .value').innerText.trim().length > 0",
+        timeout=15_000,
+    )
+    shown = speaker.evaluate("document.querySelector('.speaker-controls-notes .value').innerText")
+    assert words(shown)[:80] == words(notes)[:80]
+    # the current and the upcoming slide are the deck itself, in frames
+    frames = speaker.evaluate("Array.from(document.querySelectorAll('iframe')).map(f => f.src)")
+    assert len(frames) == 2 and all(f"{name}.html" in src for src in frames)
+    speaker.wait_for_function("document.querySelector('.speaker-controls-time .timer')")
+    assert view.external == [] and view.errors == []
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_keyboard_alone_reaches_the_last_slide(offline_page, built, name):
+    view = open_deck(offline_page, built, name)
+    page = view.page
+    total = page.evaluate("Reveal.getTotalSlides()")
+    for _ in range(300):
+        if page.evaluate("Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+            break
+        page.keyboard.press("Space")
+    assert page.evaluate("Reveal.isLastSlide()")
+    assert page.evaluate("Reveal.getSlidePastCount()") == total - 1
+    page.keyboard.press("Home")  # back to the first horizontal slide (reveal keeps a stack's last vertical one)
+    assert page.evaluate("Reveal.getIndices().h") == 0
+    assert view.external == [] and view.errors == []
+
+
+def test_fragments_reveal_the_bullets_in_order(offline_page, built):
+    view = open_deck(offline_page, built, "02_programme_de_travail")
+    page = view.page
+    first = page.evaluate("Reveal.getCurrentSlide().querySelectorAll('.fragment').length")
+    assert first >= 2
+    seen = []
+    for _ in range(first):
+        page.keyboard.press("ArrowRight")
+        seen.append(page.evaluate("Reveal.getCurrentSlide().querySelectorAll('.fragment.visible').length"))
+    assert seen == list(range(1, first + 1))
+
+
+def test_table_of_contents_jumps_to_a_slide_with_the_keyboard(offline_page, built):
+    view = open_deck(offline_page, built, "00_presentation_complete")
+    page = view.page
+    page.keyboard.press("m")
+    assert page.get_attribute(".deck-menu-toggle", "aria-expanded") == "true"
+    titles = page.eval_on_selector_all("#deck-menu-list a", "links => links.map(a => a.textContent)")
+    assert len(titles) == page.evaluate("Reveal.getHorizontalSlides().length")
+    assert "La structure de l'OMC" in titles
+    page.keyboard.press("Tab")  # focus starts on the current slide's entry; Tab moves to the next
+    page.keyboard.press("Enter")
+    assert page.evaluate("Reveal.getIndices().h") == 1
+    assert page.is_hidden("#deck-menu-list")
+
+
+@pytest.mark.parametrize("viewport", [(1920, 1080), (1280, 720), (1024, 768)])
+def test_plots_take_the_slide_width_after_every_change(offline_page, built, viewport):
+    view = open_deck(offline_page, built, "00_presentation_complete")
+    page = view.page
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    checked = 0
+    for h, v in page.evaluate(ALL_SLIDES):
+        page.evaluate(f"Reveal.slide({h}, {v})")
+        if not page.evaluate("Reveal.getCurrentSlide().querySelector('.deck-plot')"):
+            continue
+        page.wait_for_function(
+            "Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'))"
+            ".every(d => d.getAttribute('data-plot-ready') === 'yes')"
+        )
+        page.wait_for_timeout(100)
+        for plot, content, svg in page.evaluate(PLOT_AND_SLIDE_WIDTHS):
+            # the slide fills the window (16:9 in any window shape), the plot fills the slide
+            assert content >= 0.85 * min(viewport[0], viewport[1] * 16 / 9), (h, v, content, viewport)
+            assert abs(plot - content) <= 0.05 * content, (h, v, plot, content)
+            assert abs(svg - content) <= 0.05 * content, (h, v, svg, content)
+            checked += 1
+    assert checked >= 5
+
+
+def test_plots_follow_a_window_resize_and_fragments(offline_page, built):
+    view = open_deck(offline_page, built, "00_presentation_complete")
+    page = view.page
+    plot_slides = [
+        (h, v) for h, v in page.evaluate(ALL_SLIDES)
+        if page.evaluate(f"!!Reveal.getSlide({h}, {v}).querySelector('.deck-plot')")
+    ]
+    h, v = plot_slides[0]
+    page.evaluate(f"Reveal.slide({h}, {v})")
+    page.wait_for_selector(".present .deck-plot[data-plot-ready=yes]")
+    for size in [(1024, 768), (1920, 1080), (800, 600)]:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.wait_for_timeout(400)  # reveal's resize, then ours on the next frame
+        for plot, content, svg in page.evaluate(PLOT_AND_SLIDE_WIDTHS):
+            assert abs(svg - content) <= 0.05 * content, (size, svg, content)
+    assert view.external == [] and view.errors == []
+
+
+def test_no_slide_overflows_its_box_at_1024x768(offline_page, built):
+    view = open_deck(offline_page, built, "00_presentation_complete", viewport=(1024, 768))
+    page = view.page
+    for h, v in page.evaluate(ALL_SLIDES):
+        page.evaluate(f"Reveal.slide({h}, {v}, 99)")
+        page.wait_for_timeout(150)
+        overflow = page.evaluate(
+            """() => { const s = Reveal.getCurrentSlide();
+                 return [s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth]; }"""
+        )
+        assert overflow[0] <= 1 and overflow[1] <= 1, (h, v, overflow)
+
+
+def test_axe_finds_no_serious_or_critical_violation(offline_page, built):
+    axe = Axe()
+    view = open_deck(offline_page, built, "00_presentation_complete")
+    page = view.page
+    found = []
+    for h, v in page.evaluate(ALL_SLIDES):
+        page.evaluate(f"Reveal.slide({h}, {v}, 99)")
+        page.wait_for_timeout(300)
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                found.append((h, v, violation["id"], violation["nodes"][0]["html"][:120]))
+    index = offline_page()
+    index.page.goto((built / "index.html").as_uri())
+    for violation in axe.run(index.page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            found.append(("index", violation["id"]))
+    assert found == []
+
+
+def test_index_lists_every_deck_with_its_true_slide_count(offline_page, built):
+    index = offline_page()
+    index.page.goto((built / "index.html").as_uri())
+    rows = index.page.eval_on_selector_all(
+        "ul.decks li",
+        """items => items.map(li => ({href: li.querySelector('a.deck').getAttribute('href'),
+                                     count: parseInt(li.querySelector('.count').textContent, 10),
+                                     links: Array.from(li.querySelectorAll('a')).map(a => a.getAttribute('href'))}))""",
+    )
+    assert sorted(r["href"] for r in rows) == sorted(f"slides/{name}.html" for name in DECKS)
+    for row in rows:
+        for href in row["links"]:
+            assert (built / href).is_file(), href
+        deck = offline_page()
+        deck.page.goto((built / row["href"]).as_uri())
+        deck.page.wait_for_selector("html[data-deck-ready=yes]")
+        assert deck.page.evaluate("Reveal.getTotalSlides()") == row["count"], row["href"]
+    assert index.external == [] and index.errors == []

@@ -1,0 +1,242 @@
+"""The quizzes: their data (validated like the other data files), driven through their widgets,
+and their static fallback for the exported decks."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_seed_coverage import ENGLISH, TYPOGRAPHY
+from wto_ecommerce_deck import data, quiz
+from wto_ecommerce_deck.widgets_export import WIDGET_VIEW_MIME
+
+QUESTIONS = quiz.load_quizzes()
+SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def plain(markup: str) -> str:
+    """The text of an HTML fragment, roughly: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).replace("\u00a0", " ").split())
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def test_every_section_but_the_title_has_two_to_four_questions():
+    by_section = {s: [q for q in QUESTIONS if q.section == s] for s in SECTIONS}
+    assert by_section["01_titre"] == []
+    for section in SECTIONS[1:]:
+        assert 2 <= len(by_section[section]) <= 4, section
+    kinds = {q.kind for q in QUESTIONS}
+    assert kinds == {"single", "order"}
+
+
+def test_every_section_names_a_notebook():
+    assert {q.section for q in QUESTIONS} <= set(SECTIONS)
+
+
+def test_answers_rest_on_facts_that_are_not_unverified():
+    facts = data.load_facts()
+    status = {e.id: e.status for e in facts.events} | {b.id: b.status for b in facts.bodies}
+    for q in QUESTIONS:
+        assert q.facts and all(status[f] != "unverified" for f in q.facts), q.id
+        assert set(q.sources) <= set(facts.sources), q.id
+
+
+@pytest.mark.parametrize("q", QUESTIONS, ids=[q.id for q in QUESTIONS])
+def test_french_typography(q):
+    for text in (q.prompt_fr, q.feedback_fr, *q.choices):
+        text = ENGLISH.sub("", text)
+        for pattern, problem in TYPOGRAPHY:
+            assert not pattern.search(text), f"{q.id}: {problem}: {text!r}"
+
+
+def test_order_questions_are_shuffled_the_same_way_every_time():
+    for q in QUESTIONS:
+        shown = q.shown_order()
+        assert sorted(shown) == list(range(len(q.choices)))
+        if q.kind == "order":
+            assert list(shown) != sorted(shown), q.id  # never shown solved
+            assert quiz.Question(**{**q.__dict__}).shown_order() == shown
+        else:
+            assert list(shown) == sorted(shown)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A copy of the data folder, as <root>/assets/data so that errors name `assets/data/…`."""
+    folder = tmp_path / "assets" / "data"
+    shutil.copytree(ROOT / "assets" / "data", folder)
+    return folder
+
+
+def errors_for(data_dir: Path, old: str, new: str) -> list[str]:
+    path = data_dir / "quizzes.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(data.DataError) as caught:
+        quiz.load_quizzes(data_dir)
+    return caught.value.errors
+
+
+def line_of(data_dir: Path, entry_id: str) -> int:
+    lines = (data_dir / "quizzes.yaml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if line.strip() == f"- id: {entry_id}")
+
+
+def test_unverified_fact_is_refused_in_one_line(data_dir):
+    line = line_of(data_dir, "q-elan-3")
+    errors = errors_for(data_dir, "facts: [feds-ministerial-2017]", "facts: [feds-2016]")
+    assert errors == [
+        f"assets/data/quizzes.yaml: entry 'q-elan-3' (line {line}): field 'facts': "
+        "'feds-2016' is unverified: a quiz must not rest on it"
+    ]
+
+
+def test_symbol_of_an_uncited_or_unverified_fact_is_refused(data_dir):
+    # mc11-decision's symbol WT/L/1032 is unverified: quoting it is refused even with the fact cited.
+    line = line_of(data_dir, "q-conference-2")
+    errors = errors_for(data_dir, "      - \"Mettre fin au moratoire\"", "      - \"Annuler WT/L/1032\"")
+    assert errors == [
+        f"assets/data/quizzes.yaml: entry 'q-conference-2' (line {line}): field 'facts': symbol 'WT/L/1032' "
+        "is quoted but is not the symbol of a cited fact that is not unverified"
+    ]
+
+
+def test_two_right_answers_are_refused(data_dir):
+    line = line_of(data_dir, "q-discussions-1")
+    errors = errors_for(data_dir, '      - "4"\n', '      - text: "4"\n        correct: true\n')
+    assert errors == [
+        f"assets/data/quizzes.yaml: entry 'q-discussions-1' (line {line}): field 'choices': "
+        "a single-choice question needs exactly one choice with 'correct: true', found 2"
+    ]
+
+
+def test_bad_fields_each_give_one_line(data_dir):
+    line = line_of(data_dir, "q-structure-1")
+    old = "    section: 03_structure_omc\n    kind: single\n    prompt_fr: \"Quel organe"
+    new = "    section: structure\n    kind: vrai-faux\n    prompt_fr: \"Quel organe"
+    errors = errors_for(data_dir, old, new)
+    prefix = f"assets/data/quizzes.yaml: entry 'q-structure-1' (line {line}): "
+    assert errors[0] == prefix + "field 'section': not a section notebook name (NN_name, as notebooks/NN_name.ipynb): 'structure'"
+    assert errors[1] == prefix + "field 'kind': unknown kind 'vrai-faux'; expected one of single, order"
+    # the section lost a question: its count is reported too, at the end
+    assert errors[2:] == ["assets/data/quizzes.yaml: section '03_structure_omc': 1 question(s), expected 2 to 4"]
+
+
+def test_unknown_source_and_markup_are_refused(data_dir):
+    line = line_of(data_dir, "q-discussions-1")
+    errors = errors_for(
+        data_dir,
+        "    sources: [seed]\n    facts: [jsi-2018-meetings]",
+        "    sources: [nowhere]\n    facts: [jsi-2018-meetings]",
+    )
+    assert errors == [
+        f"assets/data/quizzes.yaml: entry 'q-discussions-1' (line {line}): field 'sources': "
+        "unknown source key 'nowhere' (not in sources.yaml)"
+    ]
+    path = data_dir / "quizzes.yaml"
+    shutil.copy(ROOT / "assets" / "data" / "quizzes.yaml", path)
+    errors = errors_for(data_dir, '      - "16"\n', '      - "<b>16</b>"\n')
+    assert len(errors) == 1 and "field 'choices': choice 3: HTML is not allowed" in errors[0]
+
+
+def test_malformed_yaml_names_the_line(data_dir):
+    errors = errors_for(data_dir, "  - id: q-elan-1\n", "  - id: [q-elan-1\n")
+    assert len(errors) == 1 and errors[0].startswith("assets/data/quizzes.yaml: line ")
+    assert "malformed YAML" in errors[0]
+
+
+# --------------------------------------------------------------------------- the live widget
+
+
+def test_single_choice_through_its_widgets():
+    q = quiz.show("q-programme-1")
+    question = q.question
+    right = question.choices[question.answer]
+    wrong_index = next(i for i in range(len(question.choices)) if i != question.answer)
+
+    q.check.click()  # nothing chosen yet
+    assert "Choisissez d'abord une réponse" in plain(q.feedback.value)
+
+    q.choices.value = wrong_index
+    q.check.click()
+    feedback = plain(q.feedback.value)
+    assert "Ce n'est pas la bonne réponse" in feedback
+    assert right not in feedback  # a wrong try does not give the answer away
+
+    q.choices.label = next(label for label, index in q.choices.options if index == question.answer)
+    q.check.click()
+    feedback = plain(q.feedback.value)
+    assert feedback.startswith("✔ Bonne réponse !")
+    assert f"Réponse : B. {right}" in feedback
+    assert "Déclaration sur le commerce électronique mondial (OMC, en anglais)" in feedback  # the source
+    assert 'href="https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"' in q.feedback.value
+
+
+def test_reveal_button_shows_answer_and_source():
+    q = quiz.show("q-conference-1")
+    q.reveal.click()
+    feedback = plain(q.feedback.value)
+    assert "Réponse : C. 71" in feedback and "43 + 28 = 71" in feedback
+    assert feedback.count("Sources :") == 1
+
+
+def test_order_question_through_its_buttons():
+    q = quiz.show("q-programme-3")
+    question = q.question
+    assert [plain(step.value) for step in q.steps] == [
+        plain(f"{n}. {question.choices[i]}") for n, i in enumerate(question.shown_order(), start=1)
+    ]
+    assert q.up[0].disabled and q.down[-1].disabled
+
+    q.check.click()
+    placed = sum(1 for position, index in enumerate(question.shown_order()) if position == index)
+    assert f"Pas encore : {placed} étape" in plain(q.feedback.value)
+
+    # Sort the steps by clicking the arrows only, as a student would.
+    for _ in range(len(q.order) ** 2):
+        wrong = next((p for p in range(len(q.order) - 1) if q.order[p] > q.order[p + 1]), None)
+        if wrong is None:
+            break
+        q.down[wrong].click()
+    assert [plain(step.value) for step in q.steps] == [plain(f"{n}. {text}") for n, text in enumerate(question.choices, start=1)]
+    q.check.click()
+    feedback = plain(q.feedback.value)
+    assert feedback.startswith("✔ Bonne réponse !") and "Le bon ordre :" in feedback
+    assert "25 septembre 1998" in feedback
+
+
+def test_widget_ids_are_stable_and_unique():
+    first = quiz.show("q-elan-2")
+    second = quiz.show("q-elan-2")
+    one = first._repr_mimebundle_()[WIDGET_VIEW_MIME]["model_id"]
+    two = second._repr_mimebundle_()[WIDGET_VIEW_MIME]["model_id"]
+    assert one.startswith("deck-q-elan-2-") and two.startswith("deck-q-elan-2-") and one != two
+
+
+# --------------------------------------------------------------------------- the static fallback
+
+
+@pytest.mark.parametrize("q", QUESTIONS, ids=[q.id for q in QUESTIONS])
+def test_fallback_holds_question_choices_and_answer_behind_a_toggle(q):
+    bundle = quiz.show(q.id)._repr_mimebundle_()
+    assert WIDGET_VIEW_MIME in bundle  # live: the widget
+    fallback = bundle["text/html"]  # exported: this
+    assert 'data-fallback-kind="quiz"' in fallback and f'data-fallback-for="{q.id}"' in fallback
+    assert "<button" not in fallback and "<input" not in fallback and "<script" not in fallback
+    before, _, hidden = fallback.partition("<details")
+    assert plain(html.escape(q.prompt_fr)) in plain(before)
+    for choice in q.choices:
+        assert plain(html.escape(choice)) in plain(before)
+    assert "<summary>Voir la réponse</summary>" in hidden
+    assert plain(html.escape(q.feedback_fr)) in plain(hidden)
+    assert "Source" in plain(hidden)
+    if q.kind == "single":
+        assert plain(html.escape(q.choices[q.answer])) in plain(hidden)

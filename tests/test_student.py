@@ -1,0 +1,118 @@
+"""Student copies: the decks without speaker notes or presenter-only cells, exercises left to do,
+in sync with the decks, runnable top to bottom."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT
+from wto_ecommerce_deck import student
+
+SECTIONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def slide_type(cell) -> str | None:
+    return cell.metadata.get("slideshow", {}).get("slide_type")
+
+
+def assert_in_sync(deck: nbformat.NotebookNode, copy: nbformat.NotebookNode, name: str) -> None:
+    """Every cell of the deck that is not the presenter's is in the copy, same id and source, in order."""
+    expected = [(c.id, c.cell_type, c.source) for c in deck.cells if not student.is_presenter_only(c)]
+    kept = [(c.id, c.cell_type, c.source) for c in copy.cells if c.id != student.INTRO_ID]
+    assert kept == expected, f"{name}: the student copy is out of sync with the deck"
+    for cell in copy.cells:
+        assert slide_type(cell) != "notes", f"{name}: speaker notes in the student copy ({cell.id})"
+        assert student.PRESENTER_ONLY not in cell.metadata.get("tags", []), f"{name}: presenter-only cell {cell.id}"
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{name}: {cell.id} is not left to do"
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    written = student.write_copies(out)
+    return out / student.FOLDER, written
+
+
+def test_a_copy_per_section_in_sync_with_its_deck(copies):
+    folder, written = copies
+    assert sorted(p.name for p in written) == [p.name for p in SECTIONS]
+    for path in SECTIONS:
+        deck = nbformat.read(path, as_version=4)
+        copy = nbformat.read(folder / path.name, as_version=4)
+        nbformat.validate(copy)
+        assert_in_sync(deck, copy, path.stem)
+        assert copy.cells[0].id == deck.cells[0].id  # the setup cell stays first
+        assert copy.cells[1].id == student.INTRO_ID
+        assert copy.metadata["wto_ecommerce_deck"] == {"student_copy": True, "source": f"notebooks/{path.name}"}
+        exercises = [c for c in copy.cells if "exercise" in c.metadata.get("tags", [])]
+        if path.stem != "01_titre":
+            assert exercises, f"{path.stem}: no exercise left for the students"
+
+
+def test_presenter_only_cells_and_notes_are_dropped(tmp_path):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    nb = nbformat.read(SECTIONS[2], as_version=4)
+    secret = nbformat.v4.new_markdown_cell("Pour l'orateur seulement.", id="secret-01")
+    secret.metadata = {"slideshow": {"slide_type": "-"}, "tags": [student.PRESENTER_ONLY]}
+    nb.cells.insert(3, secret)
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="old run\n")]
+    nbformat.write(nb, str(source / SECTIONS[2].name))
+    student.write_copies(tmp_path / "out", source)
+    copy = nbformat.read(tmp_path / "out" / student.FOLDER / SECTIONS[2].name, as_version=4)
+    ids = [c.id for c in copy.cells]
+    assert "secret-01" not in ids and copy.cells[0].outputs == []
+    assert_in_sync(nb, copy, SECTIONS[2].stem)
+
+
+def test_cli_replaces_only_build_student(tmp_path):
+    build = tmp_path / "build"
+    (build / "slides").mkdir(parents=True)
+    (build / "slides" / "deck.html").write_text("<p>a deck</p>", encoding="utf-8")
+    (build / "student").mkdir()
+    (build / "student" / "stale.ipynb").write_text("{}", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "wto_ecommerce_deck", "student", "--out", str(build)],
+        cwd=ROOT, env=dict(os.environ, WTO_DECK_ROOT=str(ROOT)), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (build / "slides" / "deck.html").read_text(encoding="utf-8") == "<p>a deck</p>"
+    assert sorted(p.name for p in (build / "student").iterdir()) == [p.name for p in SECTIONS]
+    assert sorted(p.name for p in build.iterdir()) == ["slides", "student"]  # no temporary folder left
+
+
+def test_a_student_copy_runs_top_to_bottom(copies):
+    """The richest copy (timeline, explorer, quizzes) in a fresh kernel, as a student runs it."""
+    folder, _ = copies
+    nb = nbformat.read(folder / "02_programme_de_travail.ipynb", as_version=4)
+    client = NotebookClient(
+        nb, timeout=120, startup_timeout=60, kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    client.execute(cwd=str(folder))
+    kinds = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert all(out.output_type != "error" for out in cell.outputs), cell.id
+        if "exercise" in cell.metadata.get("tags", []):
+            bundle = next(out.data for out in cell.outputs if out.output_type in ("execute_result", "display_data"))
+            assert "application/vnd.jupyter.widget-view+json" in bundle, cell.id
+            kinds.append(cell.source.split(".")[0])
+    assert kinds == ["explorer", "quiz", "quiz", "quiz"]
+
+
+def test_the_build_writes_student_copies_in_sync(built):
+    """`make slides` writes build/student/ too (build.py calls student.write_copies on its temporary folder)."""
+    folder = built / student.FOLDER
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == [p.name for p in SECTIONS]
+    for path in SECTIONS:
+        assert_in_sync(nbformat.read(path, as_version=4), nbformat.read(folder / path.name, as_version=4), path.stem)
