@@ -122,8 +122,8 @@ def hover_of(fig, label: str) -> str:
 
 
 def marks(fig):
-    """The traces that draw events (each kind also has a text-only trace for its labels)."""
-    return [t for t in fig.data if t.mode != "text"]
+    """The traces that draw events (each kind also has a trace for its labels, kept out of the legend)."""
+    return [t for t in fig.data if t.showlegend is not False]
 
 
 def test_programme_holds_declaration_and_work_programme_with_their_symbols():

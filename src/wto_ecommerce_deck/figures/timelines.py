@@ -165,13 +165,13 @@ def _kind_traces(
     """The marks of one kind and their labels, as two traces of one legend group, so that
     the legend and the filter buttons act on kinds.
 
-    Labels are a text-only trace of their own: plotly.js culls the text of points inside
+    Labels are a trace of their own (invisible markers, text): plotly.js culls the text of points inside
     a line trace (seen: the label of the second span of a trace was never drawn)."""
     colour = style.KIND_COLOURS[kind]
     shape = style.KIND_SYMBOLS[kind]
     has_spans = any(p.end is not None for p in placed)
     xs, ys, symbols, sizes, widths, hovers = ([] for _ in range(6))
-    label_x, label_y, labels, positions, label_hovers = ([] for _ in range(5))
+    label_x, label_y, labels, positions, label_sizes, label_hovers = ([] for _ in range(6))
 
     def mark(x, y, unsure, size, hover):
         xs.append(x.isoformat() if x else None)
@@ -186,6 +186,7 @@ def _kind_traces(
         label_y.append(y)
         labels.append(text)
         positions.append(position)
+        label_sizes.append(MARKER_SIZE if position != "middle center" else 0)
         label_hovers.append([hover])
 
     for p in placed:
@@ -235,7 +236,10 @@ def _kind_traces(
         showlegend=False,
         x=label_x,
         y=label_y,
-        mode="text",
+        # Invisible markers of the marks' size: plotly offsets a label from its point by
+        # the point's marker, so a text-only trace would write over the visible marker.
+        mode="markers+text",
+        marker=dict(size=label_sizes, opacity=0),
         text=labels,
         textposition=positions,
         textfont=dict(size=style.LABEL_FONT_SIZE, color=style.TEXT_COLOUR),
