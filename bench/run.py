@@ -34,18 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from wto_ecommerce_deck import chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 PYTHON = Path(sys.executable)
 JUPYTER = PYTHON.parent / "jupyter"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = chromium.ARGS
 BUILD_TIMEOUT = 900  # seconds: nbconvert sets no cell timeout, and its kernels were seen to hang
 READY_TIMEOUT = 8_000  # ms a deck gets to start reveal.js
 

@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from wto_ecommerce_deck import chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = chromium.ARGS
 
 
 def run_build(out: Path, *extra: str, root: Path = ROOT) -> subprocess.CompletedProcess:

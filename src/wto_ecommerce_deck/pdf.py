@@ -19,18 +19,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import chromium
 from .paths import repo_root
 
 PDF_DIR = "pdf"
 VIEWPORT = {"width": 1280, "height": 720}  # the decks' reveal size (export.REVEAL_CONFIG)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = chromium.ARGS
 READY_TIMEOUT_S = 60
 _LOCAL = ("file:", "about:", "data:", "blob:")  # what never leaves the machine
 
