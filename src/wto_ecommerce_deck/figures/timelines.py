@@ -324,7 +324,7 @@ def _timeline(
         automargin=True,
     )
     if has_unsure:
-        fig.add_annotation(_unsure_key())
+        fig.add_annotation(_unsure_key(left=not kind_buttons))
     if kind_buttons:
         fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
     return fig
@@ -345,16 +345,17 @@ def _band(y0: float, y1: float) -> dict:
     )
 
 
-def _unsure_key() -> dict:
-    """Explains the open markers (unverified facts or symbols). Bottom right, under the
-    tick labels: the top right belongs to plotly's modebar, which would hide it on hover."""
+def _unsure_key(left: bool) -> dict:
+    """Explains the open markers (unverified facts or symbols), under the tick labels: the
+    top right belongs to plotly's modebar, which would hide it on hover. Bottom left when
+    no legend is there, so that reveal's navigation arrows (bottom right) do not cover it."""
     return dict(
         text=f"○ marqueur creux{style.NBSP}: {style.TO_CONFIRM_FR}",
         xref="paper",
         yref="paper",
-        x=1,
+        x=0 if left else 1,
         y=0,
-        xanchor="right",
+        xanchor="left" if left else "right",
         yanchor="top",
         yshift=-28,
         showarrow=False,
