@@ -30,9 +30,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
-from urllib.parse import quote
 
 from . import data, paths
+from .links import short_title, symbol_url
 from .errors import BuildError
 from .figures import style
 from .records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
@@ -43,7 +43,6 @@ FULL_DECK_TITLE = "Présentation complète"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 SERIES_TITLE = "Le commerce électronique à l'OMC"
 JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
-WTO_DOCS_URL = "https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20{symbol})&Language=FRENCH"
 TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
 
@@ -603,22 +602,9 @@ def _audit_text(audit: Audit, texts, section: Section, heading: str, flagged: bo
 # --------------------------------------------------------------------------- the « Sources » slide
 
 
-def symbol_url(symbol: str) -> str:
-    return WTO_DOCS_URL.format(symbol=quote(symbol, safe=""))
-
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _short_title(title: str) -> str:
-    """The title up to its first comma or bracket, keeping where it is published (« (OMC, en anglais) »)."""
-    short = title
-    for cut in (", ", " ("):
-        if cut in short[1:]:
-            short = short[: short.index(cut, 1)]
-    where = title[title.rindex(" (OMC") :] if " (OMC" in title and title.endswith(")") else ""
-    return short + where if where and not short.endswith(where) else short
 
 
 def _link(url: str, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
@@ -647,7 +633,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     keys = audit.source_keys(section)
     unsure = [f for f in facts if f.unsure]
     items = "\n".join(
-        f"<li>{_link(audit.sources[k].url, _short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)}</li>"
+        f"<li>{_link(audit.sources[k].url, short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)}</li>"
         for k in keys
     )
     count = len(facts)
@@ -744,7 +730,7 @@ def sources_page_html(audit: Audit) -> str:
     rows_by_kind: dict[str, list[str]] = {}
     for fact in facts:
         sources = " ; ".join(
-            _link(audit.sources[k].url, _short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)
+            _link(audit.sources[k].url, short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)
             if k in audit.sources else _esc(k)
             for k in fact.sources
         )

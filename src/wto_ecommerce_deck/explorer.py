@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 from typing import Mapping, Sequence
-from urllib.parse import quote
 
 import ipywidgets as widgets
 import plotly.io as pio
@@ -20,6 +19,7 @@ import plotly.io as pio
 from . import data
 from .deck import PLOT_CONFIG, PLOTLY_MIME
 from .figures import style, timelines
+from .links import symbol_url
 from .records import KINDS, Event, Facts, Source
 from .widgets_export import NBSP, WithFallback, live_style, source_links, sources_html, stable_ids
 
@@ -37,13 +37,7 @@ _BUILDERS = {
     "epilogue": timelines.build_programme_timeline,  # a year axis, like timeline A
 }
 FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab
-WTO_DOCS_URL = "https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20{symbol})&Language=FRENCH"
 UNVERIFIED = style.UNVERIFIED
-
-
-def symbol_url(symbol: str) -> str:
-    """The WTO document portal's search for one symbol (in French)."""
-    return WTO_DOCS_URL.format(symbol=quote(symbol, safe=""))
 
 
 def _esc(text: str) -> str:

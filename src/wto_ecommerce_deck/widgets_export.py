@@ -30,6 +30,7 @@ import ipywidgets as widgets
 from ipywidgets import comm as widget_comm
 
 from . import data
+from .links import short_title
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 FALLBACK_CLASS = "deck-fallback"
@@ -98,17 +99,6 @@ def live_style(css: str) -> widgets.HTML:
 def digest(text: str) -> int:
     """A stable integer from a text (Python's `hash` changes from one process to the next)."""
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:12], 16)
-
-
-def short_title(title: str) -> str:
-    """A source's title without its details: up to the first comma or bracket, keeping where it
-    is published (« (OMC, en anglais) »), so that two pages on one subject stay apart."""
-    short = title
-    for cut in (", ", " ("):
-        if cut in short[1:]:
-            short = short[: short.index(cut, 1)]
-    where = title[title.rindex(" (OMC") :] if " (OMC" in title and title.endswith(")") else ""
-    return short + where if where and not short.endswith(where) else short
 
 
 def source_links(keys, sources, short: bool = False) -> str:
