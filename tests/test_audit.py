@@ -20,9 +20,10 @@ import nbformat  # noqa: E402
 import pytest  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import audit, cli, data  # noqa: E402
+from wto_ecommerce_deck import cli, data  # noqa: E402
+from wto_ecommerce_deck.pipeline import audit  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
-from wto_ecommerce_deck.records import STATUSES  # noqa: E402
+from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
 
 SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -25,8 +25,8 @@ import yaml
 from conftest import ROOT
 import plotly
 
-from wto_ecommerce_deck import bundles
-from wto_ecommerce_deck.execute import stable_widget_ids
+from wto_ecommerce_deck.pipeline import bundles
+from wto_ecommerce_deck.pipeline.execute import stable_widget_ids
 
 TITLE, TIMELINE = "01_titre", "02_programme_de_travail"
 

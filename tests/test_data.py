@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from wto_ecommerce_deck import cli, paths
 from wto_ecommerce_deck.data import FILES, SYMBOL_RE, DataError, load_facts, load_seed_statements, safe_href
-from wto_ecommerce_deck.records import STATUSES
+from wto_ecommerce_deck.data.records import STATUSES
 
 DATA = paths.data_dir()
 

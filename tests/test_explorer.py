@@ -10,7 +10,7 @@ import pytest
 
 from wto_ecommerce_deck import data, explorer
 from wto_ecommerce_deck.deck import PLOTLY_MIME
-from wto_ecommerce_deck.records import Event, Facts, PartialDate, Source
+from wto_ecommerce_deck.data.records import Event, Facts, PartialDate, Source
 from wto_ecommerce_deck.widgets_export import WIDGET_VIEW_MIME
 
 FACTS = data.load_facts()

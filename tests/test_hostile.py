@@ -23,9 +23,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from wto_ecommerce_deck import audit, deck, explorer, export, quiz, site, vendor
+from wto_ecommerce_deck import deck, explorer, quiz
+from wto_ecommerce_deck.pipeline import audit, export, site, vendor
 from wto_ecommerce_deck.figures import build_members_map, build_programme_timeline, build_structure_chart, style
-from wto_ecommerce_deck.records import Body, Event, Facts, PartialDate, Signatory, Source
+from wto_ecommerce_deck.data.records import Body, Event, Facts, PartialDate, Signatory, Source
 from wto_ecommerce_deck.widgets_export import fallback_html
 
 PWN = "window.__pwned=1"

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from test_build_errors import fails_cleanly, only_notebook, project  # noqa: F401 - fixture
 from test_browser import DECKS, open_deck
-from wto_ecommerce_deck import export
+from wto_ecommerce_deck.pipeline import export
 from wto_ecommerce_deck.errors import BuildError
 from wto_ecommerce_deck.widgets_export import WIDGET_VIEW_MIME
 
@@ -48,7 +48,7 @@ def test_widget_without_fallback_names_notebook_and_cell():
 def test_full_deck_names_the_section_notebook_of_the_cell():
     sections = [nbformat.read(ROOT / "notebooks" / f"{n}.ipynb", as_version=4) for n in ("01_titre", "02_programme_de_travail")]
     sections[1].cells[6].outputs = [nbformat.v4.new_output("display_data", data=WIDGET_ONLY)]
-    from wto_ecommerce_deck import notebooks
+    from wto_ecommerce_deck.pipeline import notebooks
 
     with pytest.raises(BuildError, match=r"^notebooks/02_programme_de_travail\.ipynb: cell 7 \(id 'programme-07'\): "):
         export.check_kernel_free(notebooks.chain(sections), "Présentation complète")

@@ -25,7 +25,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from wto_ecommerce_deck import deck, export, notebooks, present
+from wto_ecommerce_deck import deck
+
+from wto_ecommerce_deck.pipeline import export, notebooks
+
+from wto_ecommerce_deck.live import present
 
 CURRENT = (
     "(document.querySelector('.reveal .slides > section.present > section.present')"

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import execute
+from wto_ecommerce_deck.pipeline import execute
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import pdf, site
+from wto_ecommerce_deck.pipeline import pdf, site
 
 FULL = "00_presentation_complete"
 PX_PER_PT = 96 / 72  # Chromium prints CSS px at 96 dpi; PDF points are 1/72 in

@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
-from wto_ecommerce_deck import student
+from wto_ecommerce_deck.pipeline import student
 
 SECTIONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -171,7 +171,7 @@ def check_data() -> Check:
 
 def check_node_assets() -> Check:
     try:
-        from wto_ecommerce_deck import vendor
+        from wto_ecommerce_deck.pipeline import vendor
 
         vendor.check()
     except ImportError as exc:

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "build":
-        from .build import main as build_main
+        from .pipeline.build import main as build_main
 
         return build_main(
             args.out,
@@ -61,19 +61,19 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir=args.cache_dir,
         )
     if args.command == "pdf":
-        from .pdf import main as pdf_main
+        from .pipeline.pdf import main as pdf_main
 
         return pdf_main(args.build, args.out, args.decks, args.notes, args.timeout)
     if args.command == "student":
-        from .student import main as student_main
+        from .pipeline.student import main as student_main
 
         return student_main(args.out)
     if args.command == "facts":
-        from .audit import main as facts_main
+        from .pipeline.audit import main as facts_main
 
         return facts_main(args.format, args.out)
     if args.command == "present":
-        from .present import main as present_main
+        from .live.present import main as present_main
 
         return present_main(not args.no_browser, args.port, args.live_dir)
     if args.command == "check-env":

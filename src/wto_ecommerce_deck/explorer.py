@@ -19,8 +19,8 @@ import plotly.io as pio
 from . import data
 from .deck import PLOT_CONFIG, PLOTLY_MIME
 from .figures import style, timelines
-from .links import symbol_url
-from .records import KINDS, Event, Facts, Source
+from .data.links import symbol_url
+from .data.records import KINDS, Event, Facts, Source
 from .widgets_export import NBSP, WithFallback, live_style, source_links, sources_html, stable_ids
 
 # The tracks a student can explore, with their French names and the builder of their figure.

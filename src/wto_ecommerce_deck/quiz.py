@@ -36,7 +36,7 @@ import ipywidgets as widgets
 
 from . import data, paths
 from .figures.style import UNVERIFIED
-from .records import Source
+from .data.records import Source
 from .widgets_export import NBSP, WithFallback, digest, live_style, sources_html, stable_ids
 
 QUIZ_FILE = "quizzes.yaml"

@@ -30,7 +30,7 @@ import ipywidgets as widgets
 from ipywidgets import comm as widget_comm
 
 from . import data
-from .links import short_title
+from .data.links import short_title
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 FALLBACK_CLASS = "deck-fallback"

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..records import Signatory, Source
+from ..data.records import Signatory, Source
 from . import style
 
 # WTO members missing from (or a few pixels wide in) plotly's world_110m topojson,

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..records import Body, Source
+from ..data.records import Body, Source
 from . import style
 
 # Geometry, in pixels of the slide's plot (~1200×540 less margins), turned into paper fractions.

@@ -12,7 +12,7 @@ import html
 import textwrap
 from typing import Iterable, Mapping, Sequence
 
-from ..records import Source
+from ..data.records import Source
 
 # Quoted: unquoted, "Source Sans 3" ends with a number, which makes the whole CSS
 # font-family value invalid; the browser then ignores it and plotly mis-measures text.

@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..records import KINDS, Event, PartialDate, Source
+from ..data.records import KINDS, Event, PartialDate, Source
 from . import style
 
 # Geometry assumed for label packing: the plot area (lane titles excluded) of a ~900 px

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pycountry
 import yaml
 
-from . import paths
+from .. import paths
 from .records import KINDS, STATUSES, TRACKS, Body, Event, Facts, PartialDate, Signatory, Source
 
 FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml")

@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 
 from . import notebooks
-from .errors import BuildError
-from .paths import notebooks_dir, repo_root
+from ..errors import BuildError
+from ..paths import notebooks_dir, repo_root
 
 FOLDER = "student"
 PRESENTER_ONLY = "presenter-only"

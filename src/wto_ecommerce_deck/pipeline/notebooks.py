@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import BuildError
+from ..errors import BuildError
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 FULL_DECK = "00_presentation_complete"

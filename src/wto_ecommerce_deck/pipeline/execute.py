@@ -33,7 +33,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from .errors import BuildError
+from ..errors import BuildError
 from .notebooks import cell_name, read
 
 CELL_TIMEOUT = 120  # seconds; the slowest cell here takes about 2 s

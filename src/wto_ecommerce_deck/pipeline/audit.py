@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from . import data, paths
-from .links import short_title, symbol_url
-from .errors import BuildError
-from .figures import style
-from .records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
+from .. import data, paths
+from ..data.links import short_title, symbol_url
+from ..errors import BuildError
+from ..figures import style
+from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
 FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
@@ -209,7 +209,7 @@ def _flagged_in_hover(fig, label: str) -> bool:
 
 def _timeline(track: str):
     def show(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
-        from .figures import timelines
+        from ..figures import timelines
 
         builder = {
             "programme": timelines.build_programme_timeline,
@@ -227,7 +227,7 @@ def _timeline(track: str):
 
 
 def _structure(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
-    from .figures.structure import build_structure_chart
+    from ..figures.structure import build_structure_chart
 
     fig = build_structure_chart(facts.bodies, facts.sources)
     ids = [shape.name for shape in fig.layout.shapes if shape.type == "rect" and shape.name]
@@ -236,7 +236,7 @@ def _structure(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]
 
 
 def _members(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
-    from .figures.members_map import build_members_map
+    from ..figures.members_map import build_members_map
 
     fig = build_members_map(facts.signatories, facts.sources)
     by_code = {s.iso3: s for s in facts.signatories if s.iso3}
@@ -253,7 +253,7 @@ def _members(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]
 
 def _explorer(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
     """The exported deck shows the explorer's static table of the track's events."""
-    from . import explorer
+    from .. import explorer
 
     track = args[0] if args else "programme"
     events = facts.track(track)
@@ -268,7 +268,7 @@ def _explorer(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]
 
 
 def _quiz(facts: Facts, args: Sequence, data_dir: Path | None = None):
-    from . import quiz
+    from .. import quiz
 
     question = next(q for q in quiz.load_quizzes(data_dir) if q.id == args[0])
     ids = {e.id for e in facts.events}

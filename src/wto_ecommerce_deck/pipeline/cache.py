@@ -91,7 +91,7 @@ def installed_distributions() -> list[str]:
 
 def package_digest() -> str:
     """The package's own code: the builders, the renderer, the loaders and this build."""
-    return digest_tree(Path(__file__).resolve().parent, (".py",))
+    return digest_tree(Path(__file__).resolve().parents[1], (".py",))
 
 
 def environment_key() -> str:

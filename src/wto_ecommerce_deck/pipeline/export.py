@@ -10,9 +10,9 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
 from . import notebooks
-from .errors import BuildError
-from .paths import notebooks_dir, theme_dir
-from .widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
+from ..errors import BuildError
+from ..paths import notebooks_dir, theme_dir
+from ..widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
 SERIES_TITLE = "Le commerce électronique à l'OMC"
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from .errors import BuildError
-from .paths import notebooks_dir, repo_root, theme_dir
+from ..errors import BuildError
+from ..paths import notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
 SINGLE = "single"
@@ -172,7 +172,8 @@ def build(
     # 2. Something changed: check the inputs, execute what the cache does not hold, export.
     import nbformat
 
-    from . import audit, data, notebooks, quiz, vendor
+    from . import audit, notebooks, vendor
+    from .. import data, quiz
     from .progress import Progress
 
     try:

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chromium
-from .paths import repo_root
+from .. import chromium
+from ..paths import repo_root
 
 PDF_DIR = "pdf"
 VIEWPORT = {"width": 1280, "height": 720}  # the decks' reveal size (export.REVEAL_CONFIG)

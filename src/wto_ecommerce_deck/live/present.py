@@ -38,9 +38,9 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deck
-from .errors import BuildError
-from .paths import notebooks_dir, repo_root
+from .. import deck
+from ..errors import BuildError
+from ..paths import notebooks_dir, repo_root
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
 # so that the server starts first and they load while it boots.
@@ -61,7 +61,7 @@ _FROM_EXPORT = ("width", "height", "margin", "center", "transition", "slideNumbe
 
 
 def rise_metadata() -> dict:
-    from . import export
+    from ..pipeline import export
 
     rise = {key: export.REVEAL_CONFIG[key] for key in _FROM_EXPORT if key in export.REVEAL_CONFIG}
     rise.update(
@@ -115,7 +115,7 @@ def live_notebook(sections: list) -> "nbformat.NotebookNode":
     """The full deck, unexecuted: one setup cell at the top, then every section's cells."""
     import nbformat
 
-    from . import notebooks
+    from ..pipeline import notebooks
 
     setups: list[str] = []
     bodies: list = []
@@ -152,7 +152,7 @@ def live_notebook(sections: list) -> "nbformat.NotebookNode":
 
 def fonts_css(css_dir: Path, root: Path) -> str:
     """The @font-face rules of the export, pointing at the npm package through `/files/`."""
-    from . import vendor
+    from ..pipeline import vendor
 
     prefix = Path(os.path.relpath(root / FONTS, css_dir)).as_posix()
     return vendor.fonts_css().replace('url("', f'url("{prefix}/')
@@ -257,7 +257,7 @@ def prepare(root: Path | None = None, live_dir: Path | None = None) -> Path:
     """Write the live deck and its CSS; return the notebook's path."""
     import nbformat
 
-    from . import notebooks
+    from ..pipeline import notebooks
 
     root = (root or repo_root()).resolve()
     live_dir = (live_dir or root / LIVE_DIR).resolve()

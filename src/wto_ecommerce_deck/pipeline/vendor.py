@@ -18,7 +18,7 @@ from pathlib import Path
 import nbconvert
 import plotly
 
-from .paths import repo_root, theme_dir
+from ..paths import repo_root, theme_dir
 
 FONT_WEIGHTS = (400, 600, 700)
 FONT_SUBSETS = {
