@@ -34,5 +34,10 @@ def theme_dir() -> Path:
     return repo_root() / "assets" / "theme"
 
 
+def i18n_dir() -> Path:
+    """The message catalogues, one per language (`fr.yaml`)."""
+    return repo_root() / "assets" / "i18n"
+
+
 def notebooks_dir() -> Path:
     return repo_root() / "notebooks"
