@@ -45,6 +45,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
+        extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -66,6 +67,7 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def macro(name: str) -> Callable[..., Markup]:
-    """A macro of `templates/markup.html.j2` (its result is markup: escaped data, our tags)."""
-    return getattr(environment().get_template(MARKUP).module, name)
+def macro(name: str, template: str = MARKUP) -> Callable[..., Markup]:
+    """A macro of `templates/markup.html.j2`, or of `template` (its result is markup: escaped data,
+    our tags)."""
+    return getattr(environment().get_template(template).module, name)
