@@ -14,6 +14,7 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 
 from ..data.records import Signatory, Source
+from ..messages import t
 from . import style
 
 # WTO members missing from (or a few pixels wide in) plotly's world_110m topojson,
@@ -57,9 +58,11 @@ class _Category:
 
 
 # Okabe–Ito blue / orange / reddish purple: apart for every common colour blindness.
-EU = _Category("eu", "États membres de l'UE", "État membre de l'Union européenne, compté par l'entrée de l'UE", "#0072B2")
-OTHER = _Category("other", "Autres membres", "Membre signataire", "#B07800")
-UNSURE = _Category("unsure", f"Membres {style.TO_CONFIRM_FR}", f"Membre signataire ({style.TO_CONFIRM_FR})", "#CC79A7")
+EU = _Category("eu", t("figure.map_eu"), t("figure.map_eu_hover"), "#0072B2")
+OTHER = _Category("other", t("figure.map_other"), t("figure.map_other_hover"), "#B07800")
+UNSURE = _Category(
+    "unsure", t("figure.map_unsure", flag=style.TO_CONFIRM_FR), t("figure.map_unsure_hover", flag=style.TO_CONFIRM_FR), "#CC79A7"
+)
 CATEGORIES = (EU, OTHER, UNSURE)
 
 
@@ -87,7 +90,7 @@ def members_summary_fr(signatories: Sequence[Signatory]) -> str:
     """« 71 membres (dont les 28 États membres de l'UE) », counted from the data."""
     members = [s for s in signatories if s.iso3]
     eu = [s for s in members if s.eu_member]
-    return f"{len(members)}{style.NBSP}membres (dont les {len(eu)}{style.NBSP}États membres de l'UE)"
+    return t("figure.map_summary", members=len(members), eu=len(eu))
 
 
 def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, Source] | None = None) -> go.Figure:
@@ -120,7 +123,7 @@ def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, So
         if small:
             traces.append(
                 go.Scattergeo(
-                    name=f"{category.legend_fr} (petits territoires)",
+                    name=t("figure.map_small", legend=category.legend_fr),
                     legendgroup=category.key,
                     showlegend=False,
                     lon=[SMALL_MEMBER_CENTRES[s.iso3][0] for s, _ in small],

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from ..data.records import Body, Source
 from . import style
+from ..messages import t
 
 # Geometry, in pixels of the slide's plot (~1200×540 less margins), turned into paper fractions.
 PLOT_WIDTH_PX = 1180
@@ -79,11 +80,7 @@ def _wrapped_name(body: Body, width_fraction: float) -> list[str]:
 
 
 def _hover(body: Body, sources: Mapping[str, Source]) -> str:
-    role = (
-        "Organe du Programme de travail sur le commerce électronique"
-        if body.work_programme
-        else "Hors du Programme de travail sur le commerce électronique"
-    )
+    role = t("figure.structure_in") if body.work_programme else t("figure.structure_out")
     return style.hover_block(
         title=body.name_fr,
         date_fr=None,
@@ -190,8 +187,8 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     annotations.append(
         dict(
             text=(
-                f'<span style="color:{HIGHLIGHT_FILL}">■</span> En bleu{style.NBSP}: '
-                f"les {len(highlighted)}{style.NBSP}organes du Programme de travail sur le commerce électronique"
+                f'<span style="color:{HIGHLIGHT_FILL}">■</span> '
+                + style.escape(t("figure.structure_key", count=len(highlighted)))
             ),
             x=0,
             y=0,
@@ -216,7 +213,7 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
         hovertemplate=style.HOVER_TEMPLATE,
         hoverlabel=dict(bordercolor=[HIGHLIGHT_FILL if b.work_programme else PLAIN_BORDER for b in bodies]),
         showlegend=False,
-        name="Organes",
+        name=t("figure.structure_trace"),
     )
     fig = go.Figure(hover_trace)
     keys = [key for b in bodies for key in b.sources]

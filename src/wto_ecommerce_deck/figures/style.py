@@ -12,7 +12,9 @@ import html
 import textwrap
 from typing import Iterable, Mapping, Sequence
 
+from .. import messages
 from ..data.records import Source
+from ..messages import t
 
 # Quoted: unquoted, "Source Sans 3" ends with a number, which makes the whole CSS
 # font-family value invalid; the browser then ignores it and plotly mis-measures text.
@@ -54,52 +56,14 @@ KIND_SYMBOLS = {
     "review": "square",
 }
 
-# Lane titles (plural, shown at the left of the timelines and in the legend)
-# and the short names of the filter buttons.
-KIND_LANES_FR = {
-    "conference": "Conférences ministérielles",
-    "declaration": "Déclarations",
-    "decision": "Décisions",
-    "workshop": "Ateliers et séminaires",
-    "group": "Nouveaux groupes",
-    "communication": "Communications",
-    "meeting": "Réunions",
-    "review": "Examens du Conseil général",
-}
-KIND_BUTTONS_FR = {
-    "conference": "Conférences",
-    "declaration": "Déclarations",
-    "decision": "Décisions",
-    "workshop": "Ateliers",
-    "group": "Groupes",
-    "communication": "Communications",
-    "meeting": "Réunions",
-    "review": "Examens",
-}
-
-STATUS_FR = {
-    "verified": "vérifié (OMC)",
-    "secondary": "source secondaire",
-    "seed": "présentation OMC 2018",
-    "unverified": "à confirmer",
-}
+# The words (lane titles, filter buttons, statuses, month abbreviations) are the message
+# catalogue's (assets/i18n/fr.yaml: kind_lane, kind_button, status, month_short).
+KIND_LANES_FR = messages.group("kind_lane")  # plural, at the left of the timelines and in the legend
+KIND_BUTTONS_FR = messages.group("kind_button")  # the short names of the filter buttons
+STATUS_FR = messages.group("status")
 UNVERIFIED = "unverified"
 TO_CONFIRM_FR = STATUS_FR[UNVERIFIED]
-
-MONTH_ABBREVIATIONS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
+MONTH_ABBREVIATIONS_FR = tuple(messages.group("month_short").values())  # « janv. » … « déc. »
 
 HOVER_WRAP_CHARS = 60  # plotly never wraps hover text itself
 
@@ -153,16 +117,17 @@ def hover_block(
         lines.append(wrap(detail))
     lines.extend(extra_lines)
     if symbol:
-        symbol_note = f" ({TO_CONFIRM_FR})" if symbol_status == UNVERIFIED else ""
-        lines.append(f"Cote OMC{NBSP}: {escape(symbol)}{symbol_note}")
-    status_line = f"Statut{NBSP}: {escape(status_fr(status))}"
+        if symbol_status == UNVERIFIED:
+            lines.append(escape(t("figure.symbol_unsure", symbol=symbol, flag=TO_CONFIRM_FR)))
+        else:
+            lines.append(escape(t("figure.symbol", symbol=symbol)))
+    status_line = escape(t("figure.status", status=status_fr(status)))
     if status == UNVERIFIED:
         status_line = f"<b>{status_line}</b>"
     lines.append(status_line)
     titles = source_titles(source_keys, sources)
     if titles:
-        label = "Sources" if len(titles) > 1 else "Source"
-        lines.append(wrap(f"{label}{NBSP}: " + " ; ".join(titles)))
+        lines.append(wrap(t("common.sources_label", count=len(titles)) + t("common.colon") + " ; ".join(titles)))
     return "<br>".join(lines)
 
 

@@ -11,10 +11,11 @@ from traitlets.config import Config
 
 from . import notebooks
 from ..errors import BuildError
+from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, theme_dir
 from ..widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
-SERIES_TITLE = "Le commerce électronique à l'OMC"
+SERIES_TITLE = t("deck.series_title")
 
 REVEAL_CONFIG = {
     "width": 1280,
@@ -142,6 +143,8 @@ def to_html(nb: nbformat.NotebookNode, title: str, vendor_prefix: str) -> str:
     deck = {
         "title": title,
         "series_title": SERIES_TITLE,
+        "lang": DEFAULT_LANG,
+        "t": t,  # the template's words: deck.t("deck.menu")
         "vendor_prefix": vendor_prefix,
         "reveal_config": REVEAL_CONFIG,
         **uses(nb),

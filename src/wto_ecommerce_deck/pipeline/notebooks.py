@@ -9,10 +9,11 @@ from pathlib import Path
 import nbformat
 
 from ..errors import BuildError
+from ..messages import t
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 FULL_DECK = "00_presentation_complete"
-FULL_DECK_TITLE = "Présentation complète"
+FULL_DECK_TITLE = t("deck.full_deck_title")
 
 
 @dataclass(frozen=True)
