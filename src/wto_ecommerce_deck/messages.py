@@ -1,4 +1,4 @@
-"""The interface's words, looked up by key in one catalogue per language: `assets/i18n/<lang>.yaml`.
+"""The interface's words, looked up by key in one catalogue per language: `assets/i18n/<lang>.json`.
 
     from wto_ecommerce_deck.messages import t
     t("quiz.check")                                # « Vérifier »
@@ -8,42 +8,48 @@
 Every string a trainer or a student reads in the decks, the pages (`build/index.html`,
 `build/sources.html`), the quizzes, the explorers, the figures' legends and hovers and the command
 line comes from here; the code and the templates hold keys. A second language is a second file
-beside `fr.yaml` with the same keys, no code change.
+beside `fr.json` with the same keys, no code change.
 
-Why YAML and not gettext `.po` or JSON: the project's data is already YAML read by PyYAML (no new
-dependency, no compile step, one format for a translator who edits `assets/data/` too); a YAML file
-groups keys by the part of the interface they belong to (`quiz:`, `explorer:`, `sources_page:`), takes
-comments for the translator, and diffs line by line. gettext keys on the French text itself, so every
-rewording of the original would orphan the other languages' entries; its plural machinery is more than
-three languages need. JSON has no comments.
+Why JSON, and not YAML like `assets/data/` or gettext `.po`:
+
+* `check-env` must answer before anything is installed, with the standard library alone (a student
+  runs it as a plain script), and its lines are in the catalogue: `json` is in the standard
+  library, PyYAML is not. A browser (deck.js, JupyterLite) can read the same file as it is.
+* Nested JSON keyed by message is a native format of translation platforms (Weblate, Crowdin,
+  i18next tools), key for key; its nesting groups the keys by the part of the interface (`quiz`,
+  `explorer`, `sources_page`).
+* gettext keys on the French text itself: every rewording of the original would orphan the other
+  languages' entries, and it needs a compile step (`msgfmt`); its plural machinery is more than
+  three languages need. JSON has no comments: keys starting with `_` are notes for translators,
+  skipped by the lookup.
 
 The format:
 
-* `meta: {language: fr, plural_one: [0, 1]}`: the counts that take the singular (`one`) form
-  (French: 0 and 1; English or Spanish would say `[1]`).
-* Nested mappings of keys; a key's path is its dotted name (`quiz.check`).
-* A leaf is a string with `str.format` placeholders (`{count}`), or a plural: a mapping
-  `{one: …, other: …}` chosen by the `count` parameter.
+* `"meta": {"language": "fr", "plural_one": [0, 1]}`: the counts that take the singular (`one`)
+  form (French: 0 and 1; English or Spanish would say `[1]`).
+* Nested objects of keys; a key's path is its dotted name (`quiz.check`).
+* A leaf is a string with `str.format` placeholders (`{count}`), or a plural: an object
+  `{"one": …, "other": …}` chosen by the `count` parameter.
 * A key ending in `_html` holds markup (`<kbd>S</kbd>`): `t` returns it as `markupsafe.Markup`, its
-  parameters escaped; every other text is plain and escaped wherever it lands in HTML
-  (Jinja autoescape, or `html.escape` in the few fragments still built in Python).
-* `group("status")` returns every key under `status.` as a dict (for lookups by a data value: a
-  status, an event kind, a timeline track); the test counts the whole group as used.
+  parameters escaped; every other text is plain and escaped wherever it lands in HTML (Jinja
+  autoescape, or `html.escape` in the few fragments a widget builds).
+* `group("status")` returns every plain key under `status.` as a dict (for lookups by a data value:
+  a status, an event kind, a timeline track); the test counts the whole group as used.
 
 A missing key, a missing placeholder, a plural without `count`: `MessageError`, one line naming the
 catalogue file and the key. `tests/test_messages.py` checks that every key the code and the templates
 use exists, and that every key of the catalogue is used.
+
+Standard library only at import (check-env imports this module before anything is installed).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import string
 from pathlib import Path
 from typing import Any, Mapping
-
-import yaml
-from markupsafe import Markup
 
 from . import paths
 from .errors import BuildError
@@ -67,13 +73,13 @@ class Catalogue:
         self.path = path
         self.lang = lang
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = json.loads(path.read_text(encoding="utf-8"))
         except OSError:
             raise MessageError(f"{self.name}: missing (the interface strings of language '{lang}')") from None
-        except yaml.YAMLError as exc:
-            raise MessageError(f"{self.name}: not valid YAML: {' '.join(str(exc).split())}") from None
+        except ValueError as exc:  # not UTF-8, or not JSON (JSONDecodeError gives line and column)
+            raise MessageError(f"{self.name}: not valid JSON: {exc}") from None
         if not isinstance(raw, dict) or not isinstance(raw.get("meta"), dict):
-            raise MessageError(f"{self.name}: expected a mapping with a 'meta' entry (language, plural_one)")
+            raise MessageError(f"{self.name}: expected an object with a 'meta' entry (language, plural_one)")
         meta = raw.pop("meta")
         if meta.get("language") != lang:
             raise MessageError(f"{self.name}: meta.language is {meta.get('language')!r}, expected {lang!r}")
@@ -86,13 +92,16 @@ class Catalogue:
 
     @property
     def name(self) -> str:
-        root = paths.repo_root()
-        return str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path)
+        """The file as the user knows it: relative to the project when it is inside."""
+        try:
+            return str(self.path.relative_to(paths.repo_root()))
+        except (ValueError, FileNotFoundError):
+            return str(self.path)
 
     def _flatten(self, node: Mapping, prefix: str) -> None:
         for key, value in node.items():
-            if not isinstance(key, str):
-                raise MessageError(f"{self.name}: key {prefix}{key!r}: keys are strings")
+            if key.startswith("_"):  # a note for translators
+                continue
             dotted = f"{prefix}{key}"
             if isinstance(value, str):
                 self.messages[dotted] = value
@@ -102,7 +111,7 @@ class Catalogue:
                 self._flatten(value, dotted + ".")
             else:
                 raise MessageError(
-                    f"{self.name}: key '{dotted}': expected a string, a {{one, other}} plural or a mapping of keys"
+                    f'{self.name}: key \'{dotted}\': expected a string, a {{"one", "other"}} plural or an object of keys'
                 )
 
     def text(self, key: str, params: Mapping[str, Any]) -> str:
@@ -116,9 +125,14 @@ class Catalogue:
                 raise MessageError(f"{self.name}: key '{key}' is a plural: give it an integer 'count'")
             message = message["one" if count in self.plural_one else "other"]
         if key.endswith(HTML_SUFFIX):
+            from markupsafe import Markup  # not at import: check-env runs on the standard library
+
             message = Markup(message)
             params = {k: v if isinstance(v, Markup) else Markup.escape(v) for k, v in params.items()}
-        fields = {f for _, f, _, _ in string.Formatter().parse(message) if f is not None}
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(message) if f is not None}
+        except ValueError as exc:  # a lone { or }
+            raise MessageError(f"{self.name}: key '{key}': {exc}") from None
         missing = sorted(f for f in fields if f not in params)
         if missing:
             raise MessageError(f"{self.name}: key '{key}': placeholder {{{missing[0]}}} not given")
@@ -126,7 +140,7 @@ class Catalogue:
 
 
 def catalogue_path(lang: str) -> Path:
-    return paths.i18n_dir() / f"{lang}.yaml"
+    return paths.i18n_dir() / f"{lang}.json"
 
 
 @functools.lru_cache(maxsize=None)
@@ -153,7 +167,7 @@ def group(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """Every plain message under `prefix.`, by the rest of its key: `group("status")["verified"]`."""
     cat = catalogue(lang)
     head = prefix + "."
-    found = {key[len(head):]: cat.text(key, {}) for key in cat.messages if key.startswith(head)}
+    found = {key[len(head):]: cat.text(key, {}) for key, m in cat.messages.items() if key.startswith(head) and isinstance(m, str)}
     if not found:
         raise MessageError(f"{cat.name}: no keys under '{prefix}.'")
     return found

@@ -26,7 +26,7 @@ from . import paths
 from .data import safe_href
 from .data.links import short_title, symbol_url
 from .errors import BuildError
-from .messages import group, t
+from .messages import DEFAULT_LANG, group, t
 
 MARKUP = "markup.html.j2"
 
@@ -52,22 +52,33 @@ def _environment(folder: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        t=t, group=group, css=lambda name: Markup(css(name)), safe_href=safe_href, short_title=short_title,
+        t=_t, group=_group, css=lambda name: Markup(css(name)), safe_href=safe_href, short_title=short_title,
         symbol_url=symbol_url,
     )
     return env
+
+
+@jinja2.pass_context
+def _t(context, key: str, **params: Any) -> str:
+    """`t` in the language of the page being rendered (its `lang`)."""
+    return t(key, context.get("lang") or DEFAULT_LANG, **params)
+
+
+@jinja2.pass_context
+def _group(context, prefix: str) -> dict[str, str]:
+    return group(prefix, context.get("lang") or DEFAULT_LANG)
 
 
 def environment() -> jinja2.Environment:
     return _environment(paths.theme_dir() / "templates")
 
 
-def render(template: str, **context: Any) -> str:
-    """A template of `assets/theme/templates/` rendered with `context`."""
-    return environment().get_template(template).render(**context)
+def render(template: str, lang: str = DEFAULT_LANG, **context: Any) -> str:
+    """A template of `assets/theme/templates/` rendered with `context`, its words in `lang`."""
+    return environment().get_template(template).render(lang=lang, **context)
 
 
-def macro(name: str, template: str = MARKUP) -> Callable[..., Markup]:
-    """A macro of `templates/markup.html.j2`, or of `template` (its result is markup: escaped data,
-    our tags)."""
-    return getattr(environment().get_template(template).module, name)
+def macro(name: str, template: str = MARKUP, lang: str = DEFAULT_LANG) -> Callable[..., Markup]:
+    """A macro of `templates/markup.html.j2`, or of `template`, its words in `lang` (its result is
+    markup: escaped data, our tags)."""
+    return getattr(environment().get_template(template).make_module({"lang": lang}), name)

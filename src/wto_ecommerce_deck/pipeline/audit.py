@@ -661,7 +661,7 @@ def sources_page_html(audit: Audit, lang: str = DEFAULT_LANG) -> str:
     cited = set(audit.source_keys())
     return theme.render(
         "sources.html.j2",
-        lang=lang,
+        lang,
         index_page="index.html",
         facts=facts,
         counts=audit.counts(),

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from . import cache
 from ..errors import BuildError
+from ..messages import t
 from ..paths import notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
@@ -95,7 +96,7 @@ async def _execute_all(todo: list[Planned], root: Path, jobs: int, timeout: int,
                 else:
                     show.set(item.name, "failed", time.monotonic() - show.started.get(item.name, time.monotonic()))
                 raise
-            retry = f" (after {done.attempts - 1} retry)" if done.attempts > 1 else ""
+            retry = t("cli.build.retried", count=done.attempts - 1) if done.attempts > 1 else ""
             show.set(item.name, "done", done.seconds, retry)
             results[item.name] = done
 
@@ -163,10 +164,7 @@ def build(
     if planned and all(p.lookup and p.lookup.hit for p in planned):
         key = _output_key(root, environment, [(p.name, p.lookup.key) for p in planned], single_file)
         if state.up_to_date(out, key):
-            _say(
-                f"Nothing to do ({len(planned)} notebooks cached, {_shown(out, root)} up to date) — rien à refaire"
-                f" [{time.monotonic() - started:.1f} s]"
-            )
+            _say(t("cli.build.nothing_to_do", count=len(planned), out=_shown(out, root), seconds=f"{time.monotonic() - started:.1f}"))
             return out
 
     # 2. Something changed: check the inputs, execute what the cache does not hold, export.
@@ -192,9 +190,9 @@ def build(
     show = Progress([p.name for p in planned])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        _say(f"Executing {len(todo)} of {len(planned)} notebooks ({jobs} at a time, at most {timeout} s per cell):")
+        _say(t("cli.build.executing", todo=len(todo), count=len(planned), jobs=jobs, timeout=timeout))
     else:
-        _say(f"All {len(planned)} notebooks cached; exporting:")
+        _say(t("cli.build.all_cached", count=len(planned)))
     show.start({p.name: "cached" for p in planned if p.lookup and p.lookup.hit})
     before = executions.snapshot()
     executed = asyncio.run(_execute_all(todo, root, jobs, timeout, show)) if todo else {}
@@ -208,7 +206,7 @@ def build(
             if cache.base_key(item.path, environment, timeout) == item.lookup.base:
                 key = executions.store(item.name, item.lookup.base, done.files_read, done.text, before)
             if key is None:
-                _say(f"  {item.name}: its sources changed during the build; not cached, the next build runs it again")
+                _say(t("cli.build.changed_during_build", name=item.name))
                 key = "changed-during-build"
             texts[item.name] = done.text
         else:
@@ -219,7 +217,7 @@ def build(
 
     decks = _export(out, sections, nbs, single_file, facts_audit)
     state.remember(out, _output_key(root, environment, keys, single_file))
-    _say(f"Built {decks} decks into {_shown(out, root)} in {time.monotonic() - started:.1f} s")
+    _say(t("cli.build.built", count=decks, out=_shown(out, root), seconds=f"{time.monotonic() - started:.1f}"))
     return out
 
 
@@ -318,10 +316,10 @@ def main(
         build(out, jobs, timeout, single_file=single_file, use_cache=use_cache, cache_dir=cache_dir)
     except BuildError as exc:
         for line in str(exc).splitlines():
-            _say(f"error: {line}")
-        _say("build failed: the previous build/ is unchanged")
+            _say(t("cli.error", message=line))
+        _say(t("cli.build.failed"))
         return 1
     except KeyboardInterrupt:
-        _say("build interrupted: the previous build/ is unchanged")
+        _say(t("cli.build.interrupted"))
         return 130
     return 0

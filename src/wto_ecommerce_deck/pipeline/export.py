@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nbformat
@@ -144,7 +145,7 @@ def to_html(nb: nbformat.NotebookNode, title: str, vendor_prefix: str) -> str:
         "title": title,
         "series_title": SERIES_TITLE,
         "lang": DEFAULT_LANG,
-        "t": t,  # the template's words: deck.t("deck.menu")
+        "t": functools.partial(t, lang=DEFAULT_LANG),  # the template's words: deck.t("deck.menu")
         "vendor_prefix": vendor_prefix,
         "reveal_config": REVEAL_CONFIG,
         **uses(nb),

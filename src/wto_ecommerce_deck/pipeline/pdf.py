@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import chromium
+from ..messages import t
 from ..paths import repo_root
 
 PDF_DIR = "pdf"
@@ -226,11 +227,12 @@ def print_all(build: Path, out_dir: Path, decks: list[str], notes: bool = False,
                         done.append(print_deck(browser, build, deck, out_dir, True, timeout))
                 except (PrintError, PlaywrightError) as exc:
                     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                    _say(f"error: {deck}: {reason}")
+                    _say(t("cli.error", message=f"{deck}: {reason}"))
                     failed.append(deck)
                     continue
-                files = ", ".join(f"{p.path.name} {p.size / 1024:.0f} KB" for p in done)
-                _say(f"  {deck:<{width}}  {done[0].pages:2d} pages  {files}  {time.monotonic() - started:4.1f} s")
+                files = ", ".join(t("cli.pdf.file", name=p.path.name, size=f"{p.size / 1024:.0f}") for p in done)
+                _say(t("cli.pdf.printed_deck", deck=f"{deck:<{width}}", count=done[0].pages, pages=f"{done[0].pages:2d}",
+                       files=files, seconds=f"{time.monotonic() - started:4.1f}"))
         finally:
             browser.close()
     return failed
@@ -242,27 +244,27 @@ def main(build: Path | None = None, out: Path | None = None, decks: list[str] | 
     out = (out or build / PDF_DIR).resolve()
     available = decks_in(build)
     if not available:
-        _say(f"error: no decks in {build / 'slides'}: run 'make slides' first")
+        _say(t("cli.error", message=t("cli.pdf.no_decks", folder=build / "slides")))
         return 1
     unknown = [d for d in decks or [] if d not in available]
     if unknown:
-        _say(f"error: no such deck: {', '.join(unknown)} (the decks: {', '.join(available)})")
+        _say(t("cli.error", message=t("cli.pdf.no_such_deck", names=", ".join(unknown), decks=", ".join(available))))
         return 1
     try:
         import playwright  # noqa: F401  (the `test` extra; `make setup` installs it)
     except ImportError:
-        _say("error: playwright is missing: pip install -e '.[test]' (make setup does)")
+        _say(t("cli.error", message=t("cli.pdf.no_playwright")))
         return 1
     chosen = decks or available
-    what = "slides and handouts" if notes else "slides"
-    _say(f"Printing {len(chosen)} decks ({what}) to {out}:")
+    what = t("cli.pdf.slides_and_handouts") if notes else t("cli.pdf.slides")
+    _say(t("cli.pdf.printing", count=len(chosen), what=what, out=out))
     started = time.monotonic()
     try:
         failed = print_all(build, out, chosen, notes, timeout)
     except PrintError as exc:
-        _say(f"error: {exc}")
+        _say(t("cli.error", message=exc))
         return 1
     if failed:
         return 1  # each failed deck said so on its own line
-    _say(f"Printed {len(chosen)} decks into {out} in {time.monotonic() - started:.1f} s")
+    _say(t("cli.pdf.printed", count=len(chosen), out=out, seconds=f"{time.monotonic() - started:.1f}"))
     return 0

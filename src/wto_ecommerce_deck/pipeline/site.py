@@ -68,4 +68,4 @@ def refresh_index(build: Path) -> Path:
 
 def index_html(entries: list[DeckEntry], lang: str = DEFAULT_LANG) -> str:
     """The page: `assets/theme/templates/index.html.j2`, its words from the message catalogue."""
-    return theme.render("index.html.j2", entries=entries, lang=lang, sources_page=SOURCES_PAGE)
+    return theme.render("index.html.j2", lang, entries=entries, sources_page=SOURCES_PAGE)

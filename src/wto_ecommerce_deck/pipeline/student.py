@@ -92,8 +92,8 @@ def main(out: Path | None = None) -> int:
     try:
         folder = write_into_build(out)
     except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("cli.error", message=exc), file=sys.stderr)
         return 1
     count = len(list(folder.glob("*.ipynb")))
-    print(f"Wrote {count} student notebooks into {folder}", file=sys.stderr)
+    print(t("cli.student.wrote", count=count, folder=folder), file=sys.stderr)
     return 0
