@@ -704,11 +704,11 @@ def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
 def report(audit: Audit, fmt: str = "text") -> str:
     facts = audit.facts_of()
     counts = audit.counts()
-    header = ("date", "fait", "cote OMC", "statut", "source")
+    header = (t("cli.facts.date"), t("cli.facts.fact"), t("cli.facts.symbol"), t("cli.facts.status"), t("cli.facts.source"))
     rows = [_row_text(f, audit) for f in facts]
     lines = []
     if fmt == "markdown":
-        lines.append(f"# Faits montrés dans les présentations ({len(facts)})\n")
+        lines.append(t("cli.facts.markdown_title", count=len(facts)) + "\n")
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))
         for row in rows:
@@ -723,19 +723,16 @@ def report(audit: Audit, fmt: str = "text") -> str:
             lines.append("  ".join(clip(c, w).ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
         lines.append("")
     by_kind = Counter(f.kind for f in facts)
-    lines.append(
-        f"{len(facts)} facts shown ({by_kind.get('event', 0)} events, {by_kind.get('body', 0)} bodies, "
-        f"{by_kind.get('signatory', 0)} signatories); by status: "
-        + ", ".join(f"{status} {n}" for status, n in counts.items())
-    )
+    lines.append(t(
+        "cli.facts.summary", count=len(facts), events=by_kind.get("event", 0), bodies=by_kind.get("body", 0),
+        signatories=by_kind.get("signatory", 0), statuses=", ".join(f"{status} {n}" for status, n in counts.items()),
+    ))
     unsure = [f for f in facts if any(f.needs_flag(s.how) for s in audit.shown if s.fact == f.key)]
     flagged = sum(1 for f in unsure if all(s.flagged for s in audit.shown if s.fact == f.key and f.needs_flag(s.how)))
-    lines.append(
-        f"unverified facts or symbols shown: {len(unsure)}, flagged « {TO_CONFIRM} » wherever shown: {flagged}; "
-        f"symbols {TO_CONFIRM}: {len(audit.unsure_symbols())}; "
-        f"dates, symbols and numbers written on slides: {len(audit.mentions)}, not in the data: "
-        f"{sum(1 for m in audit.mentions if not m.facts)}"
-    )
+    lines.append(t(
+        "cli.facts.unsure", unsure=len(unsure), flag=TO_CONFIRM, flagged=flagged, symbols=len(audit.unsure_symbols()),
+        mentions=len(audit.mentions), missing=sum(1 for m in audit.mentions if not m.facts),
+    ))
     return "\n".join(lines) + "\n"
 
 
@@ -748,16 +745,16 @@ def main(fmt: str = "text", out: Path | None = None) -> int:
         audit = build_audit()
     except data.DataError as exc:
         for line in exc.errors:
-            print(f"error: {line}", file=sys.stderr)
+            print(t("cli.error", message=line), file=sys.stderr)
         return 1
     except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("cli.error", message=exc), file=sys.stderr)
         return 1
     sys.stdout.write(report(audit, fmt))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         path = write_sources_page(out, audit)
-        print(f"wrote {path}", file=sys.stderr)
+        print(t("cli.facts.wrote", path=path), file=sys.stderr)
     for problem in audit.problems:
-        print(f"error: {problem}", file=sys.stderr)
+        print(t("cli.error", message=problem), file=sys.stderr)
     return 1 if audit.problems else 0
