@@ -545,7 +545,7 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        _say(t("cli.present.starting", port=server.port, log=log.relative_to(root)))
+        _say(t("cli.present.starting", port=server.port, log=log.relative_to(root) if log.is_relative_to(root) else log))
         server.launch()  # boots while the live deck is written
         notebook = prepare(root, live_dir)
         if not (root / TOPOJSON / "world_110m.json").is_file():
