@@ -21,7 +21,7 @@ from .deck import PLOT_CONFIG, PLOTLY_MIME
 from .figures import style, timelines
 from .data.records import KINDS, Event, Facts, Source
 from .messages import t
-from .widgets_export import NBSP, WithFallback, live_style, stable_ids
+from .widgets_export import WithFallback, live_style, stable_ids
 
 # The tracks a student can explore (their names: `explorer.track.*` of the message catalogue),
 # with the builder of their figure.
@@ -157,7 +157,7 @@ class Explorer(WithFallback):
         }
         for box in self.kind_boxes.values():
             box.observe(lambda _change: self.refresh(), names="value")
-        self.kinds_row.children = [widgets.HTML(f"<b>{html.escape(t('explorer.kinds_filter'))}</b>{NBSP}"), *self.kind_boxes.values()]
+        self.kinds_row.children = [widgets.HTML(_html("kinds_label")), *self.kind_boxes.values()]
 
     def _on_track(self, _change) -> None:
         events = self.track_events()
@@ -189,7 +189,7 @@ class Explorer(WithFallback):
 
     def _show_detail(self) -> None:
         if self.events.value is None:
-            self.detail.value = f"<p><em>{html.escape(t('explorer.no_match'))}</em></p>"
+            self.detail.value = _html("no_match")
             return
         self.detail.value = detail_html(self.facts.event(self.events.value), self.sources)
 
