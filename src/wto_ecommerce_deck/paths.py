@@ -35,7 +35,7 @@ def theme_dir() -> Path:
 
 
 def i18n_dir() -> Path:
-    """The message catalogues, one per language (`fr.yaml`)."""
+    """The message catalogues, one per language (`fr.json`)."""
     return repo_root() / "assets" / "i18n"
 
 

@@ -2,7 +2,8 @@
 
 Every figure is drawn for a 1280×720 slide (plots of about 1200×540 px) shown
 on a projector, so text is large and colours keep WCAG AA contrast on white.
-Nothing here reads files: builders stay pure and deterministic.
+Nothing here reads files but the message catalogue (the words, read once, at import):
+builders stay pure and deterministic.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ KIND_SYMBOLS = {
 }
 
 # The words (lane titles, filter buttons, statuses, month abbreviations) are the message
-# catalogue's (assets/i18n/fr.yaml: kind_lane, kind_button, status, month_short).
+# catalogue's (assets/i18n/fr.json: kind_lane, kind_button, status, month_short).
 KIND_LANES_FR = messages.group("kind_lane")  # plural, at the left of the timelines and in the legend
 KIND_BUTTONS_FR = messages.group("kind_button")  # the short names of the filter buttons
 STATUS_FR = messages.group("status")

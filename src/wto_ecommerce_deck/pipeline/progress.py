@@ -12,6 +12,7 @@ import time
 from typing import TextIO
 
 from .. import messages
+
 STATES = ("queued", "running", "retrying", "cached", "done", "failed", "stopped")
 
 
