@@ -171,3 +171,16 @@ def test_a_second_language_is_a_second_catalogue(second_language):
     left = re.sub(r"⟦.*?⟧", "", text, flags=re.S).replace("Titre", "")  # the deck's title is data
     assert not re.search(r"[^\W\d_]", left), left  # no word of the interface outside the catalogue
     assert messages.t("quiz.check", lang="xx") == "⟦Vérifier⟧"
+
+
+def test_a_language_without_a_catalogue_is_one_line_naming_the_file_it_looked_for():
+    with pytest.raises(MessageError, match=r"^assets/i18n/zz\.json: missing \(the interface strings of language 'zz'\)$"):
+        t("quiz.check", lang="zz")
+
+
+def test_a_project_folder_with_only_its_data_speaks_with_the_program_s_catalogue(tmp_path, monkeypatch):
+    """`WTO_DECK_ROOT` may name a folder that holds only assets/data (the tests' copies do)."""
+    (tmp_path / "assets" / "data").mkdir(parents=True)
+    monkeypatch.setenv("WTO_DECK_ROOT", str(tmp_path))
+    assert paths.i18n_dir() == ROOT / "assets" / "i18n"
+    assert t("quiz.check") == "Vérifier"
