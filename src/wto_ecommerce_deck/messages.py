@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import string
 from pathlib import Path
 from typing import Any, Mapping
@@ -88,6 +89,7 @@ class Catalogue:
             raise MessageError(f"{self.name}: meta.plural_one: expected a list of counts, e.g. [0, 1]")
         self.plural_one = frozenset(one)
         self.messages: dict[str, str | dict[str, str]] = {}
+        self._groups: dict[str, dict[str, str]] = {}
         self._flatten(raw, "")
 
     @property
@@ -139,23 +141,33 @@ class Catalogue:
         return message.format(**params) if fields else message
 
 
+    def group(self, prefix: str) -> dict[str, str]:
+        """Every plain message under `prefix.`, by the rest of its key (computed once)."""
+        if prefix not in self._groups:
+            head = prefix + "."
+            found = {
+                key[len(head):]: self.text(key, {})
+                for key, message in self.messages.items()
+                if key.startswith(head) and isinstance(message, str)
+            }
+            if not found:
+                raise MessageError(f"{self.name}: no keys under '{prefix}.'")
+            self._groups[prefix] = found
+        return self._groups[prefix]
+
+
 def catalogue_path(lang: str) -> Path:
     return paths.i18n_dir() / f"{lang}.json"
 
 
 @functools.lru_cache(maxsize=None)
-def _catalogue(path: Path, lang: str, mtime: float) -> Catalogue:
-    return Catalogue(path, lang)
+def _catalogue(lang: str, root: str | None, cwd: str) -> Catalogue:
+    return Catalogue(catalogue_path(lang), lang)
 
 
 def catalogue(lang: str = DEFAULT_LANG) -> Catalogue:
-    """The catalogue of `lang`, read once (and again when the file changes)."""
-    path = catalogue_path(lang)
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        mtime = -1.0
-    return _catalogue(path, lang, mtime)
+    """The catalogue of `lang`, read once per project folder (what `paths.repo_root` depends on)."""
+    return _catalogue(lang, os.environ.get("WTO_DECK_ROOT"), os.getcwd())
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
@@ -165,9 +177,4 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
 
 def group(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """Every plain message under `prefix.`, by the rest of its key: `group("status")["verified"]`."""
-    cat = catalogue(lang)
-    head = prefix + "."
-    found = {key[len(head):]: cat.text(key, {}) for key, m in cat.messages.items() if key.startswith(head) and isinstance(m, str)}
-    if not found:
-        raise MessageError(f"{cat.name}: no keys under '{prefix}.'")
-    return found
+    return dict(catalogue(lang).group(prefix))

@@ -81,4 +81,10 @@ def render(template: str, lang: str = DEFAULT_LANG, **context: Any) -> str:
 def macro(name: str, template: str = MARKUP, lang: str = DEFAULT_LANG) -> Callable[..., Markup]:
     """A macro of `templates/markup.html.j2`, or of `template`, its words in `lang` (its result is
     markup: escaped data, our tags)."""
-    return getattr(environment().get_template(template).make_module({"lang": lang}), name)
+    return getattr(_module(paths.theme_dir() / "templates", template, lang), name)
+
+
+@functools.lru_cache(maxsize=None)
+def _module(folder: Path, template: str, lang: str):
+    """A template's macros with `lang` in their context, made once."""
+    return _environment(folder).get_template(template).make_module({"lang": lang})
