@@ -28,7 +28,7 @@ from pathlib import Path
 from . import cache
 from ..errors import BuildError
 from ..messages import t
-from ..paths import notebooks_dir, repo_root, theme_dir
+from ..paths import i18n_dir, notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
 SINGLE = "single"
@@ -71,6 +71,7 @@ def _output_key(root: Path, environment: str, notebook_keys: list[tuple[str, str
             "theme": cache.digest_tree(theme_dir()),  # template, CSS, lifecycle script, locale
             "npm": cache.digest_file(root / "node_modules" / ".package-lock.json"),  # reveal.js, fonts, topojson
             "data": cache.digest_tree(root / "assets" / "data"),  # validated again when it changed
+            "i18n": cache.digest_tree(i18n_dir()),  # the interface's words: pages, slides' chrome
             "single_file": single_file,
         }
     )
