@@ -607,7 +607,7 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _link(url: str, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
+def _link(url: str | None, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
     """A link when the URL may be linked (https, a WTO or listed source host), else the text alone."""
     href = data.safe_href(url, sources)
     if href is None:
@@ -848,7 +848,7 @@ def index_link_html() -> str:
 
 
 def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
-    urls = [audit.sources[k].url for k in fact.sources if k in audit.sources]
+    urls = [audit.sources[k].url or f"{k} (sans lien)" for k in fact.sources if k in audit.sources]
     symbol = (fact.symbol or "—") + (f" ({TO_CONFIRM})" if fact.symbol and fact.symbol_status == style.UNVERIFIED else "")
     return (fact.date_fr.replace(NBSP, " ") or "—", fact.label_fr.replace(NBSP, " "), symbol, fact.status, " ".join(urls))
 
