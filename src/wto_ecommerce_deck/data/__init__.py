@@ -700,6 +700,7 @@ def _check_bodies(check: _FileCheck) -> None:
     parents = {e.values["id"]: e.values.get("parent") for e in check.entries if e.values.get("id")}
     # A root is an entry whose parent is a valid null (not a missing or invalid parent field).
     roots = [e.values.get("id") or "?" for e in check.entries if "parent" in e.values and e.values["parent"] is None]
+    cyclic: set[str] = set()  # bodies on a parent cycle: reported once, as the cycle
     for entry in check.entries:
         parent = entry.values.get("parent")
         if parent is not None and parent not in parents:
@@ -713,16 +714,18 @@ def _check_bodies(check: _FileCheck) -> None:
             current = parents[current]
         if current is not None and current == own:
             check.field_error(entry, "parent", f"cycle: {' → '.join(chain + [own])}")
+            cyclic.add(own)
     # A body that is another body meeting in another capacity (the General Council as the Dispute
     # Settlement Body) names it, and sits beside it: same parent.
+    valid_parents = {e.values["id"]: e.values["parent"] for e in check.entries if e.values.get("id") and "parent" in e.values}
     for entry in check.entries:
         same, own = entry.values.get("capacity_of"), entry.values.get("id")
         if same is None:
             continue
         if same not in parents or same == own:
             check.field_error(entry, "capacity_of", f"unknown body {same!r}" if same != own else "a body cannot be itself in another capacity")
-        elif parents[same] != entry.values.get("parent"):
-            check.field_error(entry, "capacity_of", f"'{same}' has parent {parents[same]!r}: the same body in another capacity has the same parent")
+        elif same in valid_parents and same not in cyclic and "parent" in entry.values and valid_parents[same] != entry.values["parent"]:
+            check.field_error(entry, "capacity_of", f"'{same}' has parent {valid_parents[same]!r}: the same body in another capacity has the same parent")
     if len(roots) != 1:
         found = ", ".join(repr(r) for r in roots) or "none"
         check.file_error(f"expected exactly one root body (parent: null), found {found}")

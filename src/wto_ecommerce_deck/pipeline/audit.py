@@ -47,9 +47,9 @@ TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
 
 STATUS_PLURAL_FR = {
-    "verified": "vérifiés (OMC)",
+    "verified": "vérifiés",
     "secondary": "de source secondaire",
-    "seed": "de la présentation OMC de 2018",
+    "seed": "de la présentation de 2018",
     "unverified": TO_CONFIRM,
 }
 # How sure a status is, most sure first: a mention is as sure as its surest record.
@@ -617,7 +617,7 @@ def _link(url: str | None, text: str, sources: Mapping[str, Source], title: str 
 
 
 def counts_sentence(counts: Mapping[str, int]) -> str:
-    """« 12 vérifiés (OMC), 3 de source secondaire, 1 de la présentation OMC de 2018, 2 à confirmer »."""
+    """« 12 vérifiés, 3 de source secondaire, 1 de la présentation de 2018, 2 à confirmer »."""
     parts = [f"{n}{NBSP}{STATUS_PLURAL_FR[status]}" for status, n in counts.items() if n]
     return ", ".join(parts) if parts else "aucun"
 
@@ -796,10 +796,12 @@ th {{ background: #f2f2f2; }}
 <h1>Sources et statut des faits</h1>
 <p>Chaque date, cote OMC et nombre montré dans les présentations vient des fichiers de données du projet
 (<code>assets/data/</code>), avec sa source et son statut{NBSP}: <strong>vérifié</strong> (vu dans une page ou un
-document de l{chr(8217)}OMC), <strong>source secondaire</strong> (sources sérieuses hors OMC), <strong>présentation OMC
-2018</strong> (affirmé par la présentation d{chr(8217)}origine) ou <strong class="unsure">{_esc(TO_CONFIRM)}</strong>{NBSP}:
-jamais présenté comme certain, signalé comme tel sur les diapositives (marqueur creux sur les frises, mention dans
-les survols et les tableaux). Cette page est produite par <code>python -m wto_ecommerce_deck facts</code>.</p>
+document de l{chr(8217)}OMC), <strong>source secondaire</strong> (sources sérieuses hors OMC), <strong>présentation
+de 2018</strong> (affirmé par la présentation d{chr(8217)}origine) ou <strong class="unsure">{_esc(TO_CONFIRM)}</strong>,
+jamais présenté comme certain. Sur les frises, un marqueur plein signale un fait vérifié ou de la présentation de 2018,
+un marqueur pâle à point central suivi de «{NBSP}*{NBSP}» un fait de source secondaire, un marqueur creux suivi de
+«{NBSP}({_esc(TO_CONFIRM)}){NBSP}» un fait {_esc(TO_CONFIRM)}, et «{NBSP}[cote{NBSP}?]{NBSP}» une cote OMC {_esc(TO_CONFIRM)}{NBSP};
+la légende de chaque figure le rappelle, et les survols et les tableaux donnent le statut en toutes lettres. Cette page est produite par <code>python -m wto_ecommerce_deck facts</code>.</p>
 <h2>En résumé</h2>
 <p>{len(facts)}{NBSP}faits montrés{NBSP}: {_esc(counts_sentence(counts))}. Cotes OMC {_esc(TO_CONFIRM)}{NBSP}: {unsure_symbols}.</p>
 <table class="counts"><thead><tr><th scope="col">Statut</th><th scope="col">Faits</th></tr></thead>
