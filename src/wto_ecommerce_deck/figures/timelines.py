@@ -27,7 +27,7 @@ MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
 RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
-KEY_BELOW_LEGEND_PX = 64  # px below the plot: the tick labels, then the legend, then the status key
+LEGEND_ROW_PX = 34  # px kept at the bottom of a figure with a legend, below the status key
 
 
 @dataclass(frozen=True)
@@ -297,8 +297,9 @@ def _timeline(
     fig.update_layout(
         style.base_layout(name, keys),
         showlegend=kind_buttons,
-        # Room on top for the filter buttons, below for the status key (under the legend, if any).
-        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=(KEY_BELOW_LEGEND_PX + 24 if kind_buttons else 58) if key else 10),
+        # Room on top for the filter buttons; below, the tick labels, the status key, then the
+        # legend (if any), pinned to the bottom of the figure so the two never overlap.
+        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0)),
         shapes=bands,
         dragmode="zoom",
     )
@@ -327,8 +328,10 @@ def _timeline(
         fixedrange=True,  # zoom along time only
         automargin=True,
     )
+    if kind_buttons:
+        fig.update_layout(legend=dict(yref="container", y=0, yanchor="bottom"))
     if key:
-        fig.add_annotation(_status_key_annotation(key, below_legend=kind_buttons))
+        fig.add_annotation(_status_key_annotation(key))
     if kind_buttons:
         fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
     return fig
@@ -349,10 +352,10 @@ def _band(y0: float, y1: float) -> dict:
     )
 
 
-def _status_key_annotation(text: str, below_legend: bool) -> dict:
+def _status_key_annotation(text: str) -> dict:
     """The key of the status marks (style.status_key), under the tick labels, bottom left: the
     top right belongs to plotly's modebar, which would hide it on hover, and reveal's navigation
-    arrows sit bottom right. Under the legend when the figure has one, so the two never overlap."""
+    arrows sit bottom right. A legend, if any, sits below it, at the bottom of the figure."""
     return dict(
         text=text,
         xref="paper",
@@ -361,7 +364,7 @@ def _status_key_annotation(text: str, below_legend: bool) -> dict:
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-KEY_BELOW_LEGEND_PX if below_legend else -28,
+        yshift=-28,
         showarrow=False,
         font=dict(size=15, color=style.TEXT_COLOUR),
         name="status-key",

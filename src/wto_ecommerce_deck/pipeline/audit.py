@@ -647,7 +647,8 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
         f"{_esc(counts_sentence(audit.counts(section)) + symbols_note)}.</p>\n"
         f'<ul class="deck-sources-list" style="columns: 2; column-gap: 2em; font-size: 0.6em; line-height: 1.3;">\n{items}\n</ul>\n'
         f'<p class="deck-sources-note" style="font-size: 0.6em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
-        f"jamais présenté comme certain (marqueur creux sur les frises, mention dans les survols et les tableaux).</p>\n"
+        f"jamais présenté comme certain (marqueur creux sur les frises, «{NBSP}[cote{NBSP}?]{NBSP}» pour une cote, "
+        f"mention dans les survols et les tableaux). Un «{NBSP}*{NBSP}» signale un fait de source secondaire.</p>\n"
         f'<p class="deck-sources-link" style="font-size: 0.7em;"><a href="../{SOURCES_PAGE}" style="text-decoration: underline;">Tous les faits des présentations{NBSP}: '
         f"date, cote OMC, source et statut</a></p>\n"
         "</div>"
@@ -660,7 +661,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     )
     notes = (
         '<div class="deck-sources-notes">\n'
-        f"<p>Source{NBSP}: la fiche des faits du projet (assets/data), auditée par "
+        f"<p>Source{NBSP}: les fichiers de données du projet (assets/data), chaque fait avec sa source, audités par "
         f"<code>python -m wto_ecommerce_deck facts</code>{NBSP}; la page {SOURCES_PAGE} donne chaque fait avec sa date, "
         f"sa cote OMC, son lien et son statut.</p>\n"
         + (
