@@ -38,6 +38,7 @@ from ..figures import style
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
+SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
 FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
 FULL_DECK_TITLE = "Présentation complète"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -637,6 +638,9 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
         for k in keys
     )
     count = len(facts)
+    # Every source named by its publisher now: a long list (the full deck cites about 30) takes three
+    # narrower columns so that the slide still fits 1024×768.
+    columns, size = (3, 0.5) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
     where = "cette présentation" if section == FULL_DECK else "cette partie"
     symbols = len(audit.unsure_symbols(section))
     symbols_note = f"{NBSP}; cotes OMC {TO_CONFIRM}{NBSP}: {symbols}" if symbols else ""
@@ -645,7 +649,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
         '<div class="deck-sources">\n'
         f'<p class="deck-sources-count">{count}{NBSP}fait{"s" if count > 1 else ""} dans {where}{NBSP}: '
         f"{_esc(counts_sentence(audit.counts(section)) + symbols_note)}.</p>\n"
-        f'<ul class="deck-sources-list" style="columns: 2; column-gap: 2em; font-size: 0.6em; line-height: 1.3;">\n{items}\n</ul>\n'
+        f'<ul class="deck-sources-list" style="columns: {columns}; column-gap: 2em; font-size: {size}em; line-height: 1.3;">\n{items}\n</ul>\n'
         f'<p class="deck-sources-note" style="font-size: 0.6em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
         f"jamais présenté comme certain (marqueur creux sur les frises, «{NBSP}[cote{NBSP}?]{NBSP}» pour une cote, "
         f"mention dans les survols et les tableaux). Un «{NBSP}*{NBSP}» signale un fait de source secondaire.</p>\n"
