@@ -640,7 +640,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     count = len(facts)
     # Every source named by its publisher now: a long list (the full deck cites about 30) takes three
     # narrower columns so that the slide still fits 1024×768.
-    columns, size = (3, 0.5) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
+    columns, size = (3, 0.45) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
     where = "cette présentation" if section == FULL_DECK else "cette partie"
     symbols = len(audit.unsure_symbols(section))
     symbols_note = f"{NBSP}; cotes OMC {TO_CONFIRM}{NBSP}: {symbols}" if symbols else ""
@@ -650,7 +650,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
         f'<p class="deck-sources-count">{count}{NBSP}fait{"s" if count > 1 else ""} dans {where}{NBSP}: '
         f"{_esc(counts_sentence(audit.counts(section)) + symbols_note)}.</p>\n"
         f'<ul class="deck-sources-list" style="columns: {columns}; column-gap: 2em; font-size: {size}em; line-height: 1.3;">\n{items}\n</ul>\n'
-        f'<p class="deck-sources-note" style="font-size: 0.6em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
+        f'<p class="deck-sources-note" style="font-size: {min(size, 0.5)}em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
         f"jamais présenté comme certain (marqueur creux sur les frises, «{NBSP}[cote{NBSP}?]{NBSP}» pour une cote, "
         f"mention dans les survols et les tableaux). Un «{NBSP}*{NBSP}» signale un fait de source secondaire.</p>\n"
         f'<p class="deck-sources-link" style="font-size: 0.7em;"><a href="../{SOURCES_PAGE}" style="text-decoration: underline;">Tous les faits des présentations{NBSP}: '
