@@ -31,7 +31,8 @@ SOURCES = sorted((ROOT / "src" / "wto_ecommerce_deck").rglob("*.py")) + sorted(
 CALL = r"""(?:(?<![\w.])|(?<=messages\.)|(?<=deck\.))(t|group)\("""
 LOOKUP = re.compile(CALL + r"""\s*(["'])([\w.]+)\2""")
 # A lookup whose key is not a literal string: the two checks above could not see it.
-DYNAMIC = re.compile(CALL + r"""\s*+(?!["'])(?!\))(?!key\b|prefix\b)""")
+DYNAMIC = re.compile(CALL + r"""\s*+(?!["'])(?!\))""")
+LOOKUP_MODULES = ("messages.py", "theme.py")  # the lookup itself passes keys on
 
 
 def used() -> tuple[set[str], set[str]]:
@@ -64,6 +65,8 @@ def test_every_key_of_the_catalogue_is_used():
 def test_every_lookup_names_its_key_literally():
     dynamic = []
     for path in SOURCES:
+        if path.name in LOOKUP_MODULES:
+            continue
         text = path.read_text(encoding="utf-8")
         for match in DYNAMIC.finditer(text):
             line = text.count("\n", 0, match.start()) + 1

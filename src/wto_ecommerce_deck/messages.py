@@ -170,7 +170,7 @@ def catalogue(lang: str = DEFAULT_LANG) -> Catalogue:
     return _catalogue(lang, os.environ.get("WTO_DECK_ROOT"), os.getcwd())
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+def t(key: str, /, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """The message `key` in `lang`, its placeholders filled (`Markup` for a `…_html` key)."""
     return catalogue(lang).text(key, params)
 

@@ -39,6 +39,7 @@ from ..messages import DEFAULT_LANG, t
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
+SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
 FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
 FULL_DECK_TITLE = t("deck.full_deck_title")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -592,7 +593,7 @@ def _audit_text(audit: Audit, texts, section: Section, heading: str, flagged: bo
 
 
 def counts_sentence(counts: Mapping[str, int]) -> str:
-    """« 12 vérifiés (OMC), 3 de source secondaire, 1 de la présentation OMC de 2018, 2 à confirmer »."""
+    """« 12 vérifiés, 3 de source secondaire, 1 de la présentation de 2018, 2 à confirmer »."""
     plural = messages.group("status_plural")
     parts = [f"{n}{NBSP}{plural[status]}" for status, n in counts.items() if n]
     return ", ".join(parts) if parts else t("sources_slide.none")
@@ -609,9 +610,13 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     facts = audit.facts_of(section)
     where = t("sources_slide.where_full") if section == FULL_DECK else t("sources_slide.where_part")
     context = dict(sources=audit.sources, sources_page=SOURCES_PAGE, where=where)
+    keys = audit.source_keys(section)
+    # Every source named by its publisher: a long list (the full deck cites about 30) takes three
+    # narrower columns (omc.css, `.deck-sources-long`) so that the slide still fits 1024×768.
     slide = theme.render(
         "sources_slide.md.j2", count=len(facts), counts_sentence=counts_sentence(audit.counts(section)),
-        unsure_symbols=len(audit.unsure_symbols(section)), keys=audit.source_keys(section), **context,
+        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS,
+        **context,
     )
     notes = theme.render("sources_notes.html.j2", unsure=[f for f in facts if f.unsure], **context)
     import nbformat
@@ -696,7 +701,7 @@ def index_link_html() -> str:
 
 
 def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
-    urls = [audit.sources[k].url for k in fact.sources if k in audit.sources]
+    urls = [audit.sources[k].url or t("cli.facts.no_link", source=k) for k in fact.sources if k in audit.sources]
     symbol = (fact.symbol or "—") + (f" ({TO_CONFIRM})" if fact.symbol and fact.symbol_status == style.UNVERIFIED else "")
     return (fact.date_fr.replace(NBSP, " ") or "—", fact.label_fr.replace(NBSP, " "), symbol, fact.status, " ".join(urls))
 
