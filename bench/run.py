@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 PYTHON = Path(sys.executable)
 JUPYTER = PYTHON.parent / "jupyter"
-CHROMIUM_ARGS = chromium.ARGS
 BUILD_TIMEOUT = 900  # seconds: nbconvert sets no cell timeout, and its kernels were seen to hang
 READY_TIMEOUT = 8_000  # ms a deck gets to start reveal.js
 
@@ -218,21 +217,8 @@ def file_size(url: str) -> int:
 
 
 def open_deck(browser, deck: Path, walk: bool) -> Load:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    files: set[str] = set()
-    external: list[str] = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith("file:"):
-            files.add(url.split("?")[0].split("#")[0])
-            r.continue_()
-        else:
-            external.append(url)
-            r.abort()
-
-    page.route("**/*", route)
+    context = chromium.OfflineContext(browser, allow=("file:",))
+    page = context.page
     page.add_init_script(READY_PROBE)
     page.goto(deck.as_uri())
     try:
@@ -244,7 +230,8 @@ def open_deck(browser, deck: Path, walk: bool) -> Load:
     if walk:
         drawn = walk_slides(page) if ready is not None else count_drawn(page.evaluate(CURRENT_PLOTS))
     page.wait_for_timeout(200)  # late requests (fonts) still count
-    load = Load(ready, sum(file_size(u) for u in files), len(external), drawn)
+    files = {url.split("?")[0].split("#")[0] for url in context.loaded}
+    load = Load(ready, sum(file_size(u) for u in files), len(context.external), drawn)
     context.close()
     return load
 
@@ -342,11 +329,10 @@ def measure(runs: int, loads: int, work: Path) -> Results:
                 shutil.rmtree(build.out, ignore_errors=True)
     results.plots = expected_plots(kept["deck"].out)
 
-    chromium = shutil.which("chromium")
-    if not chromium:
+    if not chromium.executable():
         raise SystemExit("bench: Debian's chromium is not on PATH (make chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         for variant, build in kept.items():
             decks = build.decks()
             results.decks[variant] = len(decks)

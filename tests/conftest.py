@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ from wto_ecommerce_deck import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CHROMIUM_ARGS = chromium.ARGS
 
 
 def run_build(out: Path, *extra: str, root: Path = ROOT) -> subprocess.CompletedProcess:
@@ -47,43 +45,18 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
+    """Debian's chromium, launched as the PDF export launches it (chromium.launch)."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is not on PATH (make test installs it as root)"
+    assert chromium.executable(), "Debian's chromium is not on PATH (make test installs it as root)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         yield browser
         browser.close()
 
 
-class OfflinePage:
-    """A page where every request that is not `file:` is aborted and recorded."""
-
-    def __init__(self, browser, viewport=(1280, 720)):
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        self.page = self.context.new_page()
-        self.external: list[str] = []
-        self.errors: list[str] = []
-        # On the context, so that a popup (the speaker view) is held to the same rules.
-        self.context.route("**/*", self._route)
-        self.context.on("page", self._watch)
-        self._watch(self.page)
-
-    def _watch(self, page):
-        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file:", "about:", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def close(self):
-        self.context.close()
+# A page where every request that does not stay on the machine is aborted and recorded.
+OfflinePage = chromium.OfflineContext
 
 
 @pytest.fixture

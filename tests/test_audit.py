@@ -143,26 +143,56 @@ BAD_SLIDES = [
     ("unverified-symbol-unflagged", "## Juillet 2016 (JOB/GC/94)",
      [f"{CELL}: symbol « JOB/GC/94 » rests only on unverified data (us-non-paper-2016): flag it « à confirmer » on the slide"]),
     ("unverified-symbol-flagged", "## Juillet 2016 (JOB/GC/94, à confirmer)", []),
-    ("notes-not-checked", "## Le Programme de travail", []),
+    ("all-in-the-data", "## Le Programme de travail", []),
 ]
+GOOD_NOTES = "Le 20 mai 1998, la Déclaration (WT/MIN(98)/DEC/2), puis le Programme de travail (WT/L/274)."
 
 
 @pytest.mark.parametrize(("case", "markdown", "problems"), BAD_SLIDES, ids=[row[0] for row in BAD_SLIDES])
 def test_bad_slide_text_is_reported(tmp_path, case, markdown, problems):
-    cells = [("slide", markdown), ("notes", "Le 14 décembre 2017, WT/L/999 et 72 membres : les notes ne sont pas vérifiées.")]
+    cells = [("slide", markdown), ("notes", GOOD_NOTES)]
     result = audit.build_audit(notebooks_dir=_notebook(tmp_path, cells))
     assert result.problems == problems
+
+
+NOTES = "notebooks/07_essai.ipynb: cell 2 (id 'essai-02')"
+
+
+@pytest.mark.parametrize(
+    ("notes", "problems"),
+    [
+        ("Le 14 décembre 2017, WT/L/999 et 72 membres.", [
+            f"{NOTES}: date « 14 décembre 2017 » is not in assets/data (no event on that date, nor an event text that states it)",
+            f"{NOTES}: symbol « WT/L/999 » is not in assets/data (no event has it as its symbol or names it in its detail)",
+            f"{NOTES}: number « 72 membres » is not in assets/data (no event text states it, nor a count of signatories.yaml)",
+        ]),
+        ("Le non-document des États-Unis (JOB/GC/94).", [
+            f"{NOTES}: symbol « JOB/GC/94 » rests only on unverified data (us-non-paper-2016): flag it « à confirmer » on the slide",
+        ]),
+        ("Le non-document des États-Unis (JOB/GC/94, à confirmer).", []),
+        (GOOD_NOTES, []),
+    ],
+    ids=["not-in-the-data", "unverified-unflagged", "unverified-flagged", "all-in-the-data"],
+)
+def test_speaker_notes_are_audited_like_the_slides(tmp_path, notes, problems):
+    """What a presenter reads aloud is held to the data as what the slide shows; it is checked,
+    not listed among the slide's mentions (the « Sources » slide counts what the audience sees)."""
+    cells = [("slide", "## Le Programme de travail"), ("notes", notes)]
+    result = audit.build_audit(notebooks_dir=_notebook(tmp_path, cells))
+    assert result.problems == problems
+    assert all(m.where != NOTES for m in result.mentions)
 
 
 @pytest.mark.parametrize(
     ("source", "problem"),
     [
-        ("timeline.epilogue()", "timeline.epilogue(): the fact audit does not know what this call shows (add it to audit.CALLS)"),
+        ("timeline.inconnue()", "timeline.inconnue(): not a call the notebooks may make (declare it with calls.notebook_call beside its definition)"),
+        ("rien.du_tout()", "rien.du_tout(): not a call the notebooks may make (declare it with calls.notebook_call beside its definition)"),
         ('explorer.timeline("nulle-part")', "explorer.timeline('nulle-part'): unknown in the data ("),
         ('quiz.show("q-inconnue")', "quiz.show('q-inconnue'): unknown in the data ("),
         ("x = [1998, 'WT/L/274']", "not a one-line call: the fact audit cannot tell what it shows"),
     ],
-    ids=["unknown-figure", "unknown-track", "unknown-question", "data-literal"],
+    ids=["unknown-figure", "unknown-module", "unknown-track", "unknown-question", "data-literal"],
 )
 def test_unknown_calls_are_reported(tmp_path, source, problem):
     cells = [("slide", "## Essai"), ("code:-", source)]

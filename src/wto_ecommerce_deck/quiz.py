@@ -35,6 +35,7 @@ from typing import Any, Mapping
 import ipywidgets as widgets
 
 from . import data, paths
+from .calls import QUIZ, notebook_call
 from .figures.style import UNVERIFIED
 from .data.records import Source
 from .widgets_export import NBSP, WithFallback, digest, live_style, sources_html, stable_ids
@@ -388,6 +389,7 @@ class Quiz(WithFallback):
         self._say("", answer_html(self.question, self.sources, self._letters))
 
 
+@notebook_call(QUIZ)
 def show(question_id: str) -> Quiz:
     """The question as a live widget with its static fallback: the one-line call of a quiz slide."""
     q = question(question_id)

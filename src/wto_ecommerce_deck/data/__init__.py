@@ -32,6 +32,7 @@ import pycountry
 import yaml
 
 from .. import paths
+from ..errors import DeckError
 from .records import KINDS, STATUSES, TRACKS, Body, Event, Facts, PartialDate, Signatory, Source
 
 FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml")
@@ -63,12 +64,12 @@ _HOST_RE = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
 _SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "file", "blob")
 
 
-class DataError(Exception):
-    """Invalid data files; `.errors` holds one line per problem."""
+class DataError(DeckError):
+    """Invalid data files; `.errors` (`.lines`) holds one line per problem."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
+    @property
+    def errors(self) -> list[str]:
+        return self.lines
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..errors import BuildError
-from .notebooks import cell_name, read
+from ..conventions import cell_name
+from .notebooks import read
 
 CELL_TIMEOUT = 120  # seconds; the slowest cell here takes about 2 s
 STARTUP_TIMEOUT = 60

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbconvert
 import plotly
 
+from ..errors import DeckError
 from ..paths import repo_root, theme_dir
 
 FONT_WEIGHTS = (400, 600, 700)
@@ -30,7 +31,7 @@ FONT_SUBSETS = {
 }
 
 
-class MissingAsset(Exception):
+class MissingAsset(DeckError):
     """A pinned asset is not where it should be."""
 
 
