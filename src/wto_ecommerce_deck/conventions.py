@@ -13,6 +13,7 @@ notebook read as JSON).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence, TypeVar
 
@@ -20,6 +21,7 @@ from typing import Any, Iterable, Sequence, TypeVar
 
 # A section notebook is `notebooks/NN_name.ipynb`; the sections are read in file-name order.
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+SECTION_RE = re.compile(r"\d{2}_[a-z0-9_]+")  # a section's name: the notebook's stem
 NOTEBOOKS_FOLDER = "notebooks"
 
 # The decks: the six sections chained into the full deck, under the series' title.

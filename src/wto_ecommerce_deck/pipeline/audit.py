@@ -256,10 +256,8 @@ def _explorer(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[s
     return "tableau", shown
 
 
-def _quiz(facts: Facts, args: Sequence, data_dir: Path | None = None):
-    from .. import quiz
-
-    question = next(q for q in quiz.load_quizzes(data_dir) if q.id == args[0])
+def _quiz(facts: Facts, args: Sequence):
+    question = facts.question(args[0])
     ids = {e.id for e in facts.events}
     keys = [f"event:{i}" if i in ids else f"body:{i}" for i in question.facts]
     # The quiz loader refuses unverified facts: nothing here needs a flag.
@@ -473,7 +471,7 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
         nb = _read(path, label)
         section = Section(path.stem, nb.metadata.get("title", path.stem), label)
         audit.sections.append(section)
-        _audit_notebook(audit, nb, section, facts, all_facts, index, data_dir)
+        _audit_notebook(audit, nb, section, facts, all_facts, index)
     for shown in audit.shown:
         audit.facts[shown.fact] = all_facts[shown.fact]
     for fact_key in audit.facts:
@@ -484,7 +482,7 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
     return audit
 
 
-def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts, index: _Index, data_dir) -> None:
+def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts, index: _Index) -> None:
     # A slide's text is its non-notes markdown and the texts of its quizzes; its speaker notes are
     # checked the same way (every date, symbol and number in the data, unverified ones flagged on
     # the slide or in the notes), but are not listed as what the slide shows.
@@ -497,7 +495,7 @@ def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts,
             if cell.cell_type == "markdown":
                 (notes if conventions.is_notes(cell) else texts).append((where, cell.source, set()))
             elif cell.cell_type == "code":
-                texts.extend(_audit_calls(audit, cell, where, section, facts, data_dir))
+                texts.extend(_audit_calls(audit, cell, where, section, facts))
         flagged = any(TO_CONFIRM in plain(text) for _, text, _ in texts)
         _audit_text(audit, texts, section, heading, flagged, index, all_facts)
         if notes:
@@ -507,7 +505,7 @@ def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts,
             _audit_text(audit, notes, section, heading, notes_flagged, index, all_facts, listed=False)
 
 
-def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts, data_dir):
+def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts):
     found = _calls(cell.source)
     if found is None:
         audit.problems.append(f"{where}: not a one-line call: the fact audit cannot tell what it shows")
@@ -525,13 +523,13 @@ def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts,
             continue
         try:
             if call.shows == calls.QUIZ:
-                how, shown, question = _quiz(facts, args, data_dir)
+                how, shown, question = _quiz(facts, args)
                 audit.extra_sources.setdefault(section.name, []).extend(question.sources)
                 quiz_text = " ".join([question.prompt_fr, *question.choices, question.feedback_fr])
                 texts.append((f"{where}: quiz {question.id!r}", quiz_text, {k for k, _ in shown}))
             else:
                 how, shown = READERS[call.shows](facts, call, args)
-        except (KeyError, IndexError, StopIteration) as exc:
+        except (KeyError, IndexError) as exc:
             audit.problems.append(f"{where}: {module}.{function}({', '.join(map(repr, args))}): unknown in the data ({exc})")
             continue
         audit.shown.extend(Shown(key, section.name, where, how, flag) for key, flag in shown)

@@ -169,11 +169,10 @@ def build(
     import nbformat
 
     from . import audit, notebooks, vendor
-    from .. import data, quiz
+    from .. import data
     from .progress import Progress
 
-    data.load_facts()  # a bad data file stops the build before any kernel starts
-    quiz.load_quizzes()
+    data.load_facts()  # a bad data file (the quizzes too) stops the build before any kernel starts
     vendor.check()
     # the facts each deck shows, for its « Sources » slide and build/sources.html; a date, symbol
     # or number on a slide or in its notes that no record holds, or an unverified fact shown
