@@ -81,6 +81,7 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_noop_build_executes_nothing_and_changes_no_byte(project):
     # What another command wrote beside the decks (`make pdf`) does not make the build stale.
     (project / "build" / "pdf").mkdir()
@@ -93,6 +94,7 @@ def test_noop_build_executes_nothing_and_changes_no_byte(project):
     assert snapshot(project / "build") == before
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_data_file_change_reexecutes_exactly_its_readers(project):
     manifests = project / ".cache" / "executed"
     # The title reads no data file (its kernel lists notebooks/, as every import does from there).
@@ -109,6 +111,7 @@ def test_data_file_change_reexecutes_exactly_its_readers(project):
     assert snapshot(project / "build") == before
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_notebook_change_reexecutes_only_that_notebook(project):
     path = project / "notebooks" / f"{TITLE}.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -121,6 +124,7 @@ def test_notebook_change_reexecutes_only_that_notebook(project):
     assert "Genève, 2018." in (project / "build" / "slides" / f"{TITLE}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_single_file_decks_run_offline(project, offline_page):
     result = build(project, "--single-file")
     assert result.returncode == 0, result.stderr
@@ -170,6 +174,7 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_ctrl_c_stops_the_kernels_and_keeps_the_previous_build(tmp_path):
     root = make_project(tmp_path, (TITLE,))
     path = root / "notebooks" / f"{TITLE}.ipynb"

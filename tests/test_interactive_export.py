@@ -1,4 +1,4 @@
-"""The kernel-free contract of the exported decks (DESIGN.md): every interactive element either
+"""The kernel-free contract of the exported decks (widgets_export.py): every interactive element either
 works without a kernel (plotly's own controls) or is a labelled static fallback; no dead control.
 The build refuses a widget that has no fallback."""
 

@@ -31,6 +31,8 @@ from wto_ecommerce_deck.pipeline import export, notebooks
 
 from wto_ecommerce_deck.live import present
 
+pytestmark = pytest.mark.live
+
 CURRENT = (
     "(document.querySelector('.reveal .slides > section.present > section.present')"
     " || document.querySelector('.reveal .slides > section.present'))"

@@ -222,8 +222,8 @@ class Facts:
     events: tuple[Event, ...]
     bodies: tuple[Body, ...]
     signatories: tuple[Signatory, ...]
-    seed_statements: tuple[SeedStatement, ...]
-    questions: tuple[Question, ...]
+    seed_statements: tuple[SeedStatement, ...] = ()
+    questions: tuple[Question, ...] = ()
 
     def questions_of(self, section: str) -> tuple[Question, ...]:
         """The questions of one section, in file order."""

@@ -174,12 +174,8 @@ def build(
 
     data.load_facts()  # a bad data file (the quizzes too) stops the build before any kernel starts
     vendor.check()
-    # the facts each deck shows, for its « Sources » slide and build/sources.html; a date, symbol
-    # or number on a slide or in its notes that no record holds, or an unverified fact shown
-    # without « à confirmer », stops the build (one line each, naming the notebook and the cell)
+    # the facts each deck shows, for its « Sources » slide and build/sources.html
     facts_audit = audit.build_audit()
-    if facts_audit.problems:
-        raise BuildError(facts_audit.problems)
     sections = notebooks.discover(notebooks_dir())
     if [s.name for s in sections] != [p.name for p in planned]:
         raise BuildError(f"{notebooks_dir()}: the notebooks changed while the build was reading them")
@@ -246,6 +242,12 @@ def _export(out: Path, sections, nbs: dict, single_file: bool, facts_audit) -> i
         (tmp / "index.html").write_text(site.index_html(entries), encoding="utf-8")
         audit.write_sources_page(tmp, facts_audit)
         student.write_copies(tmp)
+        # A date, symbol or number on a slide or in its notes that no record holds, or an
+        # unverified fact shown without « à confirmer », stops the build, one line each naming the
+        # notebook and the cell. Checked last (the notebooks ran and were cached, the decks were
+        # exported): a cell that fails or a widget without fallback is named by its own error first.
+        if facts_audit.problems:
+            raise BuildError(facts_audit.problems)
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -224,7 +224,7 @@ def main(build: Path | None = None, out: Path | None = None, decks: list[str] | 
     say(f"Printing {len(chosen)} decks ({what}) to {out}:")
     started = time.monotonic()
     failed = print_all(build, out, chosen, notes, timeout)
-    if out == build / PDF_DIR:
+    if out == build / PDF_DIR and (build / "index.html").is_file():
         refresh_index(build)  # build/index.html links each deck's PDF and handout
     if failed:
         return 1  # each failed deck said so on its own line
