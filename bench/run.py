@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from wto_ecommerce_deck import chromium
+from wto_ecommerce_deck import chromium, conventions
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -101,7 +101,7 @@ def plain_notebooks(target: Path) -> list[Path]:
     """The section notebooks without their `deck.setup()` call, for the nbconvert variants."""
     target.mkdir(parents=True)
     paths = []
-    for source in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for source in conventions.notebook_paths(ROOT / "notebooks"):
         nb = json.loads(source.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
@@ -294,7 +294,7 @@ def median(values: list[float | None]) -> float | None:
 
 def expected_plots(deck_build: Path) -> int:
     count = 0
-    for path in sorted((deck_build / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in conventions.notebook_paths(deck_build / "notebooks"):
         if path.name.startswith("00_"):  # the full deck repeats the sections' figures
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))

@@ -12,20 +12,20 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-# As build.main does for its own process: skip the `iri` grammar that jsonschema builds when
-# nbformat is imported (seconds, for a format no notebook schema uses).
-sys.modules.setdefault("rfc3987_syntax", None)
+from wto_ecommerce_deck.errors import skip_iri_grammar
+
+skip_iri_grammar()  # as the commands do, before nbformat is imported
 
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import cli, data  # noqa: E402
+from wto_ecommerce_deck import cli, conventions, data  # noqa: E402
 from wto_ecommerce_deck.pipeline import audit  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
 from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
 
-SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SECTIONS = conventions.section_names(ROOT / "notebooks")
 
 
 @pytest.fixture(scope="module")

@@ -93,7 +93,7 @@ def test_statement_is_on_a_slide(entry):
     shown = [
         normalise(cell.source)
         for cell in load(name).cells
-        if cell.cell_type == "markdown" and slide_type(cell) != "notes"
+        if cell.cell_type == "markdown" and not conventions.is_notes(cell)
     ]
     text = normalise(entry.text)
     assert any(text in source for source in shown), f"{name}: seed slide {entry.slide}: not on a slide: {text!r}"
@@ -125,8 +125,8 @@ def test_setup_cell_first(name):
     nb = load(name)
     first = nb.cells[0]
     assert first.cell_type == "code", f"{name}: first cell is not code"
-    assert slide_type(first) == "skip", f"{name}: setup cell is not skipped"
-    assert "setup" in tags(first), f"{name}: first cell has no 'setup' tag"
+    assert slide_type(first) == conventions.SKIP, f"{name}: setup cell is not skipped"
+    assert conventions.has_tag(first, conventions.SETUP_TAG), f"{name}: first cell has no 'setup' tag"
     tree = ast.parse(first.source)
     imported: set[str] = set()
     calls: list[str] = []
@@ -144,7 +144,7 @@ def test_setup_cell_first(name):
         if cell.cell_type == "code":
             used.update(n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name))
     assert imported <= used, f"{name}: setup imports unused modules {sorted(imported - used)}"
-    setups = [cell.id for cell in nb.cells if "setup" in tags(cell)]
+    setups = [cell.id for cell in nb.cells if conventions.has_tag(cell, conventions.SETUP_TAG)]
     assert setups == [first.id], f"{name}: more than one setup cell: {setups}"
 
 
@@ -153,8 +153,8 @@ def test_every_cell_has_a_slide_type(name):
     nb = load(name)
     for cell in nb.cells:
         assert slide_type(cell) in conventions.SLIDE_TYPES, f"{name}: cell {cell.id}: slide_type {slide_type(cell)!r}"
-    shown = [cell for cell in nb.cells if slide_type(cell) != "skip"]
-    assert shown and slide_type(shown[0]) == "slide", f"{name}: the first shown cell does not open a slide"
+    shown = [cell for cell in nb.cells if slide_type(cell) != conventions.SKIP]
+    assert shown and slide_type(shown[0]) == conventions.SLIDE, f"{name}: the first shown cell does not open a slide"
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
@@ -162,10 +162,10 @@ def test_every_slide_has_notes(name):
     for group in slides(load(name)):
         title = slide_title(group)
         kinds = [slide_type(cell) for cell in group]
-        assert "notes" in kinds, f"{name}: slide {title!r} has no speaker notes"
-        first_note = kinds.index("notes")
+        assert conventions.NOTES in kinds, f"{name}: slide {title!r} has no speaker notes"
+        first_note = kinds.index(conventions.NOTES)
         assert first_note > 0, f"{name}: slide {title!r}: notes before the slide's content"
-        assert all(k == "notes" for k in kinds[first_note:]), f"{name}: slide {title!r}: content after its notes"
+        assert all(k == conventions.NOTES for k in kinds[first_note:]), f"{name}: slide {title!r}: content after its notes"
         for cell in group[first_note:]:
             assert cell.cell_type == "markdown", f"{name}: notes cell {cell.id} is not markdown"
             assert "Source" in cell.source, f"{name}: notes cell {cell.id} names no source"
@@ -194,8 +194,8 @@ def test_code_cells_are_one_line_calls(name):
         arguments = [*node.value.args, *(k.value for k in node.value.keywords)]
         literals = [a for a in arguments for n in ast.walk(a) if is_data_literal(n)]
         assert not literals, f"{name}: cell {cell.id} passes data literals"
-        assert "hide-input" in tags(cell), f"{name}: figure cell {cell.id} has no 'hide-input' tag"
-        assert slide_type(cell) == "-", f"{name}: figure cell {cell.id} must continue its slide ('-')"
+        assert conventions.has_tag(cell, conventions.HIDE_INPUT_TAG), f"{name}: figure cell {cell.id} has no 'hide-input' tag"
+        assert slide_type(cell) == conventions.CONTINUE, f"{name}: figure cell {cell.id} must continue its slide ('-')"
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
@@ -203,7 +203,7 @@ def test_plot_slides_hold_only_a_heading(name):
     for group in slides(load(name)):
         if not any(cell.cell_type == "code" for cell in group):
             continue
-        content = [cell for cell in group if slide_type(cell) != "notes"]
+        content = [cell for cell in group if not conventions.is_notes(cell)]
         title = slide_title(group)
         assert [c.cell_type for c in content] == ["markdown", "code"], (
             f"{name}: plot slide {title!r} holds more than a heading and the figure"
@@ -238,7 +238,7 @@ def body_lines(markdown: str) -> int:
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
 def test_slides_fit(name):
     for group in slides(load(name)):
-        shown = [c for c in group if c.cell_type == "markdown" and slide_type(c) != "notes"]
+        shown = [c for c in group if c.cell_type == "markdown" and not conventions.is_notes(c)]
         markdown = "\n".join(cell.source for cell in shown)
         title = slide_title(group)
         assert body_lines(markdown) <= MAX_BODY_LINES, f"{name}: slide {title!r} is too long for 1280×720"
@@ -270,7 +270,7 @@ EXERCISES = {("quiz", "show"): "## Quiz", ("explorer", "timeline"): "## Explorer
 
 def exercise_call(cell: nbformat.NotebookNode) -> tuple[str, str, str] | None:
     """(module, function, first argument) of a quiz or explorer cell, None for another cell."""
-    if cell.cell_type != "code" or "setup" in tags(cell):
+    if cell.cell_type != "code" or conventions.has_tag(cell, conventions.SETUP_TAG):
         return None
     call = ast.parse(cell.source.strip()).body[0].value
     key = (call.func.value.id, call.func.attr)
@@ -297,8 +297,8 @@ def test_exercises_close_the_section(name):
     for group in groups:
         found = [(cell, exercise_call(cell)) for cell in group if exercise_call(cell)]
         for cell in group:
-            if cell.cell_type == "code" and "setup" not in tags(cell):
-                assert ("exercise" in tags(cell)) == bool(exercise_call(cell)), f"{name}: cell {cell.id}: 'exercise' tag"
+            if cell.cell_type == "code" and not conventions.has_tag(cell, conventions.SETUP_TAG):
+                assert conventions.has_tag(cell, conventions.EXERCISE_TAG) == bool(exercise_call(cell)), f"{name}: cell {cell.id}: 'exercise' tag"
         if not found:
             kinds.append(None)
             continue

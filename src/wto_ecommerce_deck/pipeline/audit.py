@@ -653,8 +653,8 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     import nbformat
 
     return [
-        nbformat.v4.new_markdown_cell(slide, id="sources-slide", metadata={"slideshow": {"slide_type": "slide"}}),
-        nbformat.v4.new_markdown_cell(notes, id="sources-notes", metadata={"slideshow": {"slide_type": "notes"}}),
+        nbformat.v4.new_markdown_cell(slide, id="sources-slide", metadata=conventions.slide_metadata(conventions.SLIDE)),
+        nbformat.v4.new_markdown_cell(notes, id="sources-notes", metadata=conventions.slide_metadata(conventions.NOTES)),
     ]
 
 
