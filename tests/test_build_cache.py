@@ -25,7 +25,7 @@ import yaml
 from conftest import ROOT
 import plotly
 
-from wto_ecommerce_deck.pipeline import bundles
+from wto_ecommerce_deck.pipeline import bundles, pdf
 from wto_ecommerce_deck.pipeline.execute import stable_widget_ids
 
 TITLE, TIMELINE = "01_titre", "02_programme_de_travail"
@@ -83,9 +83,12 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.mark.slow  # builds that execute notebooks
 def test_noop_build_executes_nothing_and_changes_no_byte(project):
-    # What another command wrote beside the decks (`make pdf`) does not make the build stale.
+    # What another command wrote beside the decks (`make pdf`: the PDFs, and the index that links
+    # them) does not make the build stale.
     (project / "build" / "pdf").mkdir()
     (project / "build" / "pdf" / f"{TITLE}.pdf").write_bytes(b"%PDF-1.7 the handout")
+    pdf.link_in_index(project / "build", project / ".cache")
+    assert f'href="pdf/{TITLE}.pdf"' in (project / "build" / "index.html").read_text(encoding="utf-8")
     before = snapshot(project / "build")
     result = build(project)
     assert result.returncode == 0, result.stderr

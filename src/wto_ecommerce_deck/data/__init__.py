@@ -50,7 +50,6 @@ from .records import (
     Source,
 )
 from .validation import (
-    ID_RE,
     SYMBOL_RE,
     TYPOGRAPHY_RULES,
     WTO_HOST,
@@ -64,6 +63,7 @@ from .validation import (
     check_id,
     check_iso3,
     check_keys,
+    check_match,
     check_one_of,
     check_order,
     check_symbol,
@@ -112,13 +112,9 @@ def check_question_id(value: Any) -> str:
     return value
 
 
-def check_section(value: Any) -> str:
-    # The name only: the data stays valid in a project that holds some of the notebooks; the
-    # notebook tests check that each section asks its questions.
-    value = check_text(value)
-    if not SECTION_RE.fullmatch(value):
-        raise ValueError(f"not a section notebook name (NN_name, as notebooks/NN_name.ipynb): {value!r}")
-    return value
+# The name only: the data stays valid in a project that holds some of the notebooks; the
+# notebook tests check that each section asks its questions.
+check_section = check_match(SECTION_RE, "not a section notebook name (NN_name, as notebooks/NN_name.ipynb)")
 
 
 def check_fact_ids(value: Any) -> tuple[str, ...]:

@@ -332,11 +332,20 @@ def check_text_fr(value: Any) -> str:
     return value
 
 
-def check_id(value: Any) -> str:
-    value = check_text(value)
-    if not ID_RE.fullmatch(value):
-        raise ValueError(f"not an id (letters, digits and single hyphens): {_shown(value)}")
-    return value
+def check_match(pattern: re.Pattern, problem: str) -> Callable[[Any], str]:
+    """A text that the whole of `pattern` matches; else `problem: 'value'`."""
+
+    def check(value: Any) -> str:
+        value = check_text(value)
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{problem}: {_shown(value)}")
+        return value
+
+    return check
+
+
+check_id = check_match(ID_RE, "not an id (letters, digits and single hyphens)")
+check_symbol = check_match(SYMBOL_RE, "not a WTO document symbol")
 
 
 def check_one_of(options: tuple[str, ...], what: str) -> Callable[[Any], str]:
@@ -370,13 +379,6 @@ def check_date(value: Any) -> PartialDate:
     if date.year < EARLIEST_YEAR:
         raise ValueError(f"impossible date: {_shown(value)} (before {EARLIEST_YEAR}, when the WTO was established)")
     return date
-
-
-def check_symbol(value: Any) -> str:
-    value = check_text(value)
-    if not SYMBOL_RE.fullmatch(value):
-        raise ValueError(f"not a WTO document symbol: {_shown(value)}")
-    return value
 
 
 def is_wto_host(host: str) -> bool:

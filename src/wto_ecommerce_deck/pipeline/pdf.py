@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .. import chromium
 from ..errors import DeckError, say
 from ..paths import repo_root
@@ -205,6 +206,16 @@ def print_all(build: Path, out_dir: Path, decks: list[str], notes: bool = False,
     return failed
 
 
+def link_in_index(build: Path, cache_dir: Path | None = None) -> None:
+    """After printing into build/pdf/: build/index.html links each deck's PDF and handout, and the
+    build's record (in `cache_dir`, default .cache/) takes that page as its own, so that the next
+    `make slides` has nothing to do (it writes the same links: build.py reads build/pdf/ too)."""
+    from .build import OWN_ENTRIES
+
+    refresh_index(build)
+    cache.BuildState((cache_dir or repo_root() / ".cache").resolve() / "builds", OWN_ENTRIES).accept(build.resolve(), "index.html")
+
+
 def main(build: Path | None = None, out: Path | None = None, decks: list[str] | None = None,
          notes: bool = False, timeout: float = READY_TIMEOUT_S) -> int:
     build = (build or repo_root() / "build").resolve()
@@ -225,7 +236,7 @@ def main(build: Path | None = None, out: Path | None = None, decks: list[str] | 
     started = time.monotonic()
     failed = print_all(build, out, chosen, notes, timeout)
     if out == build / PDF_DIR and (build / "index.html").is_file():
-        refresh_index(build)  # build/index.html links each deck's PDF and handout
+        link_in_index(build)
     if failed:
         return 1  # each failed deck said so on its own line
     say(f"Printed {len(chosen)} decks into {out} in {time.monotonic() - started:.1f} s")
