@@ -94,7 +94,7 @@ def test_counts_by_status(result):
     assert sum(counts.values()) == len(result.facts_of()) == len(result.facts)
     assert all(counts[s] > 0 for s in STATUSES)
     # Per deck: a section counts only what it shows; the full deck counts everything.
-    assert result.counts(audit.FULL_DECK) == counts
+    assert result.counts(conventions.FULL_DECK) == counts
     assert sum(result.counts("01_titre").values()) == 0
     assert result.counts("03_structure_omc")["verified"] >= 13
 
@@ -269,7 +269,7 @@ def parsed(text: str) -> Links:
     return parser
 
 
-@pytest.mark.parametrize("section", [audit.FULL_DECK, *SECTIONS])
+@pytest.mark.parametrize("section", [conventions.FULL_DECK, *SECTIONS])
 def test_sources_slide_cells(result, section):
     slide, notes = audit.sources_slide_cells(section, result)
     assert slide.cell_type == notes.cell_type == "markdown"

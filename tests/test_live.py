@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from wto_ecommerce_deck import chromium, deck
+from wto_ecommerce_deck import chromium, conventions, deck
 
 from wto_ecommerce_deck.pipeline import export, notebooks
 
@@ -97,7 +97,7 @@ def test_rise_settings_are_the_exports():
         assert rise[key] == export.REVEAL_CONFIG[key]
     assert rise["theme"] == "white" and rise["start_slideshow_at"] == "beginning"
     assert rise["enable_chalkboard"] is False
-    assert export.SERIES_TITLE in rise["footer"]
+    assert conventions.SERIES_TITLE in rise["footer"]
 
 
 def test_setup_cells_merge_into_one():

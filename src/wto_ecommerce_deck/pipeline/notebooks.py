@@ -9,10 +9,8 @@ from pathlib import Path
 import nbformat
 
 from .. import conventions
-from ..conventions import FULL_DECK, FULL_DECK_TITLE, SLIDE_TYPES, cell_name
+from ..conventions import FULL_DECK_TITLE, SLIDE_TYPES, cell_name
 from ..errors import BuildError
-
-__all__ = ["FULL_DECK", "FULL_DECK_TITLE", "Section", "cell_name", "chain", "discover", "notes_outside_fragments", "read"]
 
 
 @dataclass(frozen=True)
