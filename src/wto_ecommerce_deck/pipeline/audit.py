@@ -34,7 +34,7 @@ from typing import Mapping, Sequence
 from .. import calls, conventions, data, paths
 from ..conventions import FULL_DECK, SERIES_TITLE
 from ..data.links import short_title, symbol_url
-from ..errors import DeckError, say, skip_iri_grammar
+from ..errors import DeckError, say
 from ..figures import style
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
@@ -872,7 +872,6 @@ def report(audit: Audit, fmt: str = "text") -> str:
 
 def main(fmt: str = "text", out: Path | None = None) -> int:
     """`python -m wto_ecommerce_deck facts`: print the audit; exit 1 on invalid data or a problem."""
-    skip_iri_grammar()
     audit = build_audit()
     sys.stdout.write(report(audit, fmt))
     if out is not None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import cache
 from ..conventions import FULL_DECK, FULL_DECK_TITLE, notebook_paths, slide_count
-from ..errors import BuildError, say, skip_iri_grammar
+from ..errors import BuildError, say
 from ..paths import notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
@@ -301,17 +301,4 @@ def _link_or_copy(source, target) -> None:
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
 
-
-def main(
-    out: Path | None = None,
-    jobs: int | None = None,
-    timeout: int = CELL_TIMEOUT,
-    single_file: bool = False,
-    use_cache: bool = True,
-    cache_dir: Path | None = None,
-) -> int:
-    """`make slides`; a DeckError is turned into its lines and an exit code by the CLI (cli.py)."""
-    skip_iri_grammar()
-    build(out, jobs, timeout, single_file=single_file, use_cache=use_cache, cache_dir=cache_dir)
-    return 0
 
