@@ -75,7 +75,7 @@ def line_of(data_dir: Path, entry_id: str) -> int:
 
 def test_unverified_fact_is_refused_in_one_line(data_dir):
     line = line_of(data_dir, "q-elan-3")
-    errors = errors_for(data_dir, "facts: [feds-ministerial-2017]", "facts: [feds-2016]")
+    errors = errors_for(data_dir, "facts: [momentum-themes, working-group-proposal-2017]", "facts: [feds-2016]")
     assert errors == [
         f"assets/data/quizzes.yaml: entry 'q-elan-3' (line {line}): field 'facts': "
         "'feds-2016' is unverified: a quiz must not rest on it"
@@ -93,32 +93,30 @@ def test_symbol_of_an_uncited_or_unverified_fact_is_refused(data_dir):
 
 
 @pytest.mark.parametrize(
-    ("field", "old", "new", "problem"),
+    ("field", "edit", "problem"),
     [
-        ("prompt_fr", "Quel organe", r'Quel \"grand\" organe', "straight double quote (use « » or “ ”)"),
-        ("prompt_fr", "Quel organe", "Quel organe ?", "plain space before : ; ! ? % (use a non-breaking space, U+00A0)"),
-        ("choices", '      - "4"\n', '      - "4 ..."\n', "three dots (use …)"),
+        ("prompt_fr", lambda text: 'Quel \\"grand\\" ' + text, "straight double quote (use « » or “ ”)"),
+        ("feedback_fr", lambda text: text + " ?", "plain space before : ; ! ? % (use a non-breaking space, U+00A0)"),
+        ("choices", lambda text: text + " ...", "three dots (use …)"),
     ],
     ids=["straight-quote", "space-before-question-mark", "three-dots"],
 )
-def test_quiz_text_obeys_the_french_typography_of_the_data(data_dir, field, old, new, problem):
+def test_quiz_text_obeys_the_french_typography_of_the_data(data_dir, field, edit, problem):
     """Prompts, feedback and choices are French prose on a slide: the loader applies the same
     typography rules as to every other text (data.typography_problem), one line naming the entry."""
-    text = (data_dir / "quizzes.yaml").read_text(encoding="utf-8")
-    entry = "q-structure-1" if field == "prompt_fr" else "q-discussions-1"
-    if field == "prompt_fr":
-        old, new = f'prompt_fr: "{old}', f'prompt_fr: "{new}'
-        assert text.count(old) == 1
-    errors = errors_for(data_dir, old, new)
-    line = line_of(data_dir, entry)
+    q = QUESTIONS[0]
+    shown = {"prompt_fr": q.prompt_fr, "feedback_fr": q.feedback_fr, "choices": q.choices[-1]}[field]
+    old = f'"{shown}"'
+    errors = errors_for(data_dir, old, f'"{edit(shown)}"')
     assert len(errors) == 1, errors
-    assert errors[0].startswith(f"assets/data/quizzes.yaml: entry '{entry}' (line {line}): field '{field}': ")
+    assert errors[0].startswith(f"assets/data/quizzes.yaml: entry '{q.id}' (line {line_of(data_dir, q.id)}): field '{field}': ")
     assert f"French typography: {problem}" in errors[0]
 
 
 def test_two_right_answers_are_refused(data_dir):
     line = line_of(data_dir, "q-discussions-1")
-    errors = errors_for(data_dir, '      - "4"\n', '      - text: "4"\n        correct: true\n')
+    old = '      - "Au sein du groupe de la Déclaration conjointe"\n'
+    errors = errors_for(data_dir, old, old.replace('- "', '- text: "') + "        correct: true\n")
     assert errors == [
         f"assets/data/quizzes.yaml: entry 'q-discussions-1' (line {line}): field 'choices': "
         "a single-choice question needs exactly one choice with 'correct: true', found 2"
@@ -129,20 +127,26 @@ def test_bad_fields_each_give_one_line(data_dir):
     line = line_of(data_dir, "q-structure-1")
     old = "    section: 03_structure_omc\n    kind: single\n    prompt_fr: \"Quel organe"
     new = "    section: structure\n    kind: vrai-faux\n    prompt_fr: \"Quel organe"
+    path = data_dir / "quizzes.yaml"  # and move q-structure-2 away: the section keeps one question
+    moved = "    section: 03_structure_omc\n    kind: single\n    prompt_fr: \"Lequel de ces organes"
+    path.write_text(path.read_text(encoding="utf-8").replace(moved, moved.replace("03_structure_omc", "09_autre")), encoding="utf-8")
     errors = errors_for(data_dir, old, new)
     prefix = f"assets/data/quizzes.yaml: entry 'q-structure-1' (line {line}): "
     assert errors[0] == prefix + "field 'section': not a section notebook name (NN_name, as notebooks/NN_name.ipynb): 'structure'"
     assert errors[1] == prefix + "field 'kind': unknown kind 'vrai-faux'; expected one of single, order"
-    # the section lost a question: its count is reported too, at the end
-    assert errors[2:] == ["assets/data/quizzes.yaml: section '03_structure_omc': 1 question(s), expected 2 to 4"]
+    # the sections left with one question are reported too, at the end
+    assert sorted(errors[2:]) == [
+        "assets/data/quizzes.yaml: section '03_structure_omc': 1 question(s), expected 2 to 4",
+        "assets/data/quizzes.yaml: section '09_autre': 1 question(s), expected 2 to 4",
+    ]
 
 
 def test_unknown_source_and_markup_are_refused(data_dir):
     line = line_of(data_dir, "q-discussions-1")
     errors = errors_for(
         data_dir,
-        "    sources: [seed]\n    facts: [jsi-2018-meetings]",
-        "    sources: [nowhere]\n    facts: [jsi-2018-meetings]",
+        "    sources: [gc-jul18, wkprog, seed]\n",
+        "    sources: [gc-jul18, nowhere, seed]\n",
     )
     assert errors == [
         f"assets/data/quizzes.yaml: entry 'q-discussions-1' (line {line}): field 'sources': "
@@ -150,7 +154,7 @@ def test_unknown_source_and_markup_are_refused(data_dir):
     ]
     path = data_dir / "quizzes.yaml"
     shutil.copy(ROOT / "assets" / "data" / "quizzes.yaml", path)
-    errors = errors_for(data_dir, '      - "16"\n', '      - "<b>16</b>"\n')
+    errors = errors_for(data_dir, '      - "77"\n', '      - "<b>77</b>"\n')
     assert len(errors) == 1 and "field 'choices': choice 3: HTML is not allowed" in errors[0]
 
 
@@ -191,12 +195,12 @@ def test_reveal_button_shows_answer_and_source():
     q = quiz.show("q-conference-1")
     q.reveal.click()
     feedback = plain(q.feedback.value)
-    assert "Réponse : C. 71" in feedback and "43 + 28 = 71" in feedback
+    assert "Réponse : B. 71" in feedback and "comptés un par un" in feedback and "Selon l'OMC" in plain(q.question.prompt_fr)
     assert feedback.count("Sources :") == 1
 
 
 def test_order_question_through_its_buttons():
-    q = quiz.show("q-programme-3")
+    q = quiz.show("q-programme-4")
     question = q.question
     assert [plain(step.value) for step in q.steps] == [
         plain(f"{n}. {question.choices[i]}") for n, i in enumerate(question.shown_order(), start=1)

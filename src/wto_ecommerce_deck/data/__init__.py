@@ -152,7 +152,9 @@ def check_choices(value: Any) -> tuple[tuple[str, bool | None], ...]:
 # Schema of each file: top-level key, the field that names an entry (None: entries are named by
 # their number), the fields.
 SCHEMAS: dict[str, Schema] = {
-    "sources.yaml": ("sources", "key", (Field("key", check_id), Field("url", check_url), Field("title", check_text_fr))),
+    # `url: null`: no public copy was consulted (the 2018 presentation itself, a source not found);
+    # the decks then show the title without a link, and the title must say so.
+    "sources.yaml": ("sources", "key", (Field("key", check_id), Field("url", check_url, nullable=True), Field("title", check_text_fr))),
     "events.yaml": (
         "events",
         "id",
@@ -177,6 +179,7 @@ SCHEMAS: dict[str, Schema] = {
             Field("id", check_id),
             Field("name_fr", check_text_fr),
             Field("parent", check_id, nullable=True),
+            Field("capacity_of", check_id, required=False, nullable=True),
             Field("work_programme", check_bool),
             Field("status", check_one_of(STATUSES, "status")),
             Field("sources", check_keys),
@@ -227,7 +230,7 @@ def _check_statuses(check: FileCheck, sources: Mapping[str, Source]) -> None:
         status, keys = entry.values.get("status"), entry.values.get("sources")
         if not status or not keys or any(key not in sources for key in keys):
             continue  # an unknown key was reported already
-        if status == "verified" and not any(is_wto_host(urlsplit(sources[k].url).hostname or "") for k in keys):
+        if status == "verified" and not any(is_wto_host(urlsplit(sources[k].url or "").hostname or "") for k in keys):
             check.field_error(entry, "sources", f"status 'verified' needs a WTO page ({WTO_HOST}) among its sources")
         if status == "seed" and SEED_SOURCE in sources and SEED_SOURCE not in keys:
             check.field_error(entry, "sources", f"status 'seed' needs the source key '{SEED_SOURCE}' (the 2018 presentation)")
@@ -268,6 +271,7 @@ def _check_bodies(check: FileCheck) -> None:
     parents = {e.values["id"]: e.values.get("parent") for e in check.entries if e.values.get("id")}
     # A root is an entry whose parent is a valid null (not a missing or invalid parent field).
     roots = [e.values.get("id") or "?" for e in check.entries if "parent" in e.values and e.values["parent"] is None]
+    cyclic: set[str] = set()  # bodies on a parent cycle: reported once, as the cycle
     for entry in check.entries:
         parent = entry.values.get("parent")
         if parent is not None and parent not in parents:
@@ -281,6 +285,18 @@ def _check_bodies(check: FileCheck) -> None:
             current = parents[current]
         if current is not None and current == own:
             check.field_error(entry, "parent", f"cycle: {' → '.join(chain + [own])}")
+            cyclic.add(own)
+    # A body that is another body meeting in another capacity (the General Council as the Dispute
+    # Settlement Body) names it, and sits beside it: same parent.
+    valid_parents = {e.values["id"]: e.values["parent"] for e in check.entries if e.values.get("id") and "parent" in e.values}
+    for entry in check.entries:
+        same, own = entry.values.get("capacity_of"), entry.values.get("id")
+        if same is None:
+            continue
+        if same not in parents or same == own:
+            check.field_error(entry, "capacity_of", f"unknown body {same!r}" if same != own else "a body cannot be itself in another capacity")
+        elif same in valid_parents and same not in cyclic and "parent" in entry.values and valid_parents[same] != entry.values["parent"]:
+            check.field_error(entry, "capacity_of", f"'{same}' has parent {valid_parents[same]!r}: the same body in another capacity has the same parent")
     if len(roots) != 1:
         found = ", ".join(repr(r) for r in roots) or "none"
         check.file_error(f"expected exactly one root body (parent: null), found {found}")

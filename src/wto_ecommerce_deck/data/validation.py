@@ -411,7 +411,7 @@ def safe_href(url: str, sources: Mapping[str, Source] | None = None) -> str | No
     except ValueError:
         return None
     host = urlsplit(url).hostname or ""
-    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values()}
+    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values() if s.url}
     return url if is_wto_host(host) or host in hosts else None
 
 
