@@ -25,7 +25,7 @@ def style_of(widget) -> str:
 
 def test_the_live_quiz_and_explorer_carry_their_stylesheets_from_the_theme():
     """JupyterLab, RISE and a student's notebook style the widgets with the files of assets/theme/."""
-    q = quiz.show(quiz.load_quizzes()[0].id)
+    q = quiz.show(data.load_facts().questions[0].id)
     assert style_of(q) == (THEME / "quiz-live.css").read_text(encoding="utf-8")
     assert ".omc-quiz .omc-feedback.omc-right" in style_of(q)
     e = explorer.timeline("programme")

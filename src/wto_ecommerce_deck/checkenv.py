@@ -11,7 +11,6 @@ library at the top, and the package's own modules imported inside the checks.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -188,7 +187,9 @@ def check_node_assets() -> Check:
 
 
 def check_chromium() -> list[Check]:
-    chromium = shutil.which("chromium")
+    from wto_ecommerce_deck import chromium as browser  # standard library only: fine in a script
+
+    chromium = browser.executable()
     checks = [Check(bool(chromium), t("cli.check_env.chromium_at", path=chromium) if chromium else t("cli.check_env.chromium"),
                     t("cli.check_env.install_chromium"), required=False)]
     try:

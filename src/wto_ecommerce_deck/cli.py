@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .errors import DeckError, report, say, skip_iri_grammar
+from .messages import t
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -48,11 +51,30 @@ def main(argv: list[str] | None = None) -> int:
     present_cmd.add_argument("--live-dir", type=Path, default=None, help="where to write the live deck (default: live/)")
     commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
+    skip_iri_grammar()  # the command's own process: nbformat imports faster
+    # The one place where an error becomes output and an exit code: each command raises
+    # DeckError (its one-line messages) and the closing note of its command is said after them.
+    try:
+        return _run(args)
+    except DeckError as exc:
+        return report(exc, _notes(args.command)[0])
+    except KeyboardInterrupt:
+        say(_notes(args.command)[1])
+        return 130
 
+
+def _notes(command: str) -> tuple[str | None, str]:
+    """What a command says after its error lines, and when Ctrl-C stops it."""
+    if command == "build":
+        return t("cli.build.failed"), t("cli.build.interrupted")
+    return None, t("cli.interrupted")
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from .pipeline.build import main as build_main
+        from .pipeline.build import build
 
-        return build_main(
+        build(
             args.out,
             args.jobs,
             args.cell_timeout,
@@ -60,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             use_cache=not args.no_cache,
             cache_dir=args.cache_dir,
         )
+        return 0
     if args.command == "pdf":
         from .pipeline.pdf import main as pdf_main
 

@@ -17,21 +17,16 @@ import ipywidgets as widgets
 import plotly.io as pio
 
 from . import data, messages, theme
+from .calls import EXPLORER, notebook_call
 from .deck import PLOT_CONFIG, PLOTLY_MIME
 from .figures import style, timelines
 from .data.records import KINDS, Event, Facts, Source
 from .messages import t
 from .widgets_export import WithFallback, live_style, stable_ids
 
-# The tracks a student can explore (their names: `explorer.track.*` of the message catalogue),
-# with the builder of their figure.
-_BUILDERS = {
-    "programme": timelines.build_programme_timeline,
-    "momentum": timelines.build_momentum_timeline,
-    "meetings2018": timelines.build_meetings_2018_timeline,
-    "epilogue": timelines.build_programme_timeline,  # a year axis, like timeline A
-}
-TRACKS = tuple(_BUILDERS)
+# The tracks a student can explore (their names: `explorer.track.*` of the message catalogue; the
+# builder of each track's figure is figures.timelines.BUILDERS).
+TRACKS = tuple(timelines.BUILDERS)
 FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab
 UNVERIFIED = style.UNVERIFIED
 
@@ -203,7 +198,7 @@ class Explorer(WithFallback):
             self.figure.outputs = ({"output_type": "display_data", "metadata": {},
                                     "data": {"text/plain": t("explorer.no_match")}},)
             return
-        fig = _BUILDERS[self.track.value](events, self.sources)
+        fig = timelines.build_track_timeline(self.track.value, events, self.sources)
         fig.update_layout(height=FIGURE_HEIGHT)
         payload = json.loads(pio.to_json(fig, validate=False))
         payload["config"] = PLOT_CONFIG
@@ -214,6 +209,7 @@ class Explorer(WithFallback):
         },)
 
 
+@notebook_call(EXPLORER)
 def timeline(track: str = "programme") -> Explorer:
     """The explorer, opened on one track: the one-line call of an explorer slide."""
     return Explorer(data.load_facts(), track)
