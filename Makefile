@@ -14,7 +14,7 @@ setup: $(STAMP) node_modules/.package-lock.json
 # README.md): an editable install skips the data files that install it, so it is copied into
 # the environment here; a change to it re-installs.
 LABEXT := src/wto_ecommerce_deck/live/jupyter/labextensions/wto-deck-rise-bridge
-LABEXT_FILES := $(LABEXT)/package.json $(LABEXT)/install.json $(LABEXT)/static/remoteEntry.js
+LABEXT_FILES := $(LABEXT)/package.json $(LABEXT)/install.json $(LABEXT)/README.md $(LABEXT)/static/remoteEntry.js
 $(STAMP): pyproject.toml $(LABEXT_FILES)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
