@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from playwright.sync_api import expect
 
 from wto_ecommerce_deck import data, deck, explorer, quiz
 from wto_ecommerce_deck.figures import style
@@ -206,6 +207,7 @@ def test_rise_css_is_the_export_theme_with_local_fonts(live_dir):
 # ------------------------------------------------------------------ `make present` in a real browser
 
 OPENS = 10  # the slideshow must appear every time, not most times
+NBSP = "\u00a0"
 SLIDES = "body.rise-enabled .reveal .slides section.present"
 LOOPBACK = ("http://127.0.0.1", "data:", "blob:", "about:")
 
@@ -402,6 +404,9 @@ def _state(page):
 def _next(page) -> None:
     """Space (RISE's "next"), then wait until the slide or fragment changed."""
     before = _state(page)
+    # A control the presenter clicked (a quiz's radio button, an explorer's box) keeps the focus
+    # and would take the Space: the presenter clicks beside it first, which this blur does.
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Space")
     page.wait_for_function(f"prev => JSON.stringify(({STATE})()) !== JSON.stringify(prev)", arg=before,
                            timeout=10_000)
@@ -514,15 +519,17 @@ def test_every_plot_is_drawn_when_its_slide_appears_and_a_cell_still_reruns(pres
     # one that follows the deck's own run.
     assert _next_execution_count(presenting) == max(c for c in counts if c is not None) + 1
 
-    # A trainer who wants to show the code re-runs the map's cell: Shift+Enter on its slide.
-    page.keyboard.press("Home")
-    _next_slide_until(page, f"s.contains({cells}[{map_index}])")
-    page.evaluate(f"() => {CURRENT}.querySelector('.js-plotly-plot').classList.add('before-rerun')")
+    # A trainer who wants to show the code re-runs the cell of the slide the walk ended on (the
+    # last plot's): Shift+Enter, and its plot is drawn anew.
+    last = drawn[-1]
+    assert page.evaluate(f"() => {CURRENT}.contains({cells}[{last}])")
+    page.evaluate(f"() => {CURRENT}.querySelectorAll('.js-plotly-plot').forEach(p => p.classList.add('before-rerun'))")
     page.wait_for_function(f"() => {CURRENT}.querySelector('.jp-CodeCell.jp-mod-active')", timeout=10_000)
     page.evaluate("window.dispatchEvent(new FocusEvent('focus'))")
     page.keyboard.press("Shift+Enter")
-    page.wait_for_function(f"() => {CURRENT}.querySelector('.js-plotly-plot:not(.before-rerun) .geo path')",
-                           timeout=45_000)
+    mark = ".geo path" if last == map_index else "path"
+    page.wait_for_function(f"() => {CURRENT}.querySelector('.js-plotly-plot:not(.before-rerun) {mark}')", timeout=45_000)
+    assert _next_execution_count(presenting) == max(c for c in counts if c is not None) + 2
     assert live_page.external == [], live_page.external
     assert live_page.failed == [], live_page.failed
 
@@ -561,12 +568,11 @@ def _answer_quiz(page, scope_js: str, question_id: str) -> str:
     feedback = root.locator(".omc-feedback")
     root.get_by_label(wrong, exact=True).check()
     root.get_by_role("button", name=quiz.CHECK_FR).click()
-    page.wait_for_function("el => el.textContent.includes('Ce n')", arg=feedback.element_handle(timeout=15_000),
-                           timeout=15_000)
-    assert "omc-wrong" in feedback.get_attribute("class")
+    expect(feedback).to_contain_text("Ce n'est pas la bonne réponse", timeout=20_000)
+    expect(feedback).to_have_class(re.compile(r"\bomc-wrong\b"))
     root.get_by_label(right, exact=True).check()
     root.get_by_role("button", name=quiz.CHECK_FR).click()
-    page.wait_for_function("el => el.classList.contains('omc-right')", arg=feedback.element_handle(), timeout=15_000)
+    expect(feedback).to_have_class(re.compile(r"\bomc-right\b"), timeout=20_000)
     return feedback.inner_text()
 
 
@@ -584,11 +590,12 @@ def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
     page.wait_for_function("([sel, prev]) => { const o = Array.from(document.querySelectorAll(sel)).find(e => e.closest('.omc-explorer')); "
                            "return o && JSON.stringify(Array.from(o.options).map(x => x.text)) !== JSON.stringify(prev); }",
                            arg=[".omc-explorer .widget-select select", before], timeout=15_000)
-    after = options.locator("option").all_inner_texts()
+    after = [text.replace(NBSP, " ") for text in options.locator("option").all_inner_texts()]
+    before = [text.replace(NBSP, " ") for text in before]
     checked[0] = not checked[0]
     kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, checked) if c]]
     events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
-    assert after == [f"{e.date_fr} · {e.label_fr}" for e in events]
+    assert after == [f"{e.date_fr} · {e.label_fr}".replace(NBSP, " ") for e in events]
     assert after != before
 
 

