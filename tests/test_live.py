@@ -476,7 +476,9 @@ def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting
             assert live.failed == [], live.failed
         finally:
             live.close()
-    print(f"\nslideshows: {len(timings)} of {OPENS} opens; `make present` ready in {presenting.ready:.1f} s; "
+    ran = next((line for line in presenting.process.seen if "Exécuté en" in line), "?")
+    print(f"\nslideshows: {len(timings)} of {OPENS} opens; deck run in its kernel: {ran}; "
+          f"`make present` printed the URL after {presenting.ready:.1f} s; "
           f"first slide {first_slide:.1f} s after `make present` started; page open to slides: "
           f"{', '.join(f'{t:.1f}' for t in timings)} s")
     assert plain == 0 and len(timings) == OPENS
