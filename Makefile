@@ -15,6 +15,10 @@ LOCK := requirements.lock
 
 setup: $(STAMP) node_modules/.package-lock.json
 
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
 # The environment is the lock, exactly: `uv pip sync` installs every pinned version (hashes
 # checked) and removes anything else; then the package itself, editable, without dependencies.
 # Then our prebuilt JupyterLab extension (widgets, a reliable slideshow and the speaker notes in
