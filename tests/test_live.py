@@ -29,12 +29,14 @@ import pytest
 from conftest import ROOT
 from playwright.sync_api import expect
 
-from wto_ecommerce_deck import data, deck, explorer, quiz
+from wto_ecommerce_deck import chromium, conventions, data, deck, explorer, quiz
 from wto_ecommerce_deck.figures import style
 
 from wto_ecommerce_deck.pipeline import export, notebooks
 
 from wto_ecommerce_deck.live import present
+
+pytestmark = pytest.mark.live
 
 PLOTLY = "application/vnd.plotly.v1+json"
 CURRENT = (
@@ -162,7 +164,7 @@ def test_rise_settings_are_the_exports():
         assert rise[key] == export.REVEAL_CONFIG[key]
     assert rise["theme"] == "white" and rise["start_slideshow_at"] == "beginning"
     assert rise["enable_chalkboard"] is False
-    assert export.SERIES_TITLE in rise["footer"]
+    assert conventions.SERIES_TITLE in rise["footer"]
 
 
 def test_setup_cells_merge_into_one():
@@ -368,26 +370,14 @@ def presenting(tmp_path_factory):
             pass
 
 
-class LivePage:
-    """A page of the live server; requests that leave 127.0.0.1 are aborted and recorded."""
+class LivePage(chromium.OfflineContext):
+    """A context of the live server: only 127.0.0.1 answers (and the notes window's about:blank),
+    every other request is aborted and recorded; responses of 400 and more are recorded too."""
 
     def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 720})
-        self.external: list[str] = []
+        super().__init__(browser, allow=LOOPBACK)
         self.failed: list[str] = []
-        self.context.route("**/*", self._route)  # on the context: the speaker notes window too
-        self.page = self.context.new_page()
         self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-
-    def _route(self, route):
-        if route.request.url.startswith(LOOPBACK):
-            route.continue_()
-        else:
-            self.external.append(route.request.url)
-            route.abort()
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture
@@ -442,8 +432,6 @@ def _first_call(nb: dict, pattern: str) -> str:
     return next(m.group(1) for c in nb["cells"] for m in [re.search(pattern, "".join(c["source"]))] if m)
 
 
-@pytest.mark.live
-@pytest.mark.browser
 def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting, browser):
     timings = []
     plain = 0
@@ -466,9 +454,9 @@ def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting
                 number = page.evaluate("() => document.querySelector('.slide-number').textContent")
                 assert " ".join(number.split()) == f"1 / {total}"
                 page.wait_for_function("() => document.fonts.status === 'loaded'")
-                style = page.evaluate(f"""() => {{ const h = {CURRENT}.querySelector('h1'); const s = getComputedStyle(h);
+                h1 = page.evaluate(f"""() => {{ const h = {CURRENT}.querySelector('h1'); const s = getComputedStyle(h);
                     return [s.color, s.fontFamily, document.fonts.check('34px "Source Sans 3"')]; }}""")
-                assert style[0] == "rgb(0, 70, 127)" and "Source Sans 3" in style[1] and style[2], style
+                assert h1[0] == "rgb(0, 70, 127)" and "Source Sans 3" in h1[1] and h1[2], h1
                 size = page.evaluate("() => [document.querySelector('.reveal').offsetWidth, document.querySelector('.reveal').offsetHeight]")
                 assert size == [1280, 720], size
                 _next(page)  # Space moves on
@@ -484,8 +472,6 @@ def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting
     assert plain == 0 and len(timings) == OPENS
 
 
-@pytest.mark.live
-@pytest.mark.browser
 def test_every_plot_is_drawn_when_its_slide_appears_and_a_cell_still_reruns(presenting, live_page):
     page = live_page.page
     nb = presenting.nb
@@ -601,8 +587,6 @@ def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
     assert after != before
 
 
-@pytest.mark.live
-@pytest.mark.browser
 def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_page):
     page = live_page.page
     nb = presenting.nb
@@ -622,8 +606,6 @@ def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_pag
     assert live_page.failed == [], live_page.failed
 
 
-@pytest.mark.live
-@pytest.mark.browser
 def test_the_same_widgets_work_in_the_plain_jupyterlab_view(presenting, live_page):
     page = live_page.page
     nb = presenting.nb
@@ -637,8 +619,6 @@ def test_the_same_widgets_work_in_the_plain_jupyterlab_view(presenting, live_pag
     assert live_page.external == [], live_page.external
 
 
-@pytest.mark.live
-@pytest.mark.browser
 def test_speaker_notes_show_in_rises_notes_window(presenting, live_page):
     page = live_page.page
     _open_slideshow(live_page, presenting.url)
@@ -661,7 +641,6 @@ def test_speaker_notes_show_in_rises_notes_window(presenting, live_page):
     assert live_page.external == [], live_page.external
 
 
-@pytest.mark.live
 def test_ctrl_c_stops_the_server_and_its_kernels(presenting):
     assert presenting.server_pids and presenting.kernel_pids  # seen running
     presenting.stop()
