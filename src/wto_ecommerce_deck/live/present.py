@@ -403,10 +403,6 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 # --------------------------------------------------------------------------- the kernel
 
 
-def setup_code(nb) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code" and conventions.has_tag(c, SETUP_TAG))
-
-
 def start_kernel(server: LiveServer, notebook: Path) -> Path:
     """Start the notebook's kernel now; return its connection file.
 
