@@ -28,6 +28,7 @@ from plotly.io._base_renderers import MimetypeRenderer
 
 from .calls import SETUP, notebook_call
 from .paths import theme_dir
+from .messages import t
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -104,7 +105,7 @@ def figure_payload(fig_dict: dict) -> str:
 def plot_html(fig_dict: dict, plot_id: str) -> str:
     meta = fig_dict.get("layout", {}).get("meta") or {}
     label = meta.get("title_fr") if isinstance(meta, dict) else None
-    label = html.escape(label or "Graphique interactif")
+    label = html.escape(label or t("deck.plot_label"))
     return (
         f'<div class="deck-plot" id="{plot_id}" role="figure" aria-label="{label}"></div>\n'
         f'<script type="application/json" class="deck-plot-data" data-for="{plot_id}">'
