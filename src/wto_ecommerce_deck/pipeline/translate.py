@@ -136,9 +136,10 @@ def update(nb, path: Path, lang: str) -> tuple[int, int, int]:
     return new, changed, len(by_context)
 
 
-def problems(nb, path: Path, lang: str) -> list[str]:
-    """Every reason the notebook cannot be given in `lang`, one line each."""
-    label = path.as_posix()
+def problems(nb, path: Path, lang: str, label: str | None = None) -> list[str]:
+    """Every reason the notebook cannot be given in `lang`, one line each (naming the catalogue as
+    `label`, default its path)."""
+    label = label or path.as_posix()
     if not path.exists():
         return [f"{label}: no catalogue for this notebook (run `python -m wto_ecommerce_deck translations`)"]
     try:
@@ -163,11 +164,11 @@ def problems(nb, path: Path, lang: str) -> list[str]:
     return found
 
 
-def translate(nb, path: Path, lang: str):
+def translate(nb, path: Path, lang: str, label: str | None = None):
     """The notebook in `lang`; the French notebook itself for French."""
     if lang == SOURCE_LANGUAGE:
         return nb
-    found = problems(nb, path, lang)
+    found = problems(nb, path, lang, label)
     if found:
         raise TranslationError(found[0] + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
     strings = {m.context: str(m.string) for m in read_catalogue(path) if m.id and m.context}
