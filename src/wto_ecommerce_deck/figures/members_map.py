@@ -173,7 +173,7 @@ def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, So
         # The count heads the legend: no title on the map (the slide has its heading) and
         # no annotation that could hide a country.
         legend=dict(
-            title=dict(text=f"<b>{style.escape(members_summary_fr(signatories))}</b>{style.NBSP}: ", side="left"),
+            title=dict(text=f"<b>{style.escape(members_summary_fr(signatories))}</b>{style.escape(t('common.colon'))}", side="left"),
             orientation="h",
             x=0.5,
             xanchor="center",

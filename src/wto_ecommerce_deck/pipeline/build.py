@@ -200,7 +200,11 @@ def build(
     os.environ["WTO_DECK_ROOT"] = str(root)  # the kernels find the project's data through it
     folder = (cache_dir or root / ".cache").resolve()
     executions = cache.ExecutionCache(folder / "executed", root, enabled=use_cache)
-    langs = langs or messages.languages()
+    known = messages.languages()
+    for lang in langs or ():
+        if lang not in known:
+            raise BuildError(f"--lang {lang}: no such language (the languages: {', '.join(known)}; a language is assets/i18n/<lang>.json)")
+    langs = [lang for lang in known if lang in langs] if langs else known
     state = cache.BuildState(folder / "builds", own_entries())
 
     # 1. What is cached, with the standard library only: most builds stop here.
