@@ -360,7 +360,7 @@ def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: st
 
     # the same deck in the other languages: slides/<other>/<name>.html
     others = [
-        dict(lang=other, name=t("language_name." + other, other), href=f"../{other}/{name}.html")
+        dict(lang=other, name=messages.group("language_name", other)[other], href=f"../{other}/{name}.html")
         for other in langs if other != lang
     ]
     html = export.to_html(nb, title, f"../../{VENDOR}", lang, others)

@@ -93,7 +93,7 @@ def language_links(langs: list[str], page: str, current: str | None = None, pref
     """`{"lang", "name", "href", "current"}` for each language (French first): the picker's links to
     `page` in each language, `prefix` before each (a path back to build/)."""
     return [
-        dict(lang=lang, name=messages.t("language_name." + lang, lang), href=prefix + page_name(page, lang), current=lang == current)
+        dict(lang=lang, name=messages.group("language_name", lang)[lang], href=prefix + page_name(page, lang), current=lang == current)
         for lang in langs
     ]
 
