@@ -26,6 +26,7 @@ import re
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
+from . import messages
 from .calls import SETUP, notebook_call
 from .paths import theme_dir
 from .messages import t
@@ -129,7 +130,11 @@ class DeckRenderer(MimetypeRenderer):
 
 
 @notebook_call(SETUP)
-def setup() -> None:
-    """Make every figure of the notebook render with the `deck` renderer."""
+def setup(lang: str = messages.DEFAULT_LANG) -> None:
+    """Make every figure of the notebook render with the `deck` renderer, in `lang`.
+
+    A translated notebook calls `deck.setup(lang="en")` (pipeline/translate.py writes it), so
+    its figures, quizzes and explorers speak its language wherever the notebook runs."""
+    messages.use(lang)
     pio.renderers["deck"] = DeckRenderer()
     pio.renderers.default = "deck"

@@ -165,16 +165,39 @@ def _catalogue(lang: str, root: str | None, cwd: str) -> Catalogue:
     return Catalogue(catalogue_path(lang), lang)
 
 
-def catalogue(lang: str = DEFAULT_LANG) -> Catalogue:
+def catalogue(lang: str | None = None) -> Catalogue:
     """The catalogue of `lang`, read once per project folder (what `paths.repo_root` depends on)."""
-    return _catalogue(lang, os.environ.get("WTO_DECK_ROOT"), os.getcwd())
+    return _catalogue(lang or _current, os.environ.get("WTO_DECK_ROOT"), os.getcwd())
 
 
-def t(key: str, /, lang: str = DEFAULT_LANG, **params: Any) -> str:
-    """The message `key` in `lang`, its placeholders filled (`Markup` for a `…_html` key)."""
-    return catalogue(lang).text(key, params)
+# The language of this process (a notebook's kernel, a command): set once by `deck.setup(lang=…)`
+# or by the build for the deck it writes; every lookup without an explicit `lang` uses it.
+_current = DEFAULT_LANG
 
 
-def group(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+def languages() -> list[str]:
+    """The languages of the interface, French (the original) first: one per catalogue file."""
+    found = sorted(path.stem for path in paths.i18n_dir().glob("*.json"))
+    return sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang))
+
+
+def use(lang: str) -> None:
+    """Make `lang` the language of every later lookup in this process."""
+    global _current
+    catalogue(lang)  # a language without a catalogue fails here, naming the missing file
+    _current = lang
+
+
+def language() -> str:
+    """The language lookups use when none is given."""
+    return _current
+
+
+def t(key: str, /, lang: str | None = None, **params: Any) -> str:
+    """The message `key` in `lang` (default: the current language), placeholders filled (`Markup` for `…_html`)."""
+    return catalogue(lang or _current).text(key, params)
+
+
+def group(prefix: str, lang: str | None = None) -> dict[str, str]:
     """Every plain message under `prefix.`, by the rest of its key: `group("status")["verified"]`."""
-    return dict(catalogue(lang).group(prefix))
+    return dict(catalogue(lang or _current).group(prefix))
