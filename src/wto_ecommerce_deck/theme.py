@@ -62,12 +62,12 @@ def _environment(folder: Path) -> jinja2.Environment:
 @jinja2.pass_context
 def _t(context, key: str, **params: Any) -> str:
     """`t` in the language of the page being rendered (its `lang`)."""
-    return t(key, context.get("lang") or messages.language(), **params)
+    return t(key, context.get("lang"), **params)
 
 
 @jinja2.pass_context
 def _group(context, prefix: str) -> dict[str, str]:
-    return group(prefix, context.get("lang") or messages.language())
+    return group(prefix, context.get("lang"))
 
 
 def environment() -> jinja2.Environment:
@@ -76,13 +76,13 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, lang: str | None = None, **context: Any) -> str:
     """A template of `assets/theme/templates/` rendered with `context`, its words in `lang`
-    (default: the current language, `deck.setup(lang=…)`)."""
+    (default: the current language, `messages.language()`)."""
     return environment().get_template(template).render(lang=lang or messages.language(), **context)
 
 
 def macro(name: str, template: str = MARKUP, lang: str | None = None) -> Callable[..., Markup]:
-    """A macro of `templates/markup.html.j2`, or of `template`, its words in `lang` (default: the
-    current language; its result is markup: escaped data, our tags)."""
+    """A macro of `templates/markup.html.j2`, or of `template`, its words in `lang` (its result is
+    markup: escaped data, our tags)."""
     return getattr(_module(paths.theme_dir() / "templates", template, lang or messages.language()), name)
 
 

@@ -596,7 +596,7 @@ def counts_sentence(counts: Mapping[str, int], lang: str | None = None) -> str:
     return ", ".join(parts) if parts else t("sources_slide.none", lang)
 
 
-def sources_slide_cells(section: str, audit: Audit | None = None, lang: str = DEFAULT_LANG, sources_href: str | None = None) -> list:
+def sources_slide_cells(section: str, audit: Audit | None = None, lang: str | None = None, sources_href: str | None = None) -> list:
     """A final « Sources » slide for a deck (`section`: a notebook's stem, or FULL_DECK), and its
     speaker notes: the sources of the facts the deck shows, how many of each status, the « à
     confirmer » convention and a link to `../sources.html` (the decks live in build/slides/).
@@ -604,6 +604,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None, lang: str = DE
     Both from templates of `assets/theme/templates/` (`sources_slide.md.j2`, `sources_notes.html.j2`);
     data text goes in HTML blocks, escaped: markdown never interprets it."""
     audit = audit or build_audit()
+    lang = lang or messages.language()
     facts = audit.facts_of(section)
     where = t("sources_slide.where_full", lang) if section == FULL_DECK else t("sources_slide.where_part", lang)
     # the sources page as the deck links it (the French decks live in build/slides/<lang>/)
@@ -628,7 +629,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None, lang: str = DE
     ]
 
 
-def with_sources_slide(nb, section: str, audit: Audit | None = None, lang: str = DEFAULT_LANG, sources_href: str | None = None):
+def with_sources_slide(nb, section: str, audit: Audit | None = None, lang: str | None = None, sources_href: str | None = None):
     """A copy of an executed deck (a section, or the chained FULL_DECK) that ends with its « Sources »
     slide; the notebook given is left as it is (the build caches and chains it)."""
     import copy
@@ -647,9 +648,11 @@ def with_sources_slide(nb, section: str, audit: Audit | None = None, lang: str =
 KINDS = ("event", "body", "signatory")  # the tables of the page, in this order
 
 
-def sources_page_html(audit: Audit, lang: str = DEFAULT_LANG, titles: Mapping[str, str] | None = None) -> str:
+def sources_page_html(audit: Audit, lang: str | None = None, titles: Mapping[str, str] | None = None) -> str:
     """The page: `assets/theme/templates/sources.html.j2`, its words from the message catalogue of
-    `lang`; `titles`: the parts' titles in that language, by notebook name (default: French)."""
+    `lang` (default: the current language); `titles`: the parts' titles in that language, by
+    notebook name (default: French)."""
+    lang = lang or messages.language()
     facts = audit.facts_of()
     titles = {**{s.name: s.title for s in audit.sections}, **(titles or {})}
     how = messages.group("sources_page.how", lang)

@@ -13,7 +13,8 @@ from traitlets.config import Config
 from . import notebooks
 from .. import conventions
 from ..errors import BuildError
-from ..messages import DEFAULT_LANG, t
+from .. import messages
+from ..messages import t
 from ..paths import notebooks_dir, theme_dir
 from ..widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
@@ -142,14 +143,16 @@ def to_html(
     nb: nbformat.NotebookNode,
     title: str,
     vendor_prefix: str,
-    lang: str = DEFAULT_LANG,
+    lang: str | None = None,
     other_languages: list[dict] | None = None,
 ) -> str:
-    """The deck's page in `lang` (`<html lang>`, chrome, plotly's locale); `other_languages` are
-    links to the same deck in the other languages: `{"lang", "name", "href"}` each."""
+    """The deck's page in `lang` (default: the current language; `<html lang>`, chrome, plotly's
+    locale); `other_languages` are links to the same deck in the other languages:
+    `{"lang", "name", "href"}` each."""
     from .. import plotly_locales
     from .vendor import locale_target
 
+    lang = lang or messages.language()
     deck = {
         "title": title,
         "series_title": t("deck.series_title", lang=lang),

@@ -98,8 +98,10 @@ def language_links(langs: list[str], page: str, current: str | None = None, pref
     ]
 
 
-def index_html(entries: list[DeckEntry], lang: str = DEFAULT_LANG, langs: list[str] | None = None) -> str:
-    """The page: `assets/theme/templates/index.html.j2`, its words from the message catalogue."""
+def index_html(entries: list[DeckEntry], lang: str | None = None, langs: list[str] | None = None) -> str:
+    """The page: `assets/theme/templates/index.html.j2`, its words from the message catalogue of
+    `lang` (default: the current language); `langs`: the languages of the picker."""
+    lang = lang or messages.language()
     langs = langs if langs is not None else [lang]
     return theme.render(
         "index.html.j2", lang, entries=entries, sources_page=page_name(SOURCES_PAGE, lang),
