@@ -255,7 +255,13 @@ def build(
         say(t("cli.build.all_cached", count=len(planned)))
     show.start({p.name: "cached" for p in planned if p.lookup and p.lookup.hit})
     before = executions.snapshot()
-    executed = asyncio.run(_execute_all(todo, root, jobs, timeout, show, sources)) if todo else {}
+    # French first, then the translations: a cell that fails in French is named as the French
+    # notebook's (whatever language would have failed first in parallel), and nothing is executed
+    # in the other languages until the original runs.
+    executed: dict[str, object] = {}
+    for wave in ([p for p in todo if p.lang == DEFAULT_LANG], [p for p in todo if p.lang != DEFAULT_LANG]):
+        if wave:
+            executed.update(asyncio.run(_execute_all(wave, root, jobs, timeout, show, sources)))
 
     texts: dict[str, str] = {}
     keys: list[tuple[str, str]] = []
