@@ -32,9 +32,9 @@ import pycountry
 import yaml
 
 from .. import paths
-from .records import KINDS, STATUSES, TRACKS, Body, Event, Facts, PartialDate, Signatory, Source
+from .records import KINDS, MORATORIUM_OUTCOMES, STATUSES, TRACKS, Body, Event, Facts, PartialDate, Participation, Signatory, Source
 
-FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml")
+FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "participation.yaml")
 
 # WTO members that are customs territories rather than countries. pycountry knows these codes
 # today; the allow-list keeps the data valid should a pycountry release rename or drop one.
@@ -445,6 +445,17 @@ def _order(value: Any) -> int:
     return value
 
 
+MAX_MEMBERS = 200  # the WTO has 166 Members (2024): a count above this is a typo
+
+
+def _count(value: Any) -> int:
+    """A number of WTO Members (participants in an initiative)."""
+    count = _order(value)
+    if count > MAX_MEMBERS:
+        raise ValueError(f"more participants than WTO Members could be: {count!r}")
+    return count
+
+
 def _slide(value: Any) -> int:
     value = _order(value)
     if value > SEED_SLIDES:
@@ -496,6 +507,21 @@ _SCHEMAS: dict[str, tuple[str, str | None, tuple[_Field, ...]]] = {
             _Field("detail_fr", _text_fr),
             _Field("symbol", _symbol, required=False, nullable=True),
             _Field("symbol_status", _one_of(STATUSES, "status"), required=False, nullable=True),
+            _Field("status", _one_of(STATUSES, "status")),
+            _Field("sources", _keys),
+            _Field("moratorium", _one_of(MORATORIUM_OUTCOMES, "moratorium outcome"), required=False, nullable=True),
+        ),
+    ),
+    "participation.yaml": (
+        "participation",
+        "id",
+        (
+            _Field("id", _ident),
+            _Field("date", _date),
+            _Field("participants", _count),
+            _Field("label_fr", _text_fr),
+            _Field("detail_fr", _text_fr),
+            _Field("event", _ident, required=False, nullable=True),
             _Field("status", _one_of(STATUSES, "status")),
             _Field("sources", _keys),
         ),
@@ -746,6 +772,17 @@ def _check_signatories(check: _FileCheck) -> None:
             orders[order] = entry
 
 
+def _check_participation(check: _FileCheck, event_ids: set[str] | None) -> None:
+    """Counts name an event of events.yaml when they belong to one (`event_ids` None: events.yaml unreadable)."""
+    check.unique("date", "date")
+    if event_ids is None:
+        return
+    for entry in check.entries:
+        event = entry.values.get("event")
+        if event is not None and event not in event_ids:
+            check.field_error(entry, "event", f"unknown event {event!r} (not in events.yaml)")
+
+
 # --- The whole folder -------------------------------------------------------------------------
 
 
@@ -842,6 +879,9 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     bo = check("bodies.yaml", with_statuses(_check_bodies), known)
     si = check("signatories.yaml", with_statuses(_check_signatories), known)
     st = check("seed_statements.yaml")
+    events_ok = not any(line.startswith(_display_name(folder, "events.yaml") + ":") for line in errors)
+    event_ids = {e.values["id"] for e in ev.entries if e.values.get("id")} if events_ok else None
+    pa = check("participation.yaml", with_statuses(lambda c: _check_participation(c, event_ids)), known)
     if errors:
         raise DataError(errors)
 
@@ -850,15 +890,17 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
             id=v["id"], track=v["track"], kind=v["kind"], start=v["date"], end=v["end"],
             label_fr=v["label_fr"], detail_fr=v["detail_fr"], symbol=v["symbol"],
             symbol_status=v["symbol_status"], status=v["status"], sources=v["sources"],
+            moratorium=v["moratorium"],
         )
         for v in (e.values for e in ev.entries)
     )
     bodies = tuple(Body(**e.values) for e in bo.entries)
     signatories = tuple(Signatory(**e.values) for e in si.entries)
     statements = tuple(SeedStatement(**e.values) for e in st.entries)
+    participation = tuple(sorted((Participation(**e.values) for e in pa.entries), key=lambda p: p.date.first_day()))
     return Facts(
         sources=sources, events=events, bodies=bodies, signatories=signatories,
-        extras={"seed_statements": statements},
+        extras={"seed_statements": statements}, participation=participation,
     )
 
 

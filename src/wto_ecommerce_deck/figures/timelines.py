@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..data.records import KINDS, Event, PartialDate, Source
+from ..data.records import KINDS, MORATORIUM_OUTCOMES, Event, PartialDate, Source
 from . import style
 
 # Geometry assumed for label packing: the plot area (lane titles excluded) of a ~900 px
@@ -111,7 +111,7 @@ def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Plac
     placed = []
     for event in events:
         start, end = _drawn_period(event, draw_spans)
-        width = _label_width_px(event.label_fr)
+        width = _label_width_px(style.outcome_label(event.label_fr, event.moratorium))
         x = axis.px(start)
         radius = MARKER_SIZE / 2
         if end is not None:
@@ -139,6 +139,7 @@ def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Plac
 
 def _hover(event: Event, sources: Mapping[str, Source]) -> str:
     return style.hover_block(
+        extra_lines=[style.outcome_line(event.moratorium)] if event.moratorium else [],
         title=event.label_fr,
         date_fr=event.date_fr,
         detail=event.detail_fr,
@@ -168,15 +169,18 @@ def _kind_traces(
     Labels are a trace of their own (invisible markers, text): plotly.js culls the text of points inside
     a line trace (seen: the label of the second span of a trace was never drawn)."""
     colour = style.KIND_COLOURS[kind]
-    shape = style.KIND_SYMBOLS[kind]
     has_spans = any(p.end is not None for p in placed)
-    xs, ys, symbols, sizes, widths, hovers = ([] for _ in range(6))
+    xs, ys, symbols, sizes, widths, hovers, colours = ([] for _ in range(7))
+    shape = style.KIND_SYMBOLS[kind]
     label_x, label_y, labels, positions, label_sizes, label_hovers = ([] for _ in range(6))
 
-    def mark(x, y, unsure, size, hover):
+    def mark(x, y, unsure, size, hover, outcome=None):
+        # A moratorium outcome takes over the kind's shape and colour (the legend says which).
+        own_shape = style.OUTCOME_SYMBOLS[outcome] if outcome else shape
+        colours.append(style.OUTCOME_COLOURS[outcome] if outcome else colour)
         xs.append(x.isoformat() if x else None)
         ys.append(y)
-        symbols.append(style.open_symbol(shape) if unsure else shape)
+        symbols.append(style.open_symbol(own_shape) if unsure else own_shape)
         sizes.append(size)
         widths.append(3 if unsure else 1)
         hovers.append([hover])
@@ -205,10 +209,11 @@ def _kind_traces(
             mark(None, None, False, 0, "")  # a gap: no line to the next item
             label(p.start + (p.end - p.start) / 2, y, style.escape(event.label_fr), "middle center", hover)
         else:
-            mark(p.start, y, unsure, MARKER_SIZE, hover)
+            mark(p.start, y, unsure, MARKER_SIZE, hover, event.moratorium)
             if has_spans:
                 mark(None, None, False, 0, "")
-            label(p.start, y, style.escape(event.label_fr), f"middle {p.label_side}", hover)
+            text = style.outcome_label(event.label_fr, event.moratorium)
+            label(p.start, y, style.escape(text), f"middle {p.label_side}", hover)
 
     marks = go.Scatter(
         name=style.KIND_LANES_FR[kind],
@@ -219,11 +224,11 @@ def _kind_traces(
         line=dict(color=_tint(colour), width=RANGE_LINE_WIDTH),
         connectgaps=False,
         marker=dict(
-            color=colour,
+            color=colours if len(set(colours)) > 1 else colour,
             opacity=1,  # plotly fades markers to 0.7 when sizes vary per point
             symbol=symbols,
             size=sizes,
-            line=dict(color=[colour if w > 1 else "white" for w in widths], width=widths),
+            line=dict(color=[c if w > 1 else "white" for c, w in zip(colours, widths)], width=widths),
         ),
         customdata=hovers,
         hovertemplate=style.HOVER_TEMPLATE,
@@ -288,13 +293,19 @@ def _timeline(
         for kind in kinds
         for trace in _kind_traces(kind, [p for p in placed if p.event.kind == kind], row_y, axis, sources)
     ]
+    outcomes = [o for o in MORATORIUM_OUTCOMES if any(e.moratorium == o for e in events)]
+    if outcomes and not kind_buttons:
+        # The legend explains the outcomes, not the kinds (the lanes name those).
+        for trace in traces:
+            trace.showlegend = False
+        traces += [_outcome_key(outcome) for outcome in outcomes]
     fig = go.Figure(traces)
     keys = [key for e in events for key in e.sources]
     fig.update_layout(
         style.base_layout(name, keys),
-        showlegend=kind_buttons,
-        # Room on top for the filter buttons, below for the open-marker key.
-        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=58 if has_unsure else 10),
+        showlegend=kind_buttons or bool(outcomes),
+        # Room on top for the filter buttons or the outcome legend, below for the open-marker key.
+        margin=dict(l=10, r=20, t=56 if kind_buttons or outcomes else 12, b=58 if has_unsure else 10),
         shapes=bands,
         dragmode="zoom",
     )
@@ -327,7 +338,30 @@ def _timeline(
         fig.add_annotation(_unsure_key(left=not kind_buttons))
     if kind_buttons:
         fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
+    elif outcomes:
+        fig.layout.meta["outcomes"] = outcomes
+        fig.update_layout(
+            legend=dict(
+                orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom", font=dict(size=16),
+                title=dict(text=style.OUTCOME_LEGEND_TITLE_FR, font=dict(size=16)),
+                itemclick=False, itemdoubleclick=False,  # a key, not a filter
+            )
+        )
     return fig
+
+
+def _outcome_key(outcome: str) -> go.Scatter:
+    """A legend entry for one moratorium outcome: no point of its own."""
+    return go.Scatter(
+        name=style.OUTCOME_FR[outcome],
+        legendgroup=f"outcome-{outcome}",
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker=dict(symbol=style.OUTCOME_SYMBOLS[outcome], color=style.OUTCOME_COLOURS[outcome], size=MARKER_SIZE),
+        hoverinfo="skip",
+        showlegend=True,
+    )
 
 
 def _band(y0: float, y1: float) -> dict:
@@ -400,11 +434,42 @@ def _extent(events: Sequence[Event], draw_spans: bool) -> tuple[dt.date, dt.date
 # ---------------------------------------------------------------- public builders
 
 
-def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
+@dataclass(frozen=True)
+class Period:
+    """The years a timeline shows, both included; None: open-ended."""
+
+    first: int | None = None
+    last: int | None = None
+
+    def holds(self, event: Event) -> bool:
+        year = event.start.year
+        return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first or ''}-{self.last or ''}"
+
+
+# The 2018 presentation's moratorium timeline stops at CM11 (December 2017); what follows is the
+# epilogue's continuation (« Et depuis 2018 ? »).
+SEED_PERIOD = Period(last=2017)
+AFTER_SEED_PERIOD = Period(first=2018)
+
+
+def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Source], period: Period | None = None) -> go.Figure:
     """Timeline A: the 1998 Declaration, the Work Programme and the Ministerial
-    Conferences (CM2 → CM14) that renewed the moratorium, or not. Conferences last
-    a few days: on a 30-year axis they are points, their dates in the hover."""
-    return _timeline(events, sources, name="programme", axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+    Conferences that renewed the moratorium, or not, each marked with its outcome. Conferences
+    last a few days: on a 30-year axis they are points, their dates in the hover.
+
+    `period` keeps the events of those years only: the seed's slide (to 2017) and the epilogue's
+    continuation (from 2018) are the same figure over two periods."""
+    name = "programme"
+    if period is not None:
+        events = [e for e in events if period.holds(e)]
+        name = f"programme:{period.name}"
+    if not events:
+        raise ValueError(f"no event of the programme timeline in the period {period.name if period else ''}")
+    return _timeline(events, sources, name=name, axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
 
 
 def build_momentum_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
