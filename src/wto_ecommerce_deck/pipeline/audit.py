@@ -61,6 +61,7 @@ HOW_FR = {
     "tableau": "tableau de l'explorateur",
     "quiz": "quiz",
     "texte": "texte de la diapositive",
+    "graphique": "graphique",
 }
 
 
@@ -71,8 +72,8 @@ HOW_FR = {
 class Fact:
     """One record of assets/data that a deck shows."""
 
-    key: str  # "event:mc4", "body:gc", "signatory:FRA"
-    kind: str  # "event", "body" or "signatory"
+    key: str  # "event:mc4", "body:gc", "signatory:FRA", "participation:davos-2019"
+    kind: str  # "event", "body", "signatory" or "participation"
     record_id: str
     date_fr: str  # "" when the record has no date
     sort_key: tuple
@@ -186,6 +187,12 @@ def _all_facts(facts: Facts) -> dict[str, Fact]:
             sort_key=(2, f"{s.order:04d}", int(s.eu_member), f"{number:04d}"), label_fr=s.name_fr,
             symbol=None, symbol_status=None, status=s.status, sources=s.sources,
         )
+    for p in facts.participation:
+        found[f"participation:{p.id}"] = Fact(
+            key=f"participation:{p.id}", kind="participation", record_id=p.id, date_fr=p.date.label_fr(),
+            sort_key=(3, p.date.first_day().isoformat(), p.id), label_fr=f"{p.participants} participants{NBSP}: {p.label_fr}",
+            symbol=None, symbol_status=None, status=p.status, sources=p.sources,
+        )
     return found
 
 
@@ -207,7 +214,9 @@ def _flagged_in_hover(fig, label: str) -> bool:
     return any(TO_CONFIRM in text for text in _hovers(fig) if text.startswith(head))
 
 
-def _timeline(track: str):
+def _timeline(track: str, period: str | None = None):
+    """`period`: the name of a period of figures.timelines (`SEED_PERIOD`), for the programme timeline."""
+
     def show(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
         from ..figures import timelines
 
@@ -216,7 +225,10 @@ def _timeline(track: str):
             "momentum": timelines.build_momentum_timeline,
             "meetings2018": timelines.build_meetings_2018_timeline,
         }[track]
-        fig = builder(facts.track(track), facts.sources)
+        if period is not None:
+            fig = builder(facts.track(track), facts.sources, getattr(timelines, period))
+        else:
+            fig = builder(facts.track(track), facts.sources)
         shown = []
         for event_id in fig.layout.meta["events"]:
             event = facts.event(event_id)
@@ -224,6 +236,18 @@ def _timeline(track: str):
         return "frise", shown
 
     return show
+
+
+def _participation(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    """The chart writes each count's status next to it: an unverified count says « à confirmer »."""
+    from ..figures.participation import build_participation_chart
+
+    fig = build_participation_chart(facts.participation, facts.sources)
+    by_id = {p.id: p for p in facts.participation}
+    texts = list(fig.data[0].text)
+    return "graphique", [
+        (f"participation:{i}", TO_CONFIRM in texts[n]) for n, i in enumerate(fig.layout.meta["points"]) if i in by_id
+    ]
 
 
 def _structure(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
@@ -278,7 +302,9 @@ def _quiz(facts: Facts, args: Sequence, data_dir: Path | None = None):
 
 
 CALLS = {
-    ("timeline", "programme"): _timeline("programme"),
+    ("timeline", "programme"): _timeline("programme", "SEED_PERIOD"),
+    ("timeline", "moratorium_after_2018"): _timeline("programme", "AFTER_SEED_PERIOD"),
+    ("timeline", "participation"): _participation,
     ("timeline", "momentum"): _timeline("momentum"),
     ("timeline", "meetings_2018"): _timeline("meetings2018"),
     ("structure", "chart"): _structure,
@@ -699,6 +725,7 @@ _KIND_TITLES = {
     "event": "Événements (dates et cotes OMC)",
     "body": "Organes de l'OMC (organigramme)",
     "signatory": f"Membres de la Déclaration conjointe ({JOINT_STATEMENT_SYMBOL})",
+    "participation": "Participants à l'initiative liée à la Déclaration conjointe, au fil du temps",
 }
 
 
@@ -877,7 +904,7 @@ def report(audit: Audit, fmt: str = "text") -> str:
     by_kind = Counter(f.kind for f in facts)
     lines.append(
         f"{len(facts)} facts shown ({by_kind.get('event', 0)} events, {by_kind.get('body', 0)} bodies, "
-        f"{by_kind.get('signatory', 0)} signatories); by status: "
+        f"{by_kind.get('signatory', 0)} signatories, {by_kind.get('participation', 0)} participation counts); by status: "
         + ", ".join(f"{status} {n}" for status, n in counts.items())
     )
     unsure = [f for f in facts if any(f.needs_flag(s.how) for s in audit.shown if s.fact == f.key)]
