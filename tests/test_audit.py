@@ -63,9 +63,10 @@ def test_mentions_resolve_to_the_right_records(result):
 def test_figures_show_what_their_builders_carry(result):
     facts = data.load_facts()
     for section, track, builder in [
-        ("02_programme_de_travail", "programme", timelines.build_programme_timeline),
+        ("02_programme_de_travail", "programme", lambda e, s: timelines.build_programme_timeline(e, s, timelines.SEED_PERIOD)),
         ("04_nouvel_elan", "momentum", timelines.build_momentum_timeline),
         ("06_discussions_en_cours", "meetings2018", timelines.build_meetings_2018_timeline),
+        ("07_depuis_2018", "programme", lambda e, s: timelines.build_programme_timeline(e, s, timelines.AFTER_SEED_PERIOD)),
     ]:
         fig = builder(facts.track(track), facts.sources)
         shown = {s.fact for s in result.shown if s.section == section and s.how == "frise"}
@@ -247,7 +248,9 @@ def test_sources_slide_cells(result, section):
     assert slide.source.startswith("## Sources\n")
     links = parsed(slide.source).hrefs
     assert "../sources.html" in links
-    assert all(href == "../sources.html" or href.startswith("https://www.wto.org/") for href in links)
+    # WTO pages, and the non-WTO pages that secondary facts cite: exactly the URLs of sources.yaml.
+    urls = {s.url for s in result.sources.values()}
+    assert all(href == "../sources.html" or href.startswith("https://www.wto.org/") or href in urls for href in links)
     keys = result.source_keys(section)
     assert len(links) == len(keys) + 1
     assert "«\u00a0à confirmer\u00a0»" in slide.source
@@ -270,7 +273,7 @@ def test_sources_page(result, tmp_path):
     for href in found.hrefs:
         assert href in ("index.html", "vendor/fonts/fonts.css") or href.startswith(
             ("https://www.wto.org/", "https://docs.wto.org/")
-        ), href
+        ) or href in {s.url for s in result.sources.values()}, href
     for fact in result.facts.values():
         assert f"<td>{audit._esc(fact.label_fr)}</td>" in page
     for status, number in result.counts().items():
