@@ -48,9 +48,9 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
     xs = [p.date.midpoint().isoformat() for p in points]
     ys = [p.participants for p in points]
     symbols = [style.open_symbol("circle") if p.status == style.UNVERIFIED else "circle" for p in points]
-    # Labels alternate below and above the line, so that neighbours never collide.
-    positions = ["bottom center" if i % 2 == 0 else "top center" for i in range(len(points))]
-    positions[-1] = "bottom left" if len(points) > 1 else positions[-1]
+    # Counts only grow: the line leaves each point up and to the right, so below right of a point
+    # is free until the next one. The x-axis runs on past the last point to hold its label.
+    positions = ["bottom right"] * len(points)
     fig = go.Figure(
         go.Scatter(
             name="Participants",
@@ -73,12 +73,14 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
     fig.layout.meta["points"] = [p.id for p in points]
     fig.layout.meta["statuses"] = [p.status for p in points]
     first, last = points[0].date.first_day(), points[-1].date.first_day()
+    years = range(first.year, last.year + 3)
     fig.update_xaxes(
         type="date",
-        range=[f"{first.year}-07-01", f"{last.year + 1}-01-01"],
-        dtick="M12",
-        tickformat="%Y",
+        range=[f"{first.year}-07-01", f"{last.year + 2}-12-31"],
+        tickvals=[f"{year}-01-01" for year in years],
+        ticktext=[str(year) for year in years],  # years written here: no plotly locale needed
         tickfont=dict(size=16),
+        automargin=True,
         showgrid=True,
         gridcolor=style.GRID_COLOUR,
         showline=True,

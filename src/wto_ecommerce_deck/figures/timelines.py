@@ -71,7 +71,8 @@ def _year_axis(first: dt.date, last: dt.date) -> _Axis:
     step = 1 if last.year - first.year <= 14 else 2
     years = range(first.year, last.year + 1, step)
     ticks = tuple((dt.date(year, 1, 1), str(year)) for year in years)
-    return _Axis(dt.date(first.year, 1, 1) - dt.timedelta(days=120), dt.date(last.year, 12, 31), ticks)
+    # Padding at both ends: a conference in mid-December must not sit on the plot's edge.
+    return _Axis(dt.date(first.year, 1, 1) - dt.timedelta(days=120), dt.date(last.year, 12, 31) + dt.timedelta(days=60), ticks)
 
 
 def _month_axis(first: dt.date, last: dt.date) -> _Axis:
