@@ -225,7 +225,7 @@ def _kind_traces(
         line=dict(color=_tint(colour), width=RANGE_LINE_WIDTH),
         connectgaps=False,
         marker=dict(
-            color=colours if len(set(colours)) > 1 else colour,
+            color=colours if len(set(colours)) > 1 else (colours[0] if colours else colour),
             opacity=1,  # plotly fades markers to 0.7 when sizes vary per point
             symbol=symbols,
             size=sizes,
