@@ -3,11 +3,12 @@
 A fact is shown in two ways, and the audit reads both from the sources of the decks (the notebooks
 and `assets/data/`), without executing anything:
 
-* by a one-line call of a code cell (`timeline.programme()`, `structure.chart()`, `members.map()`,
-  `explorer.timeline("momentum")`, `quiz.show("q-…")`): the audit builds the same figure with the
-  same pure builders and reads the records it carries (`layout.meta["events"]`, the boxes of the
-  structure chart, the countries of the map), or the events of the explorer's table, or the facts
-  a quiz rests on;
+* by a one-line call of a code cell (`timeline.programme()`, `timeline.moratorium_after_2018()`,
+  `timeline.participation()`, `structure.chart()`, `members.map()`, `explorer.timeline("momentum")`,
+  `quiz.show("q-…")`): the audit builds the same figure with the same pure builders and reads the
+  records it carries (`layout.meta["events"]`, the participation counts of `layout.meta["points"]`,
+  the boxes of the structure chart, the countries of the map), or the events of the explorer's
+  table, or the facts a quiz rests on;
 * by the text of a slide (every markdown cell that is not speaker notes, and the texts of the
   quizzes shown there): each WTO document symbol (WT/L/274), French date (« 20 mai 1998 »,
   « du 10 au 13 décembre 2017 », « mai 1998 », « entre 2016 et 2017 », a year) and count of members
@@ -38,7 +39,7 @@ from ..figures import style
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
-FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
+FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the sections chained
 FULL_DECK_TITLE = "Présentation complète"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 SERIES_TITLE = "Le commerce électronique à l'OMC"
