@@ -270,3 +270,21 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
     assert titles[first_epilogue:-1] == [s["title"] for s in own]
     marked = [s for s in full.page.evaluate(ALL_SLIDES) if s["mark"] and s["mark"] != "none"]
     assert len(marked) == len(own)  # only the epilogue carries the mark
+
+
+def test_the_printed_epilogue_carries_the_mark_and_the_statuses_on_paper(browser, built, tmp_path):
+    import pypdf
+
+    from wto_ecommerce_deck.pipeline import pdf
+
+    printed = pdf.print_deck(browser, built, "07_depuis_2018", tmp_path)
+    pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(str(printed.path)).pages]
+    assert printed.pages == len(pages)
+    assert pages[-1].startswith("Sources")
+    own = pages[:-1]
+    assert len(own) >= 8 and all("Contexte ajouté" in page for page in own)
+    # Printed, the participation chart still says each count's status, the continuation each outcome.
+    chart = next(page for page in own if "Participants à la Déclaration conjointe" in page)
+    assert chart.count("source secondaire") >= 2 and "vérifié" in chart
+    continuation = next(page for page in own if "Le moratoire, de 2019 à 2026" in page)
+    assert "CM14 Yaoundé · expiré" in continuation and "prorogé par le Conseil général" in continuation
