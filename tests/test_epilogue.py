@@ -288,3 +288,13 @@ def test_the_printed_epilogue_carries_the_mark_and_the_statuses_on_paper(browser
     assert chart.count("source secondaire") >= 2 and "vérifié" in chart
     continuation = next(page for page in own if "Le moratoire, de 2019 à 2026" in page)
     assert "CM14 Yaoundé · expiré" in continuation and "prorogé par le Conseil général" in continuation
+
+
+@pytest.mark.parametrize("outcome", MORATORIUM_OUTCOMES)
+def test_every_outcome_marker_has_its_open_and_dot_variants(outcome):
+    """Status and outcome are drawn together: the outcome's shape must exist hollow (to confirm)
+    and with a centre dot (secondary source) in plotly, or the figure could not be built."""
+    import plotly.graph_objects as go
+
+    for variant in ("", "-open", "-dot"):
+        go.Scatter(marker=dict(symbol=style.OUTCOME_SYMBOLS[outcome] + variant))

@@ -221,7 +221,7 @@ OUTCOME_SYMBOLS = {
     "failed": "x",
     "programme-only": "diamond",
     "extended": "triangle-right",
-    "lapsed": "square-x",
+    "lapsed": "triangle-down",
 }
 OUTCOME_COLOURS = {
     "instituted": "#0072B2",  # blue
