@@ -97,7 +97,9 @@ def test_every_conference_says_its_outcome_on_the_chart_and_in_the_legend(facts)
                 assert outcome, f"{event_id}: a conference of the moratorium timeline without an outcome"
             if not outcome:
                 continue
-            assert label_of(fig, event_id, facts).endswith(f" · {style.OUTCOME_SHORT_FR[outcome]}")
+            # « CM4 Doha · renouvelé », then whatever marks the label's status.
+            assert label_of(fig, event_id, facts).startswith(style.escape(style.outcome_label(facts.event(event_id).label_fr, outcome)))
+            assert style.outcome_label("CM4 Doha", outcome).endswith(f" · {style.OUTCOME_SHORT_FR[outcome]}")
             symbol, colour = marker_of(fig, event_id, facts)
             assert symbol.removesuffix("-open") == style.OUTCOME_SYMBOLS[outcome]
             assert colour == style.OUTCOME_COLOURS[outcome]
