@@ -42,19 +42,18 @@ def label_of(fig, event_id: str, facts) -> str:
     return texts[0]
 
 
-def marker_of(fig, event_id: str, facts) -> tuple[str, str]:
-    """(symbol, colour) of the event's marker: the point whose hover is the event's."""
+def marker_of(fig, event_id: str, facts) -> tuple[str, str, str]:
+    """(symbol, fill, outline) of the event's marker: the point whose hover is the event's."""
     head = f"<b>{style.escape(facts.event(event_id).label_fr)}</b>"
     for trace in fig.data:
         if trace.showlegend is False and trace.mode and "text" in trace.mode:
             continue  # the labels' trace
         for n, row in enumerate(trace.customdata or ()):
             if row and row[0] and row[0].startswith(head):
-                symbols = trace.marker.symbol
-                colours = trace.marker.color
-                symbol = symbols[n] if isinstance(symbols, (list, tuple)) else symbols
-                colour = colours[n] if isinstance(colours, (list, tuple)) else colours
-                return symbol, colour
+                def at(value):
+                    return value[n] if isinstance(value, (list, tuple)) else value
+
+                return at(trace.marker.symbol), at(trace.marker.color), at(trace.marker.line.color)
     raise AssertionError(f"no marker for {event_id}")
 
 
@@ -100,9 +99,10 @@ def test_every_conference_says_its_outcome_on_the_chart_and_in_the_legend(facts)
             # « CM4 Doha · renouvelé », then whatever marks the label's status.
             assert label_of(fig, event_id, facts).startswith(style.escape(style.outcome_label(facts.event(event_id).label_fr, outcome)))
             assert style.outcome_label("CM4 Doha", outcome).endswith(f" · {style.OUTCOME_SHORT_FR[outcome]}")
-            symbol, colour = marker_of(fig, event_id, facts)
-            assert symbol.removesuffix("-open") == style.OUTCOME_SYMBOLS[outcome]
-            assert colour == style.OUTCOME_COLOURS[outcome]
+            symbol, fill, outline = marker_of(fig, event_id, facts)
+            # The outcome's shape and colour; the status may make it hollow or pale with a dot.
+            assert re.sub(r"-(open|dot)$", "", symbol) == style.OUTCOME_SYMBOLS[outcome]
+            assert style.OUTCOME_COLOURS[outcome] in (fill, outline)
     # The story of the seed's slide: not renewed at Seattle, the Cancún failure.
     assert facts.event("mc3").moratorium == "no-decision" and facts.event("mc5").moratorium == "failed"
 
@@ -150,7 +150,7 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):
     point = Participation("x", PartialDate.parse("2025"), 95, "Compte", "Détail.", None, "unverified", ("jsi",))
     fig = build_participation_chart([*facts.participation, point], facts.sources)
-    assert fig.data[0].marker.symbol[-1] == "circle-open"
+    assert fig.data[0].marker.symbol[-1] == "circle-open"  # the deck's mark of a fact to confirm
     assert style.TO_CONFIRM_FR in fig.data[0].text[-1]
 
 
