@@ -300,3 +300,16 @@ def test_every_outcome_marker_has_its_open_and_dot_variants(outcome):
 
     for variant in ("", "-open", "-dot"):
         go.Scatter(marker=dict(symbol=style.OUTCOME_SYMBOLS[outcome] + variant))
+
+
+def test_a_click_on_an_outcome_in_the_legend_acts_on_its_conferences_only(facts):
+    """The legend is a key that also filters, with no kernel: each outcome's points and labels
+    share its legend group, and no other point does."""
+    fig = timeline.programme()
+    for outcome in fig.layout.meta["outcomes"]:
+        group = f"outcome-{outcome}"
+        members = [t for t in fig.data if t.legendgroup == group]
+        assert sum(1 for t in members if t.showlegend) == 1
+        heads = {row[0].split("<br>")[0] for t in members if not t.showlegend for row in (t.customdata or ()) if row and row[0]}
+        expected = {f"<b>{style.escape(e.label_fr)}</b>" for e in facts.track("programme") if e.moratorium == outcome and e.start.year <= 2017}
+        assert heads == expected, (outcome, heads, expected)

@@ -289,16 +289,24 @@ def _timeline(
     bottom = top - LANE_GAP_ROWS
 
     has_unsure = any(style.is_unsure(e.status, e.shown_symbol_status) for e in events)
-    traces = [
-        trace
-        for kind in kinds
-        for trace in _kind_traces(kind, [p for p in placed if p.event.kind == kind], row_y, axis, sources)
-    ]
     outcomes = [o for o in MORATORIUM_OUTCOMES if any(e.moratorium == o for e in events)]
-    if outcomes and not kind_buttons:
-        # The legend explains the outcomes, not the kinds (the lanes name those).
-        for trace in traces:
-            trace.showlegend = False
+    by_outcome = bool(outcomes) and not kind_buttons
+    traces = []
+    for kind in kinds:
+        of_kind = [p for p in placed if p.event.kind == kind]
+        if not by_outcome:
+            traces += _kind_traces(kind, of_kind, row_y, axis, sources)
+            continue
+        # The legend is a key of the outcomes that also filters: each outcome's points (and their
+        # labels) are traces of the outcome's legend group, shown in the legend by `_outcome_key`.
+        for outcome in dict.fromkeys(p.event.moratorium for p in of_kind):
+            pair = _kind_traces(kind, [p for p in of_kind if p.event.moratorium == outcome], row_y, axis, sources)
+            for trace in pair:
+                trace.showlegend = False
+                if outcome:
+                    trace.legendgroup = f"outcome-{outcome}"
+            traces += pair
+    if by_outcome:
         traces += [_outcome_key(outcome) for outcome in outcomes]
     fig = go.Figure(traces)
     keys = [key for e in events for key in e.sources]
@@ -345,14 +353,15 @@ def _timeline(
             legend=dict(
                 orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom", font=dict(size=16),
                 title=dict(text=style.OUTCOME_LEGEND_TITLE_FR, font=dict(size=16)),
-                itemclick=False, itemdoubleclick=False,  # a key, not a filter
             )
         )
     return fig
 
 
 def _outcome_key(outcome: str) -> go.Scatter:
-    """A legend entry for one moratorium outcome: no point of its own."""
+    """The legend entry of one moratorium outcome: no point of its own (so that its icon is the
+    outcome's plain marker, whatever the statuses of its points); a click on it hides or shows the
+    points of its legend group."""
     return go.Scatter(
         name=style.OUTCOME_FR[outcome],
         legendgroup=f"outcome-{outcome}",
