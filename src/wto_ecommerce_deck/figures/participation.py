@@ -47,7 +47,7 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
     points = sorted(points, key=lambda p: p.date.first_day())
     xs = [p.date.midpoint().isoformat() for p in points]
     ys = [p.participants for p in points]
-    symbols = [style.open_symbol("circle") if p.status == style.UNVERIFIED else "circle" for p in points]
+    looks = [style.marker_style("circle", COLOUR, p.status) for p in points]  # the deck's status marks
     # Counts only grow: the line leaves each point up and to the right, so below right of a point
     # is free until the next one. The x-axis runs on past the last point to hold its label.
     positions = ["bottom right"] * len(points)
@@ -58,7 +58,12 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
             y=ys,
             mode="lines+markers+text",
             line=dict(color=COLOUR, width=3),
-            marker=dict(color=COLOUR, size=MARKER_SIZE, symbol=symbols, line=dict(color="white", width=1)),
+            marker=dict(
+                color=[look["color"] for look in looks],
+                size=MARKER_SIZE,
+                symbol=[look["symbol"] for look in looks],
+                line=dict(color=[look["line_color"] for look in looks], width=[look["line_width"] for look in looks]),
+            ),
             text=[point_text(p) for p in points],
             textposition=positions,
             textfont=dict(size=style.LABEL_FONT_SIZE + 1, color=style.TEXT_COLOUR),
