@@ -252,6 +252,7 @@ ALL_SLIDES = """() => Reveal.getSlides().map(s => {
 })"""
 
 
+@pytest.mark.browser
 def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_page, built):
     view = offline_page((1280, 720))
     view.page.goto((built / "slides" / "07_depuis_2018.html").as_uri())
@@ -274,6 +275,8 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
     assert len(marked) == len(own)  # only the epilogue carries the mark
 
 
+@pytest.mark.browser
+@pytest.mark.pdf
 def test_the_printed_epilogue_carries_the_mark_and_the_statuses_on_paper(browser, built, tmp_path):
     import pypdf
 
