@@ -27,6 +27,8 @@ MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
 RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
+SPARSE_EVENTS = 6  # a timeline of this many events or fewer draws larger markers
+SPARSE_MARKER_SCALE = 1.5
 LEGEND_ROW_PX = 34  # px kept at the bottom of a figure with a legend, below the status key
 
 
@@ -487,7 +489,14 @@ def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Sour
         name = f"programme:{period.name}"
     if not events:
         raise ValueError(f"no event of the programme timeline in the period {period.name if period else ''}")
-    return _timeline(events, sources, name=name, axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+    fig = _timeline(events, sources, name=name, axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+    if len(events) <= SPARSE_EVENTS:
+        # A few points on a slide-wide axis (the epilogue's continuation): larger markers, read
+        # from the back of the room; the labels' invisible markers grow too, so labels keep clear.
+        for trace in fig.data:
+            if isinstance(trace.marker.size, tuple):
+                trace.marker.size = [size * SPARSE_MARKER_SCALE for size in trace.marker.size]
+    return fig
 
 
 def build_momentum_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:

@@ -41,6 +41,7 @@ from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Sourc
 
 SOURCES_PAGE = "sources.html"
 SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
+SOURCES_PER_THREE_COLUMNS = 32  # more than this (the full deck with the epilogue: 39): smaller type still
 JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
 TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
@@ -649,7 +650,9 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     count = len(facts)
     # Every source named by its publisher now: a long list (the full deck cites about 30) takes three
     # narrower columns so that the slide still fits 1024×768.
-    columns, size = (3, 0.45) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
+    columns, size = (
+        (3, 0.4) if len(keys) > SOURCES_PER_THREE_COLUMNS else (3, 0.45) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
+    )
     where = "cette présentation" if section == FULL_DECK else "cette partie"
     symbols = len(audit.unsure_symbols(section))
     symbols_note = f"{NBSP}; cotes OMC {TO_CONFIRM}{NBSP}: {symbols}" if symbols else ""
