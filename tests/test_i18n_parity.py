@@ -83,7 +83,7 @@ def test_a_french_cell_without_translation_or_an_orphan_entry_is_reported(tmp_pa
 # --------------------------------------------------------------------------- dates, symbols, numbers
 
 SYMBOL = re.compile(r"\b(?:WT|JOB|S|G|IP|TN|WT/GC|INF)/[A-Z0-9()/.\-]+[A-Z0-9)]")
-NUMBER = re.compile(r"(?<![\w/.-])\d+(?:[\s\u00a0\u202f,.]\d{3})*(?![\w/])")
+NUMBER = re.compile(r"(?<![\w/.])\d+(?:[\s\u00a0\u202f,.]\d{3})*(?![\w/])")
 
 
 def _facts(text: str) -> Counter:
@@ -114,6 +114,7 @@ def test_the_fact_comparison_sees_a_changed_date_or_symbol():
     assert _facts("Le 20 mai 1998") != _facts("On 21 May 1998")
     assert _facts("WT/MIN(98)/DEC/2") != _facts("WT/MIN(98)/DEC/1")
     assert _facts("1 000 membres") == _facts("1,000 members")
+    assert _facts("de 2019 à 2026") == _facts("2019-2026") == _facts("2019–2026")
 
 
 # --------------------------------------------------------------------------- the built decks
