@@ -175,7 +175,7 @@ class Explorer(WithFallback):
         total = len(self.track_events())
         self.count.value = html.escape(t("explorer.count", count=len(events), total=total))
         previous = self.events.value
-        self.events.options = [(f"{e.date_fr} · {e.label_fr}", e.id) for e in events]
+        self.events.options = [(f"{e.date_text()} · {e.label.text()}", e.id) for e in events]
         ids = [e.id for e in events]
         self.events.value = previous if previous in ids else (ids[0] if ids else None)
         self._show_detail()
