@@ -305,15 +305,21 @@ def _texts_of(entry: Entry, field: str) -> list[tuple[str, Localized]]:
     return [("", value)]
 
 
-def data_languages(checks: list[FileCheck]) -> list[str]:
-    """The languages every text must be in: those of the interface catalogues (French first) and
-    any other language a record gives (then every record must give it too)."""
-    langs = dict.fromkeys(messages.languages())
+def data_languages(checks: list[FileCheck], catalogues: tuple[str, ...]) -> list[str]:
+    """The languages every text must be in: those of the interface catalogues (`assets/i18n`,
+    French first), and a language that most texts of the data give (translated before its
+    catalogue exists). A language that only a few texts give is a typo, reported where it is."""
+    counts: dict[str, int] = {}
+    total = 0
     for c in checks:
         for entry in c.entries:
             for field in LOCALIZED.get(c.display.rsplit("/", 1)[-1], ()):
                 for _, text in _texts_of(entry, field):
-                    langs.update(dict.fromkeys(text))
+                    total += 1
+                    for lang in text:
+                        counts[lang] = counts.get(lang, 0) + 1
+    langs = dict.fromkeys(catalogues)
+    langs.update(dict.fromkeys(lang for lang, count in counts.items() if 2 * count > total))
     return list(langs)
 
 
@@ -325,6 +331,12 @@ def _check_languages(check: FileCheck, langs: list[str]) -> None:
                 for lang in langs:
                     if lang not in text:
                         check.field_error(entry, field, f"{where}no '{lang}' text")
+                for lang in text:
+                    if lang not in langs:
+                        check.field_error(
+                            entry, field, f"{where}'{lang}' is not a language of the decks ({', '.join(langs)}; "
+                            f"a language is added with its catalogue assets/i18n/{lang}.json)"
+                        )
 
 
 def _check_bodies(check: FileCheck) -> None:
@@ -483,7 +495,7 @@ def _in_file_order(folder: Path, others: list[str], checks: list[FileCheck]) -> 
 
 
 @functools.lru_cache(maxsize=8)
-def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
+def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple[str, ...]) -> Facts:
     folder = Path(folder_str)
     texts: dict[str, str | None] = {}
     errors: list[str] = []
@@ -534,7 +546,7 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
         statuses = None
     qu = check("quizzes.yaml", lambda c: _check_questions(c, statuses), known)
     checks = [src, ev, bo, si, qu]
-    langs = data_languages(checks)
+    langs = data_languages(checks, catalogues)
     before = [len(c.errors) for c in checks]
     for c in checks:
         _check_languages(c, langs)
@@ -575,13 +587,14 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
 def load_facts(data_dir: Path | None = None) -> Facts:
     """Validate and load the data folder (default: the project's `assets/data/`); raise DataError.
 
-    Cached on the folder and the files' contents: a notebook can call it in every cell, and an edit
+    Every text is required in every language of the interface catalogues (`messages.languages()`).
+    Cached on the folder, the files' contents and those languages: a notebook can call it in every cell, and an edit
     to a file is seen at the next call (mtimes can be too coarse to notice quick rewrites).
     """
     folder = (Path(data_dir) if data_dir is not None else paths.data_dir()).resolve()
     contents = tuple(
         (folder / name).read_bytes() if (folder / name).is_file() else None for name in FILES
     )
-    facts = _load(str(folder), contents)
+    facts = _load(str(folder), contents, tuple(messages.languages()))
     # The cached Facts is shared; hand each caller its own dicts so one cannot alter another's.
     return dataclasses.replace(facts, sources=dict(facts.sources))
