@@ -31,6 +31,7 @@ from playwright.sync_api import expect
 
 from wto_ecommerce_deck import chromium, conventions, data, deck, explorer, quiz
 from wto_ecommerce_deck.figures import style
+from wto_ecommerce_deck.messages import t
 
 from wto_ecommerce_deck.pipeline import export, notebooks
 
@@ -555,11 +556,11 @@ def _answer_quiz(page, scope_js: str, question_id: str) -> str:
     root.scroll_into_view_if_needed()
     feedback = root.locator(".omc-feedback")
     root.get_by_label(wrong, exact=True).check()
-    root.get_by_role("button", name=quiz.CHECK_FR).click()
+    root.get_by_role("button", name=t("quiz.check")).click()
     expect(feedback).to_contain_text("Ce n'est pas la bonne réponse", timeout=20_000)
     expect(feedback).to_have_class(re.compile(r"\bomc-wrong\b"))
     root.get_by_label(right, exact=True).check()
-    root.get_by_role("button", name=quiz.CHECK_FR).click()
+    root.get_by_role("button", name=t("quiz.check")).click()
     expect(feedback).to_have_class(re.compile(r"\bomc-right\b"), timeout=20_000)
     return feedback.inner_text()
 

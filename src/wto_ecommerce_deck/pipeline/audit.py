@@ -36,7 +36,7 @@ from ..conventions import FULL_DECK
 from ..errors import DeckError, say
 from ..figures import style
 from .. import messages
-from ..messages import DEFAULT_LANG, t
+from ..messages import t
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, Localized, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
@@ -646,7 +646,7 @@ def with_sources_slide(nb, section: str, audit: Audit | None = None):
 KINDS = ("event", "body", "signatory")  # the tables of the page, in this order
 
 
-def sources_page_html(audit: Audit, lang: str = DEFAULT_LANG) -> str:
+def sources_page_html(audit: Audit, lang: str | None = None) -> str:
     """The page: `assets/theme/templates/sources.html.j2`, its words from the message catalogue."""
     facts = audit.facts_of()
     titles = {s.name: s.title for s in audit.sections}
