@@ -1,7 +1,7 @@
 """The timeline explorer: `explorer.timeline("momentum")`, for students.
 
 Live (on the kernel) it filters the events of a timeline by track, kind and years, lists them,
-shows the detail of the selected one (date, French label, WTO symbol linked to the WTO document
+shows the detail of the selected one (date and label in the current language, WTO symbol linked to the WTO document
 portal, sources, status; « à confirmer » when unverified) and draws the filtered timeline with the
 same figure builders as the deck. In an exported deck there is no kernel: the explorer is replaced
 by a note that says what it is and a static table of the track's events (`widgets_export`).

@@ -15,11 +15,21 @@ customs territories), statuses and source keys, https links only, and text that 
 as it is: UTF-8 in composed (NFC) form, no markup, no control or invisible characters, and French
 typography in the French prose (« » with non-breaking spaces, a non-breaking space before : ; ! ?).
 
+Texts in every language: each text a deck shows (an event's `label` and `detail`, a body's or a
+signatory's `name`, a source's `title`, a question's `prompt`, `choices` and `feedback`) is a mapping
+`{fr: "…", en: "…", es: "…"}`, French (the original) first. Every text must be in every language of
+the interface catalogues (`assets/i18n/<lang>.json`, `messages.languages()`) and in any language
+that most texts of the data give (translated before its catalogue exists); a missing one is one line,
+`…: entry 'mc4' (line 131): field 'label': no 'es' text`, and a language that only a few texts give
+is reported where it is (a typo: `eb`). French typography applies to `fr` only; every language gets
+the other rules (no markup, no control or invisible characters…), named `field 'label.en': …`.
+The records hold these texts as `records.Localized` (`.text(lang=None)`: the current language).
+
 Quizzes (`quizzes.yaml`, `questions:` list): `id` (`q-<name>`); `section`, the stem of the notebook
 that asks the question, 2 to 4 questions per section that has any; `kind`, `single` (one right
-choice) or `order` (steps to put back in order); `prompt_fr` and `feedback_fr`, French text;
-`choices`, for `single` strings plus one `{text, correct: true}`, shown in this order, for `order`
-3 to 6 strings in the right order, shown shuffled; `sources`, keys of `sources.yaml`; `facts`, ids
+choice) or `order` (steps to put back in order); `prompt` and `feedback`, texts in each language;
+`choices`, for `single` texts in each language plus one `{text: {fr: …, en: …, es: …}, correct: true}`,
+shown in this order, for `order` 3 to 6 texts in the right order, shown shuffled; `sources`, keys of `sources.yaml`; `facts`, ids
 of the events or bodies the answer rests on, none unverified, and every WTO symbol quoted in the
 question must be the symbol of one of them, with a status other than unverified.
 
