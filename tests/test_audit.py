@@ -67,9 +67,10 @@ def test_mentions_resolve_to_the_right_records(result):
 def test_figures_show_what_their_builders_carry(result):
     facts = data.load_facts()
     for section, track, builder in [
-        ("02_programme_de_travail", "programme", timelines.build_programme_timeline),
+        ("02_programme_de_travail", "programme", lambda e, s: timelines.build_programme_timeline(e, s, timelines.SEED_PERIOD)),
         ("04_nouvel_elan", "momentum", timelines.build_momentum_timeline),
         ("06_discussions_en_cours", "meetings2018", timelines.build_meetings_2018_timeline),
+        ("07_depuis_2018", "programme", lambda e, s: timelines.build_programme_timeline(e, s, timelines.AFTER_SEED_PERIOD)),
     ]:
         fig = builder(facts.track(track), facts.sources)
         shown = {s.fact for s in result.shown if s.section == section and s.how == "frise"}

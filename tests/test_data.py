@@ -814,6 +814,9 @@ def _every_text(facts):
         yield f"question {q.id} prompt", q.prompt
         yield from ((f"question {q.id} choice {n}", c) for n, c in enumerate(q.choices, start=1))
         yield f"question {q.id} feedback", q.feedback
+    for p in facts.participation:
+        yield f"participation {p.id} label", p.label
+        yield f"participation {p.id} detail", p.detail
 
 
 def test_every_text_is_in_every_language_and_nothing_else():

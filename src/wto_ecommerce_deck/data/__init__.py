@@ -48,12 +48,14 @@ from .. import messages, paths
 from ..conventions import SECTION_RE
 from .records import (
     KINDS,
+    MORATORIUM_OUTCOMES,
     QUESTION_KINDS,
     STATUSES,
     TRACKS,
     Body,
     Event,
     Facts,
+    Participation,
     Question,
     SeedStatement,
     Signatory,
@@ -95,7 +97,7 @@ __all__ = [
     "FILES", "SYMBOL_RE", "TYPOGRAPHY_RULES", "DataError", "Facts", "load_facts", "safe_href", "typography_problem",
 ]
 
-FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml")
+FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml", "participation.yaml")
 
 CONFERENCE_MAX_DAYS = 31  # a Ministerial Conference lasts days: more is a typo in a year or month
 SEED_SLIDES = 8  # slides of the 2018 presentation (seed_statements.yaml)
@@ -166,6 +168,17 @@ def check_choices(value: Any) -> tuple[tuple[Localized, bool | None], ...]:
     return tuple(items)
 
 
+MAX_MEMBERS = 200  # the WTO has 166 Members (2024): a count above this is a typo
+
+
+def check_count(value: Any) -> int:
+    """A number of WTO Members (participants in an initiative)."""
+    count = check_order(value)
+    if count > MAX_MEMBERS:
+        raise ValueError(f"more participants than WTO Members could be: {count!r}")
+    return count
+
+
 # Schema of each file: top-level key, the field that names an entry (None: entries are named by
 # their number), the fields.
 SCHEMAS: dict[str, Schema] = {
@@ -185,6 +198,21 @@ SCHEMAS: dict[str, Schema] = {
             Field("detail", check_localized),
             Field("symbol", check_symbol, required=False, nullable=True),
             Field("symbol_status", check_one_of(STATUSES, "status"), required=False, nullable=True),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
+            Field("moratorium", check_one_of(MORATORIUM_OUTCOMES, "moratorium outcome"), required=False, nullable=True),
+        ),
+    ),
+    "participation.yaml": (
+        "participation",
+        "id",
+        (
+            Field("id", check_id),
+            Field("date", check_date),
+            Field("participants", check_count),
+            Field("label", check_localized),
+            Field("detail", check_localized),
+            Field("event", check_id, required=False, nullable=True),
             Field("status", check_one_of(STATUSES, "status")),
             Field("sources", check_keys),
         ),
@@ -302,6 +330,7 @@ def _unique_names(check: FileCheck) -> None:
 LOCALIZED = {
     "sources.yaml": ("title",), "events.yaml": ("label", "detail"), "bodies.yaml": ("name",),
     "signatories.yaml": ("name",), "quizzes.yaml": ("prompt", "choices", "feedback"),
+    "participation.yaml": ("label", "detail"),
 }
 
 
@@ -472,6 +501,17 @@ def _check_choices(check: FileCheck, entry: Entry, kind: str, choices) -> None:
 # --- The whole folder -------------------------------------------------------------------------
 
 
+def _check_participation(check: FileCheck, event_ids: set[str] | None) -> None:
+    """Counts name an event of events.yaml when they belong to one (`event_ids` None: events.yaml unreadable)."""
+    check.unique("date", "date")
+    if event_ids is None:
+        return
+    for entry in check.entries:
+        event = entry.values.get("event")
+        if event is not None and event not in event_ids:
+            check.field_error(entry, "event", f"unknown event {event!r} (not in events.yaml)")
+
+
 def _check_file(
     folder: Path,
     name: str,
@@ -555,7 +595,10 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
     if any(line.startswith((display_name(folder, "events.yaml") + ":", display_name(folder, "bodies.yaml") + ":")) for line in errors):
         statuses = None
     qu = check("quizzes.yaml", lambda c: _check_questions(c, statuses), known)
-    checks = [src, ev, bo, si, qu]
+    events_ok = not any(line.startswith(display_name(folder, "events.yaml") + ":") for line in errors)
+    event_ids = {e.values["id"] for e in ev.entries if e.values.get("id")} if events_ok else None
+    pa = check("participation.yaml", with_statuses(lambda c: _check_participation(c, event_ids)), known)
+    checks = [src, ev, bo, si, qu, pa]
     langs = data_languages(checks, catalogues)
     before = [len(c.errors) for c in checks]
     for c in checks:
@@ -572,6 +615,7 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
             id=v["id"], track=v["track"], kind=v["kind"], start=v["date"], end=v["end"],
             label=v["label"], detail=v["detail"], symbol=v["symbol"],
             symbol_status=v["symbol_status"], status=v["status"], sources=v["sources"],
+            moratorium=v["moratorium"],
         )
         for v in (e.values for e in ev.entries)
     )
@@ -591,6 +635,7 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
     return Facts(
         sources=sources, events=events, bodies=bodies, signatories=signatories,
         seed_statements=statements, questions=tuple(questions),
+        participation=tuple(sorted((Participation(**e.values) for e in pa.entries), key=lambda p: p.date.first_day())),
     )
 
 

@@ -74,6 +74,18 @@ class Localized(Mapping[str, str]):
             raise KeyError(f"no {lang!r} text (languages: {', '.join(self._texts)}): {self._texts.get(messages.DEFAULT_LANG, '')!r}") from None
 
 
+# What a conference (or the General Council) did with the moratorium on customs duties on
+# electronic transmissions: the encoding of the moratorium timeline (French legend in figures/style.py).
+MORATORIUM_OUTCOMES = (
+    "instituted",  # 1998: the Declaration starts the practice
+    "renewed",  # maintained until the next conference
+    "no-decision",  # Seattle 1999: no declaration, no formal renewal
+    "failed",  # Cancún 2003: the conference ended without consensus
+    "programme-only",  # a decision on the Work Programme; the data say nothing of the moratorium
+    "extended",  # extended by the General Council between conferences (December 2019)
+    "lapsed",  # Yaoundé 2026: not renewed, the moratorium expired
+)
+
 MONTHS_FR = (
     "janvier",
     "février",
@@ -200,6 +212,7 @@ class Event:
     symbol_status: str | None  # status of the symbol when it differs from the fact's
     status: str
     sources: tuple[str, ...]
+    moratorium: str | None = None  # one of MORATORIUM_OUTCOMES: what this event did with the moratorium
 
     @property
     def date_fr(self) -> str:
@@ -290,6 +303,20 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Participation:
+    """How many WTO Members took part in the Joint Statement Initiative on e-commerce at a date."""
+
+    id: str
+    date: PartialDate
+    participants: int
+    label: Localized  # what the count is (« Déclaration conjointe, CM11 »), shown on the chart
+    detail: Localized  # how the source counts, shown in the hover and the notes
+    event: str | None  # id of the event of events.yaml the count belongs to, if any
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything `assets/data/` holds, validated."""
 
@@ -299,6 +326,7 @@ class Facts:
     signatories: tuple[Signatory, ...]
     seed_statements: tuple[SeedStatement, ...] = ()
     questions: tuple[Question, ...] = ()
+    participation: tuple[Participation, ...] = ()  # Joint Statement participation over time, in date order
 
     def questions_of(self, section: str) -> tuple[Question, ...]:
         """The questions of one section, in file order."""

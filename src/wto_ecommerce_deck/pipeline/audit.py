@@ -3,11 +3,12 @@
 A fact is shown in two ways, and the audit reads both from the sources of the decks (the notebooks
 and `assets/data/`), without executing anything:
 
-* by a one-line call of a code cell (`timeline.programme()`, `structure.chart()`, `members.map()`,
-  `explorer.timeline("momentum")`, `quiz.show("q-…")`): the audit builds the same figure with the
-  same pure builders and reads the records it carries (`layout.meta["events"]`, the boxes of the
-  structure chart, the countries of the map), or the events of the explorer's table, or the facts
-  a quiz rests on;
+* by a one-line call of a code cell (`timeline.programme()`, `timeline.moratorium_after_2018()`,
+  `timeline.participation()`, `structure.chart()`, `members.map()`, `explorer.timeline("momentum")`,
+  `quiz.show("q-…")`): the audit builds the same figure with the same pure builders and reads the
+  records it carries (`layout.meta["events"]`, the participation counts of `layout.meta["points"]`,
+  the boxes of the structure chart, the countries of the map), or the events of the explorer's
+  table, or the facts a quiz rests on;
 * by the text of a slide (every markdown cell that is not speaker notes, and the texts of the
   quizzes shown there): each WTO document symbol (WT/L/274), French date (« 20 mai 1998 »,
   « du 10 au 13 décembre 2017 », « mai 1998 », « entre 2016 et 2017 », a year) and count of members
@@ -41,6 +42,7 @@ from ..data.records import MONTHS_FR, STATUSES, Event, Facts, Localized, Partial
 
 SOURCES_PAGE = "sources.html"
 SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
+SOURCES_PER_THREE_COLUMNS = 32  # more than this (the full deck with the epilogue: 39): smaller type still
 JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
 TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
@@ -48,7 +50,7 @@ NBSP = "\u00a0"
 # How sure a status is, most sure first: a mention is as sure as its surest record.
 _RANK = {"verified": 0, "seed": 1, "secondary": 2, "unverified": 3}
 # How a deck shows a fact (the words: `sources_page.how` of the message catalogue).
-HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte")
+HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte", "graphique")
 
 
 # --------------------------------------------------------------------------- records
@@ -58,8 +60,8 @@ HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte")
 class Fact:
     """One record of assets/data that a deck shows."""
 
-    key: str  # "event:mc4", "body:gc", "signatory:FRA"
-    kind: str  # "event", "body" or "signatory"
+    key: str  # "event:mc4", "body:gc", "signatory:FRA", "participation:davos-2019"
+    kind: str  # "event", "body", "signatory" or "participation"
     record_id: str
     date: Localized  # per language; "" when the record has no date
     sort_key: tuple
@@ -168,6 +170,10 @@ def _event_fact(e: Event) -> Fact:
     )
 
 
+# « 71 participants : Déclaration conjointe, CM11 » in the facts table, per language.
+PARTICIPANTS = {"fr": f"participants{NBSP}:", "en": "participants:", "es": "participantes:"}
+
+
 def _no_date(label: Localized) -> Localized:
     return Localized(dict.fromkeys(label, ""))
 
@@ -184,6 +190,13 @@ def _all_facts(facts: Facts) -> dict[str, Fact]:
             key=f"signatory:{s.id}", kind="signatory", record_id=s.id, date=_no_date(s.name),
             sort_key=(2, f"{s.order:04d}", int(s.eu_member), f"{number:04d}"), label=s.name,
             symbol=None, symbol_status=None, status=s.status, sources=s.sources,
+        )
+    for p in facts.participation:
+        found[f"participation:{p.id}"] = Fact(
+            key=f"participation:{p.id}", kind="participation", record_id=p.id, date=Localized({lang: p.date.label(lang) for lang in p.label}),
+            sort_key=(3, p.date.first_day().isoformat(), p.id),
+            label=Localized({lang: f"{p.participants} {PARTICIPANTS.get(lang, PARTICIPANTS['en'])} {text}" for lang, text in p.label.items()}),
+            symbol=None, symbol_status=None, status=p.status, sources=p.sources,
         )
     return found
 
@@ -209,12 +222,24 @@ def _flagged_in_hover(fig, label: str) -> bool:
 def _timeline(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
     from ..figures import timelines
 
-    fig = timelines.build_track_timeline(call.track, facts.track(call.track), facts.sources)
+    fig = timelines.build_track_timeline(call.track, facts.track(call.track), facts.sources, period=call.period)
     shown = []
     for event_id in fig.layout.meta["events"]:
         event = facts.event(event_id)
         shown.append((f"event:{event_id}", _flagged_in_hover(fig, event.label.text())))
     return "frise", shown
+
+
+def _participation(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    """The chart writes each count's status next to it: an unverified count says « à confirmer »."""
+    from ..figures.participation import build_participation_chart
+
+    fig = build_participation_chart(facts.participation, facts.sources)
+    by_id = {p.id: p for p in facts.participation}
+    texts = list(fig.data[0].text)
+    return "graphique", [
+        (f"participation:{i}", TO_CONFIRM in texts[n]) for n, i in enumerate(fig.layout.meta["points"]) if i in by_id
+    ]
 
 
 def _structure(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
@@ -272,6 +297,7 @@ READERS = {
     calls.STRUCTURE: _structure,
     calls.MEMBERS: _members,
     calls.EXPLORER: _explorer,
+    calls.PARTICIPATION: _participation,
 }
 
 
@@ -615,7 +641,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     # narrower columns (omc.css, `.deck-sources-long`) so that the slide still fits 1024×768.
     slide = theme.render(
         "sources_slide.md.j2", count=len(facts), counts_sentence=counts_sentence(audit.counts(section)),
-        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS,
+        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS, longer=len(keys) > SOURCES_PER_THREE_COLUMNS,
         **context,
     )
     notes = theme.render("sources_notes.html.j2", unsure=[f for f in facts if f.unsure], **context)
@@ -643,7 +669,7 @@ def with_sources_slide(nb, section: str, audit: Audit | None = None):
 
 # --------------------------------------------------------------------------- build/sources.html
 
-KINDS = ("event", "body", "signatory")  # the tables of the page, in this order
+KINDS = ("event", "body", "signatory", "participation")  # the tables of the page, in this order
 
 
 def sources_page_html(audit: Audit, lang: str | None = None) -> str:
