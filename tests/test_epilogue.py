@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT
 from wto_ecommerce_deck import data, explorer, timeline
-from wto_ecommerce_deck.data.records import MORATORIUM_OUTCOMES, Participation, PartialDate
+from wto_ecommerce_deck.data.records import Localized, MORATORIUM_OUTCOMES, Participation, PartialDate
 from wto_ecommerce_deck.figures import build_participation_chart, build_programme_timeline, style, timelines
 from wto_ecommerce_deck.pipeline import notebooks
 
@@ -148,7 +148,7 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
 
 
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):
-    point = Participation("x", PartialDate.parse("2025"), 95, "Compte", "Détail.", None, "unverified", ("jsi",))
+    point = Participation("x", PartialDate.parse("2025"), 95, Localized({"fr": "Compte"}), Localized({"fr": "Détail."}), None, "unverified", ("jsi",))
     fig = build_participation_chart([*facts.participation, point], facts.sources)
     assert fig.data[0].marker.symbol[-1] == "circle-open"  # the deck's mark of a fact to confirm
     assert style.TO_CONFIRM_FR in fig.data[0].text[-1]
