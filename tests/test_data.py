@@ -968,3 +968,9 @@ def test_a_fourth_language_is_a_catalogue_then_a_translation_job(data, monkeypat
     )
     assert f"{mc4(data)}: field 'label': no 'de' text" in errors
     assert all(line.endswith("no 'de' text") for line in errors)
+
+
+def test_a_translation_without_its_french_original_is_refused(data):
+    """The reverse of a missing translation: English and Spanish with no French (the original)."""
+    edit(data, "events.yaml", '      fr: "CM4 Doha"\n', "", entry="mc4")
+    assert errors_of(data) == [f"{mc4(data)}: field 'label': no 'fr' text"]
