@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT
 from wto_ecommerce_deck import data, explorer, timeline
-from wto_ecommerce_deck.data.records import MORATORIUM_OUTCOMES, Participation, PartialDate
+from wto_ecommerce_deck.data.records import Localized, MORATORIUM_OUTCOMES, Participation, PartialDate
 from wto_ecommerce_deck.figures import build_participation_chart, build_programme_timeline, style, timelines
 from wto_ecommerce_deck.pipeline import notebooks
 
@@ -36,7 +36,7 @@ def shown_events(fig) -> list[str]:
 
 def label_of(fig, event_id: str, facts) -> str:
     """The text written next to an event's marker on the chart."""
-    label = facts.event(event_id).label_fr
+    label = facts.event(event_id).label.text()
     texts = [t for trace in fig.data for t in (trace.text or ()) if t and t.startswith(style.escape(label))]
     assert len(texts) == 1, (event_id, texts)
     return texts[0]
@@ -44,7 +44,7 @@ def label_of(fig, event_id: str, facts) -> str:
 
 def marker_of(fig, event_id: str, facts) -> tuple[str, str, str]:
     """(symbol, fill, outline) of the event's marker: the point whose hover is the event's."""
-    head = f"<b>{style.escape(facts.event(event_id).label_fr)}</b>"
+    head = f"<b>{style.escape(facts.event(event_id).label.text())}</b>"
     for trace in fig.data:
         if trace.showlegend is False and trace.mode and "text" in trace.mode:
             continue  # the labels' trace
@@ -97,7 +97,7 @@ def test_every_conference_says_its_outcome_on_the_chart_and_in_the_legend(facts)
             if not outcome:
                 continue
             # « CM4 Doha · renouvelé », then whatever marks the label's status.
-            assert label_of(fig, event_id, facts).startswith(style.escape(style.outcome_label(facts.event(event_id).label_fr, outcome)))
+            assert label_of(fig, event_id, facts).startswith(style.escape(style.outcome_label(facts.event(event_id).label.text(), outcome)))
             assert style.outcome_label("CM4 Doha", outcome).endswith(f" · {style.OUTCOME_SHORT_FR[outcome]}")
             symbol, fill, outline = marker_of(fig, event_id, facts)
             # The outcome's shape and colour; the status may make it hollow or pale with a dot.
@@ -148,7 +148,7 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
 
 
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):
-    point = Participation("x", PartialDate.parse("2025"), 95, "Compte", "Détail.", None, "unverified", ("jsi",))
+    point = Participation("x", PartialDate.parse("2025"), 95, Localized({"fr": "Compte"}), Localized({"fr": "Détail."}), None, "unverified", ("jsi",))
     fig = build_participation_chart([*facts.participation, point], facts.sources)
     assert fig.data[0].marker.symbol[-1] == "circle-open"  # the deck's mark of a fact to confirm
     assert style.TO_CONFIRM_FR in fig.data[0].text[-1]
@@ -220,7 +220,7 @@ def test_every_exercise_of_the_epilogue_notes_has_its_answer_in_the_data(facts):
     assert "la Déclaration conjointe de Davos et la «\u00a0conclusion substantielle\u00a0»" in notes
     declarations = explorer.filter_events(facts.track("epilogue"), ["declaration"], (2019, 2026))
     assert {e.id for e in declarations if e.status == "secondary"} == {"davos-2019", "substantial-conclusion-2023"}
-    assert {e.label_fr for e in declarations if e.status == "secondary"} == {
+    assert {e.label.text() for e in declarations if e.status == "secondary"} == {
         "Déclaration conjointe de Davos", "«\u00a0Conclusion substantielle\u00a0»"
     }
     # The explorer again: the programme track narrowed to 2019–2026 holds four moratorium decisions.
@@ -314,5 +314,5 @@ def test_a_click_on_an_outcome_in_the_legend_acts_on_its_conferences_only(facts)
         members = [t for t in fig.data if t.legendgroup == group]
         assert sum(1 for t in members if t.showlegend) == 1
         heads = {row[0].split("<br>")[0] for t in members if not t.showlegend for row in (t.customdata or ()) if row and row[0]}
-        expected = {f"<b>{style.escape(e.label_fr)}</b>" for e in facts.track("programme") if e.moratorium == outcome and e.start.year <= 2017}
+        expected = {f"<b>{style.escape(e.label.text())}</b>" for e in facts.track("programme") if e.moratorium == outcome and e.start.year <= 2017}
         assert heads == expected, (outcome, heads, expected)

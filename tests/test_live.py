@@ -545,7 +545,7 @@ def _quiz_labels(question_id: str) -> tuple[str, str]:
     q = quiz.question(question_id)
     shown = q.shown_order()
     wrong = next(i for i in shown if i != q.answer)
-    label = lambda i: f"{quiz.LETTERS[shown.index(i)]}. {q.choices[i]}"  # noqa: E731
+    label = lambda i: f"{quiz.LETTERS[shown.index(i)]}. {q.choices[i].text()}"  # noqa: E731
     return label(q.answer), label(wrong)
 
 
@@ -584,7 +584,7 @@ def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
     checked[0] = not checked[0]
     kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, checked) if c]]
     events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
-    assert after == [f"{e.date_fr} · {e.label_fr}".replace(NBSP, " ") for e in events]
+    assert after == [f"{e.date_text()} · {e.label.text()}".replace(NBSP, " ") for e in events]
     assert after != before
 
 
@@ -602,7 +602,7 @@ def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_pag
     _next_slide_until(page, "s.querySelector('.omc-quiz')")
     assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
     text = _answer_quiz(page, "section.present section.present, section.present", question_id)
-    assert "Bonne réponse" in text and quiz.question(question_id).feedback_fr[:40] in text
+    assert "Bonne réponse" in text and quiz.question(question_id).feedback.text()[:40] in text
     assert live_page.external == [], live_page.external
     assert live_page.failed == [], live_page.failed
 

@@ -24,14 +24,14 @@ def point_text(point: Participation) -> str:
     status = style.escape(style.status_fr(point.status))
     if point.status == style.UNVERIFIED:
         status = f"<b>{status}</b>"
-    return f"<b>{point.participants}</b> · {style.escape(point.label_fr)}<br><i>{status}</i>"
+    return f"<b>{point.participants}</b> · {style.escape(point.label.text())}<br><i>{status}</i>"
 
 
 def _hover(point: Participation, sources: Mapping[str, Source]) -> str:
     return style.hover_block(
         title=f"{point.participants} participants",
-        date_fr=point.date.label_fr(),
-        detail=point.detail_fr,
+        date_fr=point.date.label(),
+        detail=point.detail.text(),
         symbol=None,
         symbol_status=None,
         status=point.status,

@@ -204,7 +204,7 @@ def status_fr(status: str) -> str:
 
 def source_titles(keys: Sequence[str], sources: Mapping[str, Source]) -> list[str]:
     """Titles of the cited sources; an unknown key shows as itself, never vanishes."""
-    return [sources[key].title if key in sources else key for key in keys]
+    return [sources[key].title.text() if key in sources else key for key in keys]
 
 
 def hover_block(

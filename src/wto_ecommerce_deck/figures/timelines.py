@@ -145,9 +145,9 @@ def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Plac
 def _hover(event: Event, sources: Mapping[str, Source]) -> str:
     return style.hover_block(
         extra_lines=[style.outcome_line(event.moratorium)] if event.moratorium else [],
-        title=event.label_fr,
-        date_fr=event.date_fr,
-        detail=event.detail_fr,
+        title=event.label.text(),
+        date_fr=event.date_text(),
+        detail=event.detail.text(),
         symbol=event.symbol,
         symbol_status=event.shown_symbol_status,
         status=event.status,
@@ -158,7 +158,7 @@ def _hover(event: Event, sources: Mapping[str, Source]) -> str:
 
 def _chart_label(event: Event) -> str:
     """The label written next to the point, with the marks of its status (style.status_label)."""
-    return style.status_label(style.outcome_label(event.label_fr, event.moratorium), event.status, event.shown_symbol_status)
+    return style.status_label(style.outcome_label(event.label.text(), event.moratorium), event.status, event.shown_symbol_status)
 
 
 def _lane_title(kind: str) -> str:
