@@ -57,8 +57,8 @@ chromium:
 slides: setup
 	$(PY) -m wto_ecommerce_deck build
 
-# Every deck printed by Chromium to build/pdf/: DECK.pdf (one slide a page) and
-# DECK-notes.pdf (the handout: each slide's speaker notes under it), offline.
+# Every deck of every language printed by Chromium to build/pdf/<lang>/: DECK.pdf (one slide a
+# page) and DECK-notes.pdf (the handout: each slide's speaker notes under it), offline.
 pdf: slides chromium
 	$(PY) -m wto_ecommerce_deck pdf --notes
 
@@ -68,8 +68,10 @@ student: setup
 
 # The full deck live: JupyterLab + jupyterlab-rise on 127.0.0.1, the slideshow opened in the
 # browser, until Ctrl-C. `make present PRESENT_ARGS=--no-browser` on a machine without one.
+# `make present LANG=en` presents in English (any language of assets/i18n/; default French). Only
+# a LANG given on make's command line counts: the shell's own LANG (a locale, C.UTF-8) does not.
 present: setup
-	$(PY) -m wto_ecommerce_deck present $(PRESENT_ARGS)
+	$(PY) -m wto_ecommerce_deck present $(if $(filter command line,$(origin LANG)),--lang $(LANG)) $(PRESENT_ARGS)
 
 # Every test; a skipped test fails the run (tests/conftest.py).
 test: setup chromium

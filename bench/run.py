@@ -164,7 +164,7 @@ class Build:
 
     def decks(self) -> list[Path]:
         if self.variant == "deck":  # the section decks; the full deck (00_) has no nbconvert twin
-            return sorted(p for p in (self.out / "slides").glob("[0-9][0-9]_*.html") if not p.name.startswith("00_"))
+            return sorted(p for p in (self.out / "slides" / "fr").glob("[0-9][0-9]_*.html") if not p.name.startswith("00_"))
         return sorted(self.out.glob("*.slides.html"))
 
     def reset(self) -> None:
@@ -191,13 +191,23 @@ def builds(work: Path, run: int) -> dict[str, Build]:
         ),
         "deck": Build(
             "deck",
+            # French only, as nbconvert builds the French notebooks; every language: `all_languages`
             [str(PYTHON), "-m", "wto_ecommerce_deck", "build", "--out", str(out["deck"]),
-             "--cache-dir", str(work / f"cache-{run}")],
+             "--cache-dir", str(work / f"cache-{run}"), "--lang", "fr"],
             env,
             out["deck"],
             work / f"cache-{run}",
         ),
     }
+
+
+def all_languages(work: Path, run: int) -> Build:
+    """This project's build in every language of assets/i18n/ (fr, en, es): each language's
+    notebooks are executed (their figures carry that language's words), the cache keyed by language."""
+    env = dict(os.environ, WTO_DECK_ROOT=str(ROOT))
+    out, cache = work / f"deck-all-{run}", work / f"cache-all-{run}"
+    return Build("deck, every language", [str(PYTHON), "-m", "wto_ecommerce_deck", "build", "--out", str(out),
+                                           "--cache-dir", str(cache)], env, out, cache)
 
 
 # --- the browser ------------------------------------------------------------------------------------
@@ -278,6 +288,8 @@ class Results:
     ready: dict[str, list[float | None]] = field(default_factory=lambda: {v: [] for v in VARIANTS})
     drawn: dict[str, int] = field(default_factory=dict)
     plots: int = 0
+    languages_cold: list[float | None] = field(default_factory=list)
+    languages_noop: list[float | None] = field(default_factory=list)
 
 
 def median(values: list[float | None]) -> float | None:
@@ -327,6 +339,14 @@ def measure(runs: int, loads: int, work: Path) -> Results:
                 kept[variant] = build
             elif cold is not None:
                 shutil.rmtree(build.out, ignore_errors=True)
+        every = all_languages(work, run)
+        every.reset()
+        cold = every.run()
+        results.languages_cold.append(cold)
+        noop = every.run() if cold is not None else None
+        results.languages_noop.append(noop)
+        say(f"run {run + 1}/{runs}  {'deck, fr+en+es':<16} cold {fmt_s(cold)}  rebuild {fmt_s(noop)}")
+        every.reset()
     results.plots = expected_plots(kept["deck"].out)
 
     if not chromium.executable():
@@ -409,6 +429,17 @@ def report(results: Results, runs: int, loads: int, load_before: tuple[float, fl
         ("reveal ready ≤ 0.5× the best nbconvert variant", ratio(ready["deck"], best_ready), 0.5, "×"),
         ("0 requests outside file:", results.external.get("deck"), 0, ""),
         ("every plot drawn", results.plots - results.drawn.get("deck", 0), 0, " missing"),
+    ]
+    # Three languages against one: each language's notebooks are executed (figures carry its words)
+    cold3, noop3 = median(results.languages_cold), median(results.languages_noop)
+    lines += [
+        "",
+        "| Languages | 1 (fr) | 3 (fr, en, es) | 3 ÷ 1 |",
+        "|---|---:|---:|---:|",
+        f"| Build, cold (s) | {fmt_s(cold['deck'])} | {fmt_s(cold3)} | "
+        + (f"{ratio(cold3, cold['deck']):.2f}×" if ratio(cold3, cold["deck"]) is not None else "—") + " |",
+        f"| Rebuild, nothing changed (s) | {fmt_s(noop['deck'])} | {fmt_s(noop3)} | "
+        + (f"{ratio(noop3, noop['deck']):.2f}×" if ratio(noop3, noop["deck"]) is not None else "—") + " |",
     ]
     target_lines = ["| Target | Measured | Met |", "|---|---:|:---:|"]
     for name, value, limit, unit in targets:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import conventions
+from wto_ecommerce_deck import conventions, messages
 
 DECKS = [conventions.FULL_DECK, *conventions.section_names(ROOT / "notebooks")]
+LANGUAGES = messages.languages()
 
 # The slide's plots once drawn: size, and the countries a map shows.
 PLOTS_OF_CURRENT_SLIDE = """() => Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot')).map(div => {
@@ -24,16 +25,17 @@ ALL_SLIDES = """() => Reveal.getSlides().map(s => {
 })"""
 
 
-def open_deck(offline_page, built, name, viewport=(1280, 720)):
+def open_deck(offline_page, built, name, viewport=(1280, 720), lang="fr"):
     view = offline_page(viewport)
-    view.page.goto((built / "slides" / f"{name}.html").as_uri())
+    view.page.goto((built / "slides" / lang / f"{name}.html").as_uri())
     view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
     return view
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", DECKS)
-def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name):
-    view = open_deck(offline_page, built, name)
+def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name, lang):
+    view = open_deck(offline_page, built, name, lang=lang)
     page = view.page
     slides = page.evaluate(ALL_SLIDES)
     assert len(slides) >= 1

@@ -54,6 +54,9 @@ def make_project(folder: Path, notebooks: tuple[str, ...]) -> Path:
     (root / "notebooks").mkdir(parents=True)
     for name in notebooks:
         shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", root / "notebooks")
+        for po in (ROOT / "notebooks" / "locale").glob(f"*/{name}.po"):
+            (root / "notebooks" / "locale" / po.parent.name).mkdir(parents=True, exist_ok=True)
+            shutil.copy(po, root / "notebooks" / "locale" / po.parent.name)
     (root / "node_modules").symlink_to(ROOT / "node_modules")
     quizzes = root / "assets" / "data" / "quizzes.yaml"
     if quizzes.is_file():  # a question must belong to a notebook of the project
@@ -63,11 +66,14 @@ def make_project(folder: Path, notebooks: tuple[str, ...]) -> Path:
     return root
 
 
-def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
-    """`make slides` in the copy, with the copy's package code (and so in its kernels too)."""
+def build(root: Path, *extra: str, langs: tuple[str, ...] = ("fr",)) -> subprocess.CompletedProcess:
+    """`make slides` in the copy, with the copy's package code (and so in its kernels too); in
+    French only unless `langs` says (the cache's behaviour is the same in every language, and a
+    French edit would need its translations updated first)."""
     env = dict(os.environ, WTO_DECK_ROOT=str(root), PYTHONPATH=str(root / "src"))
+    chosen = [arg for lang in langs for arg in ("--lang", lang)]
     return subprocess.run(
-        [sys.executable, "-m", "wto_ecommerce_deck", "build", "--out", str(root / "build"), *extra],
+        [sys.executable, "-m", "wto_ecommerce_deck", "build", "--out", str(root / "build"), *chosen, *extra],
         cwd=root, env=env, capture_output=True, text=True, timeout=600,
     )
 
@@ -85,10 +91,10 @@ def project(tmp_path_factory) -> Path:
 def test_noop_build_executes_nothing_and_changes_no_byte(project):
     # What another command wrote beside the decks (`make pdf`: the PDFs, and the index that links
     # them) does not make the build stale.
-    (project / "build" / "pdf").mkdir()
-    (project / "build" / "pdf" / f"{TITLE}.pdf").write_bytes(b"%PDF-1.7 the handout")
+    (project / "build" / "pdf" / "fr").mkdir(parents=True)
+    (project / "build" / "pdf" / "fr" / f"{TITLE}.pdf").write_bytes(b"%PDF-1.7 the handout")
     pdf.link_in_index(project / "build", project / ".cache")
-    assert f'href="pdf/{TITLE}.pdf"' in (project / "build" / "index.html").read_text(encoding="utf-8")
+    assert f'href="pdf/fr/{TITLE}.pdf"' in (project / "build" / "index.html").read_text(encoding="utf-8")
     before = snapshot(project / "build")
     result = build(project)
     assert result.returncode == 0, result.stderr
@@ -124,7 +130,7 @@ def test_notebook_change_reexecutes_only_that_notebook(project):
     result = build(project)
     assert result.returncode == 0, result.stderr
     assert states(result.stderr) == {TITLE: "done", TIMELINE: "cached"}, result.stderr
-    assert "Genève, 2018." in (project / "build" / "slides" / f"{TITLE}.html").read_text(encoding="utf-8")
+    assert "Genève, 2018." in (project / "build" / "slides" / "fr" / f"{TITLE}.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow  # builds that execute notebooks
@@ -149,8 +155,8 @@ def test_single_file_decks_run_offline(project, offline_page):
     assert result.returncode == 0, result.stderr
     assert "running" not in result.stderr  # the notebooks came from the cache
     single = project / "build" / "single"
-    timeline = (single / f"{TIMELINE}.html").read_text(encoding="utf-8")
-    title = (single / f"{TITLE}.html").read_text(encoding="utf-8")
+    timeline = (single / "fr" / f"{TIMELINE}.html").read_text(encoding="utf-8")
+    title = (single / "fr" / f"{TITLE}.html").read_text(encoding="utf-8")
     for html in (timeline, title):
         assert "<script src=" not in html and '<link rel="stylesheet"' not in html
         assert "data:font/woff2;base64," in html
@@ -160,7 +166,7 @@ def test_single_file_decks_run_offline(project, offline_page):
     # Alone in a folder of its own, as an e-mail attachment is: a file it still linked would fail to load.
     alone = project / "mailed" / f"{TIMELINE}.html"
     alone.parent.mkdir()
-    shutil.copy(single / f"{TIMELINE}.html", alone)
+    shutil.copy(single / "fr" / f"{TIMELINE}.html", alone)
     view = offline_page()
     page = view.page
     page.goto(alone.as_uri())
@@ -213,7 +219,7 @@ def test_ctrl_c_stops_the_kernels_and_keeps_the_previous_build(tmp_path):
     log = tmp_path / "stderr.txt"
     with log.open("w") as err:
         running = subprocess.Popen(
-            [sys.executable, "-m", "wto_ecommerce_deck", "build", "--out", str(previous)],
+            [sys.executable, "-m", "wto_ecommerce_deck", "build", "--out", str(previous), "--lang", "fr"],
             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=err,
         )
         try:
@@ -251,3 +257,24 @@ def test_plotly_bundle_is_the_smallest_that_draws_every_trace_type():
     chosen = bundles.choose(full, node_modules, {"scatter", "choropleth", "scattergeo"})
     assert chosen != full and chosen.stat().st_size < full.stat().st_size / 2
     assert bundles.choose(full, node_modules, {"scatter", "bar"}) == full  # a new kind of chart: the full bundle
+
+
+@pytest.mark.slow  # builds that execute notebooks
+def test_the_cache_is_keyed_by_language(tmp_path):
+    """Three languages: a changed translation re-executes that language's notebook only, and its
+    deck shows the new words; the French and the other language come from the cache."""
+    root = make_project(tmp_path, (TITLE,))
+    first = build(root, langs=("fr", "en", "es"))
+    assert first.returncode == 0, first.stderr
+    assert "Executing 3 of 3 notebooks" in first.stderr, first.stderr
+    catalogue = root / "notebooks" / "locale" / "en" / f"{TITLE}.po"
+    text = catalogue.read_text(encoding="utf-8")
+    assert '"# Electronic commerce at the WTO\\n"' in text  # the title slide's heading, translated
+    catalogue.write_text(text.replace('"# Electronic commerce at the WTO\\n"', '"# E-commerce at the WTO\\n"', 1), encoding="utf-8")
+    result = build(root, langs=("fr", "en", "es"))
+    assert result.returncode == 0, result.stderr
+    assert "Executing 1 of 3 notebooks" in result.stderr, result.stderr
+    lines = {line.split()[0]: line.split()[1] for line in result.stderr.splitlines() if line.startswith("  ") and len(line.split()) >= 2}
+    assert lines.get(f"{TITLE}.en") == "done" and lines.get(TITLE) == "cached" and lines.get(f"{TITLE}.es") == "cached", result.stderr
+    assert "E-commerce at the WTO" in (root / "build" / "slides" / "en" / f"{TITLE}.html").read_text(encoding="utf-8")
+

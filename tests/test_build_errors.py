@@ -129,8 +129,30 @@ def test_a_fact_of_the_notes_not_in_the_data_stops_the_build(project):
     index, notes = next((i, c) for i, c in enumerate(nb["cells"]) if c["metadata"]["slideshow"]["slide_type"] == "notes")
     notes["source"] = "".join(notes["source"]) + "\n\nVoir aussi WT/L/999."
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
-    errors = fails_cleanly(project)
+    # in French only: in every language, the translations of the changed cell are out of date
+    # first (the next test)
+    errors = fails_cleanly(project, "--lang", "fr")
     assert errors == [
         f"error: notebooks/01_titre.ipynb: cell {index + 1} (id {notes['id']!r}): symbol « WT/L/999 » is not in "
         "assets/data (no event has it as its symbol or names it in its detail)"
     ]
+
+
+def test_a_french_cell_changed_since_its_translation_stops_the_build(project):
+    """A translation that no longer matches its French cell (or is missing, or fuzzy) stops the
+    build before any kernel starts: one line naming the catalogue and the cell; build/ intact."""
+    path = project / "notebooks" / "01_titre.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and c["id"] != "titre-01")
+    cell["source"] = "".join(cell["source"]) + "\n\nGenève, 2018."
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+    errors = fails_cleanly(project)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"error: notebooks/locale/en/01_titre.po: cell '{cell['id']}' (")
+    assert errors[0].endswith("): the French text changed since it was translated")
+
+
+def test_an_unknown_language_is_refused(project):
+    errors = fails_cleanly(project, "--lang", "de")
+    assert errors == ["error: --lang de: no such language (the languages: fr, en, es; a language is assets/i18n/<lang>.json)"]
+

@@ -255,7 +255,7 @@ ALL_SLIDES = """() => Reveal.getSlides().map(s => {
 @pytest.mark.browser
 def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_page, built):
     view = offline_page((1280, 720))
-    view.page.goto((built / "slides" / "07_depuis_2018.html").as_uri())
+    view.page.goto((built / "slides" / "fr" / "07_depuis_2018.html").as_uri())
     view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
     slides = view.page.evaluate(ALL_SLIDES)
     own = [s for s in slides if s["title"] != "Sources"]
@@ -265,7 +265,7 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
     assert view.external == [] and view.errors == []
 
     full = offline_page((1280, 720))
-    full.page.goto((built / "slides" / "00_presentation_complete.html").as_uri())
+    full.page.goto((built / "slides" / "fr" / "00_presentation_complete.html").as_uri())
     full.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
     titles = [s["title"] for s in full.page.evaluate(ALL_SLIDES)]
     assert titles[-1] == "Sources"
@@ -282,7 +282,7 @@ def test_the_printed_epilogue_carries_the_mark_and_the_statuses_on_paper(browser
 
     from wto_ecommerce_deck.pipeline import pdf
 
-    printed = pdf.print_deck(browser, built, "07_depuis_2018", tmp_path)
+    printed = pdf.print_deck(browser, built, "fr/07_depuis_2018", tmp_path)
     pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(str(printed.path)).pages]
     assert printed.pages == len(pages)
     assert pages[-1].startswith("Sources")

@@ -7,11 +7,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import plotly
+import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import conventions
+from wto_ecommerce_deck import conventions, messages
+from wto_ecommerce_deck.pipeline.audit import page_name
 
 SECTIONS = conventions.section_names(ROOT / "notebooks")
+LANGUAGES = messages.languages()
 
 
 class _Refs(HTMLParser):
@@ -37,24 +40,46 @@ def loaded_refs(html: str) -> list[str]:
     return parser.refs + re.findall(r"@import\s+(?:url\()?['\"]?([^'\")\s;]+)", html)
 
 
-def test_every_section_and_the_full_deck_are_exported(built):
-    decks = sorted(p.stem for p in (built / "slides").glob("*.html"))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_section_and_the_full_deck_are_exported(built, lang):
+    decks = sorted(p.stem for p in (built / "slides" / lang).glob("*.html"))
     assert decks == sorted(["00_presentation_complete", *SECTIONS])
-    index = (built / "index.html").read_text(encoding="utf-8")
+    index = (built / page_name("index.html", lang)).read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in index
+    # the language picker, French first, on every language's page
+    picker = re.findall(r'<a href="(index(?:\.\w+)?\.html)" hreflang="(\w+)"', index)
+    assert picker == [(page_name("index.html", other), other) for other in LANGUAGES]
     for name in decks:
-        assert f'href="slides/{name}.html"' in index
-        assert (built / "notebooks" / f"{name}.ipynb").is_file()
+        assert f'href="slides/{lang}/{name}.html"' in index
+        assert (built / "notebooks" / lang / f"{name}.ipynb").is_file()
+        deck = (built / "slides" / lang / f"{name}.html").read_text(encoding="utf-8")
+        # each deck links the same deck in the other languages, and those files exist
+        others = re.findall(r'<a href="\.\./(\w+)/([\w.]+)" hreflang="(\w+)"', deck)
+        assert others == [(o, f"{name}.html", o) for o in LANGUAGES if o != lang], name
+        assert all((built / "slides" / o / f).is_file() for o, f, _ in others)
+
+
+def test_the_build_writes_one_sources_page_per_language(built):
+    for lang in LANGUAGES:
+        page = (built / page_name("sources.html", lang)).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in page
+        assert messages.t("sources_page.title", lang) in page
 
 
 def test_decks_load_only_local_files_that_exist(built):
-    for deck in (built / "slides").glob("*.html"):
+    decks = sorted((built / "slides").glob("*/*.html"))
+    assert len(decks) == len(LANGUAGES) * (len(SECTIONS) + 1)
+    for deck in decks:
         html = deck.read_text(encoding="utf-8")
         refs = loaded_refs(html)
         assert refs, deck.name
         for ref in refs:
             assert not re.match(r"^[a-z]+:|^//", ref), f"{deck.name} loads {ref}"
             assert (deck.parent / ref).resolve().is_file(), f"{deck.name}: {ref} is missing"
-        assert 'lang="fr"' in html
+        lang = deck.parent.name
+        assert f'<html lang="{lang}">' in html
+        if "plotly.min.js" in html:  # plotly's locale from plotly.js-locales; English is plotly's own
+            assert (f"plotly/locale-{lang}.js" in html) == (lang != "en"), deck
         assert "mathjax" not in html.lower()
         assert "require.js" not in html and "mermaid" not in html
 
@@ -71,15 +96,15 @@ def test_big_assets_are_shared_not_inlined(built):
     assert plotly_size > 1_000_000
     # What inlining plotly would cost: the wheel's full bundle (the build may ship a smaller one).
     full_bundle = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").stat().st_size
-    for deck in (built / "slides").glob("*.html"):
+    for deck in (built / "slides").glob("*/*.html"):
         html = deck.read_text(encoding="utf-8")
         assert len(html.encode()) < full_bundle / 10, f"{deck.name} is {len(html)} bytes"
         assert not re.search(r"plotly\.js(?: \([^)]*\))? v\d", html)  # the bundle's banner: never inlined
 
 
 def test_decks_load_plotly_and_topojson_only_when_they_use_them(built):
-    title = (built / "slides" / f"{SECTIONS[0]}.html").read_text(encoding="utf-8")
-    full = (built / "slides" / "00_presentation_complete.html").read_text(encoding="utf-8")
+    title = (built / "slides" / "fr" / f"{SECTIONS[0]}.html").read_text(encoding="utf-8")
+    full = (built / "slides" / "fr" / "00_presentation_complete.html").read_text(encoding="utf-8")
     assert "plotly.min.js" not in title and "world_110m" not in title
     assert "plotly.min.js" in full and "world_110m.js" in full
     topojson = (built / "vendor" / "topojson" / "world_110m.js").read_text(encoding="utf-8")
@@ -87,7 +112,7 @@ def test_decks_load_plotly_and_topojson_only_when_they_use_them(built):
 
 
 def test_plot_data_cannot_close_its_script_element(built):
-    for deck in (built / "slides").glob("*.html"):
+    for deck in (built / "slides").glob("*/*.html"):
         html = deck.read_text(encoding="utf-8")
         for payload in re.findall(r'<script type="application/json" class="deck-plot-data"[^>]*>(.*?)</script>', html, re.S):
             assert "<" not in payload

@@ -13,26 +13,32 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import conventions
+from wto_ecommerce_deck import conventions, messages
 
 NOTEBOOKS = conventions.notebook_paths(ROOT / "notebooks")
+LANGUAGES = messages.languages()
 
 
 def test_the_session_build_executed_every_notebook_once(build_log):
     _, stderr = build_log
-    count = len(NOTEBOOKS)
+    count = len(NOTEBOOKS) * len(LANGUAGES)  # each language's notebooks run: figures carry its words
     assert f"Executing {count} of {count} notebooks" in stderr, stderr
     assert "retry" not in stderr, stderr  # no kernel had to be started twice
     done = {m.group(1) for m in re.finditer(r"^\s+(\S+)\s+done\b", stderr, flags=re.M)}
-    assert done == {path.stem for path in NOTEBOOKS}, stderr
+    assert done == {path.stem + ("" if lang == "fr" else f".{lang}") for path in NOTEBOOKS for lang in LANGUAGES}, stderr
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_in_a_fresh_kernel(built, path):
-    nb = nbformat.read(str(built / "notebooks" / path.name), as_version=4)
+def test_notebook_runs_in_a_fresh_kernel(built, path, lang):
+    nb = nbformat.read(str(built / "notebooks" / lang / path.name), as_version=4)
     source = nbformat.read(str(path), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.source for c in code] == [c.source for c in source.cells if c.cell_type == "code"]
+    # the French code, but for the language the setup cell gives (translate.py)
+    french = [c.source for c in source.cells if c.cell_type == "code"]
+    if lang != "fr":
+        french = [s.replace("deck.setup()", f'deck.setup(lang="{lang}")', 1) for s in french]
+    assert [c.source for c in code] == french
     for number, cell in enumerate(code, start=1):
         assert cell.execution_count == number, (cell.id, cell.execution_count)  # top to bottom, once
         assert all(out.output_type != "error" for out in cell.outputs), cell.id

@@ -23,7 +23,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import ROOT, run_build
-from wto_ecommerce_deck import conventions
+from wto_ecommerce_deck import conventions, messages
 from wto_ecommerce_deck.pipeline import pdf
 
 pytestmark = pytest.mark.pdf
@@ -33,16 +33,21 @@ PX_PER_PT = 96 / 72  # Chromium prints CSS px at 96 dpi; PDF points are 1/72 in
 RENDER_SCALE = 0.5  # half the CSS px: enough to see a plot, four times fewer pixels to count
 
 
-@pytest.fixture(scope="module")
-def printed(browser, built, tmp_path_factory):
+@pytest.fixture(scope="module", params=messages.languages())
+def printed(browser, built, tmp_path_factory, request):
+    """The full deck and its handout, printed in each language (`<lang>/<deck>`, as `make pdf` names them)."""
     out = tmp_path_factory.mktemp("pdf")
+    deck = f"{request.param}/{FULL}"
     return {
-        "slides": pdf.print_deck(browser, built, FULL, out),
-        "handout": pdf.print_deck(browser, built, FULL, out, notes=True),
+        "deck": deck,
+        "slides": pdf.print_deck(browser, built, deck, out),
+        "handout": pdf.print_deck(browser, built, deck, out, notes=True),
     }
 
 
 def executed(built: Path, deck: str) -> nbformat.NotebookNode:
+    """A deck's executed notebook: `<lang>/<deck>`, or a bare name for the French one."""
+    deck = deck if "/" in deck else f"fr/{deck}"
     return nbformat.read(str(built / "notebooks" / f"{deck}.ipynb"), as_version=4)
 
 
@@ -109,10 +114,11 @@ def assert_plots_drawn(result: pdf.Printed) -> None:
 
 def test_full_deck_prints_one_page_per_slide(printed, built):
     result = printed["slides"]
-    slides = conventions.slide_count(executed(built, FULL).cells)
+    slides = conventions.slide_count(executed(built, printed["deck"]).cells)
     assert result.pages == slides
     assert len(pdfium.PdfDocument(str(result.path))) == len(pypdf.PdfReader(str(result.path)).pages) == slides
     assert result.path.name == f"{FULL}.pdf" and result.notes == 0
+    assert result.path.parent.name == printed["deck"].split("/")[0]  # pdf/<lang>/
     width, height = result.page_size
     assert abs(width / height - 16 / 9) < 0.02  # the slide's shape, with reveal's print margin
     for page in pypdf.PdfReader(str(result.path)).pages:
@@ -133,7 +139,7 @@ def test_handout_puts_each_slides_notes_under_it(printed, built):
     assert handout.pages == slides.pages
     assert handout.page_size[0] == slides.page_size[0]
     assert handout.page_size[1] > slides.page_size[1] + 200  # the slide, then its notes
-    notes = notes_by_slide(executed(built, FULL))
+    notes = notes_by_slide(executed(built, printed["deck"]))
     assert notes and len(notes) == handout.notes
     handout_texts = page_texts(handout.path)
     slide_texts = page_texts(slides.path)
@@ -147,8 +153,8 @@ def test_handout_puts_each_slides_notes_under_it(printed, built):
 
 
 def test_a_section_deck_prints_the_same_bytes_twice(browser, built, tmp_path):
-    first = pdf.print_deck(browser, built, "03_structure_omc", tmp_path / "a")
-    second = pdf.print_deck(browser, built, "03_structure_omc", tmp_path / "b")
+    first = pdf.print_deck(browser, built, "fr/03_structure_omc", tmp_path / "a")
+    second = pdf.print_deck(browser, built, "fr/03_structure_omc", tmp_path / "b")
     assert first.pages == conventions.slide_count(executed(built, "03_structure_omc").cells)
     assert first.plots and first.plots[0].page == 1  # a plot on the deck's first slide, drawn in print too
     assert_plots_drawn(first)
@@ -170,24 +176,24 @@ def run_pdf(*args: str) -> subprocess.CompletedProcess:
 
 def test_pdf_command_prints_each_deck_and_names_the_one_that_fails(built, tmp_path):
     build = tmp_path / "build"
-    (build / "slides").mkdir(parents=True)
+    (build / "slides" / "fr").mkdir(parents=True)
     (build / "vendor").symlink_to(built / "vendor", target_is_directory=True)
-    good = (built / "slides" / "01_titre.html").read_text(encoding="utf-8")
-    (build / "slides" / "01_titre.html").write_text(good, encoding="utf-8")
+    good = (built / "slides" / "fr" / "01_titre.html").read_text(encoding="utf-8")
+    (build / "slides" / "fr" / "01_titre.html").write_text(good, encoding="utf-8")
     broken = good.replace("</body>", '<img src="http://192.0.2.1/logo.png" alt=""></body>')
-    (build / "slides" / "99_casse.html").write_text(broken, encoding="utf-8")
+    (build / "slides" / "fr" / "99_casse.html").write_text(broken, encoding="utf-8")
     result = run_pdf("--build", str(build), "--notes")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     pages = conventions.slide_count(executed(built, "01_titre").cells)
-    progress = [line for line in lines if line.startswith("  01_titre")]
+    progress = [line for line in lines if line.startswith("  fr/01_titre")]
     assert len(progress) == 1 and f"{pages} pages" in progress[0], result.stderr
     for name in ("01_titre.pdf", "01_titre-notes.pdf"):  # the other decks still print
-        assert len(pypdf.PdfReader(str(build / "pdf" / name)).pages) == pages
+        assert len(pypdf.PdfReader(str(build / "pdf" / "fr" / name)).pages) == pages
     errors = [line for line in lines if line.startswith("error:")]
-    assert len(errors) == 1 and errors[0].startswith("error: 99_casse: "), result.stderr
+    assert len(errors) == 1 and errors[0].startswith("error: fr/99_casse: "), result.stderr
     assert "leave the machine" in errors[0]
-    assert not list((build / "pdf").glob("*99_casse*"))  # no half PDF left behind
+    assert not list((build / "pdf").rglob("*99_casse*"))  # no half PDF left behind
 
 
 def test_unknown_deck_is_refused(built, tmp_path):
@@ -210,14 +216,14 @@ def test_index_links_each_decks_pdf_and_handout_once_printed(built, build_cache,
     before = index_links(build)
     assert not [href for href in before if href.startswith("pdf/")]
 
-    result = run_pdf("--build", str(build), "--notes", "01_titre")
+    result = run_pdf("--build", str(build), "--notes", "fr/01_titre")
     assert result.returncode == 0, result.stderr
     after = index_links(build)
-    assert [href for href in after if href not in before] == ["pdf/01_titre.pdf", "pdf/01_titre-notes.pdf"]
+    assert [href for href in after if href not in before] == ["pdf/fr/01_titre.pdf", "pdf/fr/01_titre-notes.pdf"]
     assert [href for href in after if href in before] == before  # the rest of the page as the build wrote it
-    row = after.index("pdf/01_titre.pdf")
-    assert after[row - 2 : row] == ["slides/01_titre.html", "notebooks/01_titre.ipynb"]  # on the deck's own row
-    for href in ("pdf/01_titre.pdf", "pdf/01_titre-notes.pdf"):
+    row = after.index("pdf/fr/01_titre.pdf")
+    assert after[row - 2 : row] == ["slides/fr/01_titre.html", "notebooks/fr/01_titre.ipynb"]  # on the deck's own row
+    for href in ("pdf/fr/01_titre.pdf", "pdf/fr/01_titre-notes.pdf"):
         assert len(pypdf.PdfReader(str(build / href)).pages) == conventions.slide_count(executed(built, "01_titre").cells)
 
     rebuilt = run_build(build, "--cache-dir", str(build_cache))

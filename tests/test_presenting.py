@@ -9,7 +9,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from test_browser import ALL_SLIDES, DECKS, open_deck
+from test_browser import ALL_SLIDES, DECKS, LANGUAGES, open_deck
+from wto_ecommerce_deck.pipeline.audit import page_name
 
 FIRST_SLIDE_WITH_NOTES = """() => {
   const slides = Reveal.getSlides();
@@ -35,9 +36,10 @@ def words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", DECKS)
-def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page, built, name):
-    view = open_deck(offline_page, built, name)
+def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page, built, name, lang):
+    view = open_deck(offline_page, built, name, lang=lang)
     page = view.page
     h, v, notes = page.evaluate(FIRST_SLIDE_WITH_NOTES)
     page.evaluate(f"Reveal.slide({h}, {v})")
@@ -155,9 +157,10 @@ def test_no_slide_overflows_its_box_at_1024x768(offline_page, built):
         assert overflow[0] <= 1 and overflow[1] <= 1, (h, v, overflow)
 
 
-def test_axe_finds_no_serious_or_critical_violation(offline_page, built):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_finds_no_serious_or_critical_violation(offline_page, built, lang):
     axe = Axe()
-    view = open_deck(offline_page, built, "00_presentation_complete")
+    view = open_deck(offline_page, built, "00_presentation_complete", lang=lang)
     page = view.page
     found = []
     for h, v in page.evaluate(ALL_SLIDES):
@@ -167,23 +170,24 @@ def test_axe_finds_no_serious_or_critical_violation(offline_page, built):
             if violation["impact"] in ("serious", "critical"):
                 found.append((h, v, violation["id"], violation["nodes"][0]["html"][:120]))
     index = offline_page()
-    index.page.goto((built / "index.html").as_uri())
+    index.page.goto((built / page_name("index.html", lang)).as_uri())
     for violation in axe.run(index.page).response["violations"]:
         if violation["impact"] in ("serious", "critical"):
             found.append(("index", violation["id"]))
     assert found == []
 
 
-def test_index_lists_every_deck_with_its_true_slide_count(offline_page, built):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_lists_every_deck_with_its_true_slide_count(offline_page, built, lang):
     index = offline_page()
-    index.page.goto((built / "index.html").as_uri())
+    index.page.goto((built / page_name("index.html", lang)).as_uri())
     rows = index.page.eval_on_selector_all(
         "ul.decks li",
         """items => items.map(li => ({href: li.querySelector('a.deck').getAttribute('href'),
                                      count: parseInt(li.querySelector('.count').textContent, 10),
                                      links: Array.from(li.querySelectorAll('a')).map(a => a.getAttribute('href'))}))""",
     )
-    assert sorted(r["href"] for r in rows) == sorted(f"slides/{name}.html" for name in DECKS)
+    assert sorted(r["href"] for r in rows) == sorted(f"slides/{lang}/{name}.html" for name in DECKS)
     for row in rows:
         for href in row["links"]:
             assert (built / href).is_file(), href

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import ROOT, run_build
-from wto_ecommerce_deck import conventions
+from wto_ecommerce_deck import conventions, messages
 
-NOTEBOOKS = len(conventions.notebook_paths(ROOT / "notebooks"))
+# each language's notebooks are executed (and cached) on their own
+NOTEBOOKS = len(conventions.notebook_paths(ROOT / "notebooks")) * len(messages.languages())
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

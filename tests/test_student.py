@@ -1,5 +1,5 @@
 """Student copies: the decks without speaker notes, exercises left to do, in sync with the decks,
-runnable top to bottom."""
+runnable top to bottom, in every language (build/student/<lang>/)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,17 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import conventions, data
-from wto_ecommerce_deck.pipeline import student
+from wto_ecommerce_deck import conventions, data, messages
+from wto_ecommerce_deck.pipeline import student, translate
 
 SECTIONS = conventions.notebook_paths(ROOT / "notebooks")
+LANGUAGES = messages.languages()
+
+
+def deck_in(path, lang: str) -> nbformat.NotebookNode:
+    """The section notebook in `lang`: the French one, or its translation."""
+    nb = nbformat.read(path, as_version=4)
+    return translate.translate(nb, translate.catalogue_path(ROOT / "notebooks" / "locale", lang, path.stem), lang)
 
 
 def slide_type(cell) -> str | None:
@@ -39,14 +46,20 @@ def copies(tmp_path_factory):
     return out / student.FOLDER, written
 
 
-def test_a_copy_per_section_in_sync_with_its_deck(copies):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_copy_per_section_in_sync_with_its_deck(copies, lang):
     folder, written = copies
-    assert sorted(p.name for p in written) == [p.name for p in SECTIONS]
+    assert sorted(p.relative_to(folder).as_posix() for p in written if p.parent.name == lang) == [
+        f"{lang}/{p.name}" for p in SECTIONS
+    ]
     for path in SECTIONS:
-        deck = nbformat.read(path, as_version=4)
-        copy = nbformat.read(folder / path.name, as_version=4)
+        deck = deck_in(path, lang)
+        copy = nbformat.read(folder / lang / path.name, as_version=4)
         nbformat.validate(copy)
         assert_in_sync(deck, copy, path.stem)
+        assert copy.cells[1].source == messages.t("student.intro", lang)  # the intro in the copy's language
+        setup = copy.cells[0].source
+        assert ("deck.setup()" in setup) if lang == "fr" else (f'deck.setup(lang="{lang}")' in setup), setup
         assert copy.cells[0].id == deck.cells[0].id  # the setup cell stays first
         assert copy.cells[1].id == student.INTRO_ID
         assert copy.metadata["wto_ecommerce_deck"] == {"student_copy": True, "source": f"notebooks/{path.name}"}
@@ -64,8 +77,8 @@ def test_speaker_notes_and_outputs_are_dropped(tmp_path):
     nb.cells.insert(3, secret)
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="old run\n")]
     nbformat.write(nb, str(source / SECTIONS[2].name))
-    student.write_copies(tmp_path / "out", source)
-    copy = nbformat.read(tmp_path / "out" / student.FOLDER / SECTIONS[2].name, as_version=4)
+    student.write_copies(tmp_path / "out", source, langs=["fr"])
+    copy = nbformat.read(tmp_path / "out" / student.FOLDER / "fr" / SECTIONS[2].name, as_version=4)
     ids = [c.id for c in copy.cells]
     assert "secret-01" not in ids and copy.cells[0].outputs == []
     assert_in_sync(nb, copy, SECTIONS[2].stem)
@@ -83,17 +96,20 @@ def test_cli_replaces_only_build_student(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (build / "slides" / "deck.html").read_text(encoding="utf-8") == "<p>a deck</p>"
-    assert sorted(p.name for p in (build / "student").iterdir()) == [p.name for p in SECTIONS]
+    assert sorted(p.name for p in (build / "student").iterdir()) == sorted(LANGUAGES)  # stale.ipynb gone
+    for lang in LANGUAGES:
+        assert sorted(p.name for p in (build / "student" / lang).iterdir()) == [p.name for p in SECTIONS]
     assert sorted(p.name for p in build.iterdir()) == ["slides", "student"]  # no temporary folder left
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("path", SECTIONS, ids=lambda p: p.stem)
-def test_a_student_copy_runs_top_to_bottom(built, path):
+def test_a_student_copy_runs_top_to_bottom(built, path, lang):
     """A copy runs the code cells of its section, the same ones in the same order (only markdown is
     dropped or added): the session's build ran exactly that code in a fresh kernel, so each code
     cell of the copy produced there its widget or figure, without error (not executed twice)."""
-    copy = nbformat.read(str(built / student.FOLDER / path.name), as_version=4)
-    executed = nbformat.read(str(built / "notebooks" / path.name), as_version=4)
+    copy = nbformat.read(str(built / student.FOLDER / lang / path.name), as_version=4)
+    executed = nbformat.read(str(built / "notebooks" / lang / path.name), as_version=4)
     code = [c for c in copy.cells if c.cell_type == "code"]
     ran = {c.id: c for c in executed.cells if c.cell_type == "code"}
     assert [(c.id, c.source) for c in code] == [(c.id, c.source) for c in ran.values()]
@@ -110,9 +126,10 @@ def test_a_student_copy_runs_top_to_bottom(built, path):
         assert len(asked) >= 2 and kinds == ["explorer"] + ["quiz"] * len(asked)
 
 
-def test_the_build_writes_student_copies_in_sync(built):
-    """`make slides` writes build/student/ too (build.py calls student.write_copies on its temporary folder)."""
-    folder = built / student.FOLDER
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_build_writes_student_copies_in_sync(built, lang):
+    """`make slides` writes build/student/<lang>/ too (build.py calls student.write_copies on its temporary folder)."""
+    folder = built / student.FOLDER / lang
     assert sorted(p.name for p in folder.glob("*.ipynb")) == [p.name for p in SECTIONS]
     for path in SECTIONS:
-        assert_in_sync(nbformat.read(path, as_version=4), nbformat.read(folder / path.name, as_version=4), path.stem)
+        assert_in_sync(deck_in(path, lang), nbformat.read(folder / path.name, as_version=4), path.stem)

@@ -155,6 +155,16 @@
   // (assets/i18n/, `DeckLifecycle.start(config, messages)`): nothing here is in one language.
   var MESSAGES = { menu: "", slide: "{number}" };
 
+  // reveal's arrows carry English aria-labels: the deck's language instead.
+  function labelControls() {
+    var labels = MESSAGES.controls || {};
+    Object.keys(labels).forEach(function (direction) {
+      Array.prototype.forEach.call(document.querySelectorAll(".reveal .controls .navigate-" + direction), function (button) {
+        button.setAttribute("aria-label", labels[direction]);
+      });
+    });
+  }
+
   function start(config, messages) {
     var Reveal = window.Reveal;
     MESSAGES = messages || MESSAGES;
@@ -172,6 +182,7 @@
     Reveal.on("pdf-ready", printReady);
     return Reveal.initialize(config).then(function () {
       if (!Reveal.isPrintView()) buildMenu(Reveal);
+      labelControls();
       return refresh();
     }).then(function () {
       document.documentElement.setAttribute("data-deck-ready", "yes");

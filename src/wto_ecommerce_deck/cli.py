@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     build_cmd.add_argument("--no-cache", action="store_true", help="execute every notebook, even unchanged ones")
     build_cmd.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default: .cache/)")
+    build_cmd.add_argument(
+        "--lang", action="append", default=None, metavar="LANG",
+        help="build only this language (repeatable; default: every language of assets/i18n/)",
+    )
     pdf_cmd = commands.add_parser("pdf", help="print the built decks to build/pdf/, one slide per page")
     pdf_cmd.add_argument("decks", nargs="*", help="deck names, e.g. 01_titre (default: every built deck)")
     pdf_cmd.add_argument("--build", type=Path, default=None, help="the built decks (default: build/)")
@@ -49,6 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     present_cmd.add_argument("--no-browser", action="store_true", help="print the slideshow's URL, open no browser")
     present_cmd.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one)")
     present_cmd.add_argument("--live-dir", type=Path, default=None, help="where to write the live deck (default: live/)")
+    present_cmd.add_argument("--lang", default=None, help="the deck's language (default: fr; make present LANG=en)")
+    translations_cmd = commands.add_parser(
+        "translations", help="update the notebooks' translation catalogues (notebooks/locale/) from the French notebooks"
+    )
+    translations_cmd.add_argument(
+        "--check", action="store_true", help="change nothing: one line per missing or fuzzy entry, exit 1 if any"
+    )
     commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
     skip_iri_grammar()  # the command's own process: nbformat imports faster
@@ -81,8 +92,13 @@ def _run(args: argparse.Namespace) -> int:
             single_file=args.single_file,
             use_cache=not args.no_cache,
             cache_dir=args.cache_dir,
+            langs=args.lang,
         )
         return 0
+    if args.command == "translations":
+        from .pipeline.translate import main as translations_main
+
+        return translations_main(args.check)
     if args.command == "pdf":
         from .pipeline.pdf import main as pdf_main
 
@@ -98,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "present":
         from .live.present import main as present_main
 
-        return present_main(not args.no_browser, args.port, args.live_dir)
+        return present_main(not args.no_browser, args.port, args.live_dir, args.lang)
     if args.command == "check-env":
         from .checkenv import main as checkenv_main
 

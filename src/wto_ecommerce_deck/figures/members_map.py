@@ -56,21 +56,33 @@ OUTLINE_COLOUR = "#ffffff"
 @dataclass(frozen=True)
 class _Category:
     key: str
-    legend_fr: str  # followed by the count
-    role_fr: str  # a line of the hover
     colour: str
+
+    # Looked up when drawn, in the current language (`deck.setup(lang=…)`), not at import.
+    @property
+    def legend_fr(self) -> str:  # followed by the count
+        return {
+            "eu": lambda: t("figure.map_eu"),
+            "other": lambda: t("figure.map_other"),
+            "secondary": lambda: t("figure.map_secondary", status=style.statuses()["secondary"]),
+            "unsure": lambda: t("figure.map_unsure", flag=style.to_confirm()),
+        }[self.key]()
+
+    @property
+    def role_fr(self) -> str:  # a line of the hover
+        return {
+            "eu": lambda: t("figure.map_eu_hover"),
+            "other": lambda: t("figure.map_other_hover"),
+            "secondary": lambda: t("figure.map_secondary_hover", status=style.statuses()["secondary"]),
+            "unsure": lambda: t("figure.map_unsure_hover", flag=style.to_confirm()),
+        }[self.key]()
 
 
 # Okabe–Ito blue / orange / reddish purple: apart for every common colour blindness.
-EU = _Category("eu", t("figure.map_eu"), t("figure.map_eu_hover"), "#0072B2")
-OTHER = _Category("other", t("figure.map_other"), t("figure.map_other_hover"), "#B07800")
-SECONDARY = _Category(
-    "secondary", t("figure.map_secondary", status=style.STATUS_FR["secondary"]),
-    t("figure.map_secondary_hover", status=style.STATUS_FR["secondary"]), "#56B4E9",
-)
-UNSURE = _Category(
-    "unsure", t("figure.map_unsure", flag=style.TO_CONFIRM_FR), t("figure.map_unsure_hover", flag=style.TO_CONFIRM_FR), "#CC79A7"
-)
+EU = _Category("eu", "#0072B2")
+OTHER = _Category("other", "#B07800")
+SECONDARY = _Category("secondary", "#56B4E9")
+UNSURE = _Category("unsure", "#CC79A7")
 CATEGORIES = (EU, OTHER, SECONDARY, UNSURE)
 
 
@@ -161,7 +173,7 @@ def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, So
         # The count heads the legend: no title on the map (the slide has its heading) and
         # no annotation that could hide a country.
         legend=dict(
-            title=dict(text=f"<b>{style.escape(members_summary_fr(signatories))}</b>{style.NBSP}: ", side="left"),
+            title=dict(text=f"<b>{style.escape(members_summary_fr(signatories))}</b>{style.escape(t('common.colon'))}", side="left"),
             orientation="h",
             x=0.5,
             xanchor="center",

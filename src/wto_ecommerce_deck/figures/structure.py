@@ -235,7 +235,7 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     status_text = (
         t("figure.structure_all_verified", verified=messages.group("status_plural")["verified"])
         if statuses == {"verified"}
-        else t("figure.structure_dashed", verified=style.STATUS_FR["verified"])
+        else t("figure.structure_dashed", verified=style.statuses()["verified"])
     )
     annotations.append(
         dict(

@@ -58,16 +58,68 @@ KIND_SYMBOLS = {
 }
 
 # The words (lane titles, filter buttons, statuses, month abbreviations, the status key) are the
-# message catalogue's (assets/i18n/fr.json: kind_lane, kind_button, status, month_short, figure.*).
-KIND_LANES_FR = messages.group("kind_lane")  # plural, at the left of the timelines and in the legend
-KIND_BUTTONS_FR = messages.group("kind_button")  # the short names of the filter buttons
-# One vocabulary for statuses, wherever the decks show one (hovers, tables, keys, notes, the
-# sources page): the words of the data README.
-STATUS_FR = messages.group("status")
+# message catalogue's (assets/i18n/<lang>.json: kind_lane, kind_button, status, month_short, figure.*).
+# Looked up when used, in the current language (`deck.setup(lang=…)`): a module imported before
+# the notebook chose its language still speaks that language. The old constant names stay
+# readable as module attributes (`style.STATUS_FR`), computed on each access (`__getattr__` below).
 UNVERIFIED = "unverified"
 SECONDARY = "secondary"
-TO_CONFIRM_FR = STATUS_FR[UNVERIFIED]
-SYMBOL_TO_CONFIRM_FR = t("figure.symbol_to_confirm", flag=TO_CONFIRM_FR)  # « cote à confirmer »
+SECONDARY_SUFFIX = " *"
+
+
+def kind_lanes() -> dict[str, str]:
+    """The lane titles at the left of the timelines and in the legend (plural)."""
+    return messages.group("kind_lane")
+
+
+def kind_buttons() -> dict[str, str]:
+    """The short names of the filter buttons."""
+    return messages.group("kind_button")
+
+
+def statuses() -> dict[str, str]:
+    """One vocabulary for statuses, wherever the decks show one (hovers, tables, keys, notes, the
+    sources page): the words of the data README."""
+    return messages.group("status")
+
+
+def to_confirm() -> str:
+    """« à confirmer », "to be confirmed", « por confirmar »."""
+    return statuses()[UNVERIFIED]
+
+
+def symbol_to_confirm() -> str:
+    """« cote à confirmer »."""
+    return t("figure.symbol_to_confirm", flag=to_confirm())
+
+
+def unverified_suffix() -> str:
+    return f" ({to_confirm()})"
+
+
+def symbol_badge() -> str:
+    """« [cote ?] »."""
+    return " " + t("figure.symbol_badge")
+
+
+def month_abbreviations() -> tuple[str, ...]:
+    """« janv. » … « déc. »."""
+    return tuple(messages.group("month_short").values())
+
+
+_LOOKED_UP = {
+    "KIND_LANES_FR": kind_lanes, "KIND_BUTTONS_FR": kind_buttons, "STATUS_FR": statuses,
+    "TO_CONFIRM_FR": to_confirm, "SYMBOL_TO_CONFIRM_FR": symbol_to_confirm,
+    "UNVERIFIED_SUFFIX": unverified_suffix, "SYMBOL_BADGE": symbol_badge,
+    "MONTH_ABBREVIATIONS_FR": month_abbreviations,
+}
+
+
+def __getattr__(name: str):
+    if name in _LOOKED_UP:
+        return _LOOKED_UP[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Status on the slide itself, without hovering, on screen and on paper. Two questions, two marks:
 # how sure the FACT is changes the marker (solid: verified or 2018 presentation; pale with a
@@ -75,9 +127,6 @@ SYMBOL_TO_CONFIRM_FR = t("figure.symbol_to_confirm", flag=TO_CONFIRM_FR)  # « c
 # « (à confirmer) »); how sure the WTO SYMBOL is only adds a badge to the label (« [cote ?] »),
 # so that an unsure symbol never makes a sure conference look doubtful. `status_key` explains the
 # marks a figure uses, on the figure.
-SECONDARY_SUFFIX = " *"
-UNVERIFIED_SUFFIX = f" ({TO_CONFIRM_FR})"
-SYMBOL_BADGE = " " + t("figure.symbol_badge")  # « [cote ?] »
 SECONDARY_FILL_ALPHA = 0.3
 KEY_GLYPHS = {"solid": "●", "secondary": "◉", "unverified": "○"}
 
@@ -91,8 +140,8 @@ def fact_mark(status: str) -> str:
 
 def status_label(label: str, status: str, symbol_status: str | None = None) -> str:
     """The label written on the chart, with the marks of its status (plain text, not escaped)."""
-    suffix = {"unverified": UNVERIFIED_SUFFIX, "secondary": SECONDARY_SUFFIX}.get(fact_mark(status), "")
-    badge = SYMBOL_BADGE if symbol_status == UNVERIFIED and status != UNVERIFIED else ""
+    suffix = {"unverified": unverified_suffix(), "secondary": SECONDARY_SUFFIX}.get(fact_mark(status), "")
+    badge = symbol_badge() if symbol_status == UNVERIFIED and status != UNVERIFIED else ""
     return f"{label}{suffix}{badge}"
 
 
@@ -116,21 +165,20 @@ def marker_style(shape: str, colour: str, status: str) -> dict:
 def status_key(statuses: Iterable[str], symbol_statuses: Iterable[str | None] = ()) -> str:
     """The key of the marks a figure uses (only those), for an annotation under the figure:
     « ● vérifié · ◉ source secondaire (*) · ○ à confirmer · [cote ?] cote OMC à confirmer »."""
+    words = globals()["statuses"]()
     statuses = set(statuses)
     parts = []
     solid = [s for s in ("verified", "seed") if s in statuses]
     if solid:
-        parts.append(f"{KEY_GLYPHS['solid']} " + t("figure.key_or").join(STATUS_FR[s] for s in solid))
+        parts.append(f"{KEY_GLYPHS['solid']} " + t("figure.key_or").join(words[s] for s in solid))
     if SECONDARY in statuses:
-        parts.append(f"{KEY_GLYPHS['secondary']} {STATUS_FR[SECONDARY]} ({SECONDARY_SUFFIX.strip()})")
+        parts.append(f"{KEY_GLYPHS['secondary']} {words[SECONDARY]} ({SECONDARY_SUFFIX.strip()})")
     if UNVERIFIED in statuses:
-        parts.append(f"{KEY_GLYPHS['unverified']} " + t("figure.key_fact_unsure", flag=TO_CONFIRM_FR))
+        parts.append(f"{KEY_GLYPHS['unverified']} " + t("figure.key_fact_unsure", flag=to_confirm()))
     if UNVERIFIED in set(symbol_statuses):
-        parts.append(f"{SYMBOL_BADGE.strip()} " + t("figure.key_symbol_unsure", flag=TO_CONFIRM_FR))
+        parts.append(f"{symbol_badge().strip()} " + t("figure.key_symbol_unsure", flag=to_confirm()))
     return f"  ·  ".join(escape(p) for p in parts)
 
-
-MONTH_ABBREVIATIONS_FR = tuple(messages.group("month_short").values())  # « janv. » … « déc. »
 
 HOVER_WRAP_CHARS = 60  # plotly never wraps hover text itself
 
@@ -151,7 +199,7 @@ def wrap(text: str, width: int = HOVER_WRAP_CHARS) -> str:
 
 
 def status_fr(status: str) -> str:
-    return STATUS_FR[status]
+    return statuses()[status]
 
 
 def source_titles(keys: Sequence[str], sources: Mapping[str, Source]) -> list[str]:
@@ -185,7 +233,7 @@ def hover_block(
     lines.extend(extra_lines)
     if symbol:
         if symbol_status == UNVERIFIED:
-            lines.append(escape(t("figure.symbol_unsure", symbol=symbol, flag=SYMBOL_TO_CONFIRM_FR)))
+            lines.append(escape(t("figure.symbol_unsure", symbol=symbol, flag=symbol_to_confirm())))
         else:
             lines.append(escape(t("figure.symbol", symbol=symbol)))
     status_line = escape(t("figure.status", status=status_fr(status)))
@@ -208,8 +256,9 @@ def is_unsure(status: str, symbol_status: str | None = None) -> bool:
 
 
 def month_tick_fr(day: dt.date) -> str:
-    """« janv. 2016 », « mars 2018 »: built here because plotly's `fr` locale is not loaded live."""
-    return f"{MONTH_ABBREVIATIONS_FR[day.month - 1]} {day.year}"
+    """« janv. 2016 », « mars 2018 » (in the current language): built here, not by plotly, so that
+    live and exported ticks read the same."""
+    return f"{month_abbreviations()[day.month - 1]} {day.year}"
 
 
 def base_layout(name: str, source_keys: Iterable[str], **overrides) -> dict:
@@ -221,7 +270,7 @@ def base_layout(name: str, source_keys: Iterable[str], **overrides) -> dict:
         template="none",
         autosize=True,
         font=dict(family=FONT_FAMILY, size=BASE_FONT_SIZE, color=TEXT_COLOUR),
-        separators=", ",  # French: decimal comma, thin space for thousands
+        separators=t("figure.separators"),  # plotly's decimal and thousands marks: French « , » and a space
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin=dict(l=10, r=10, t=10, b=10, pad=0),

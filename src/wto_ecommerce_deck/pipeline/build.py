@@ -1,5 +1,12 @@
 """`make slides`: validate the facts, execute the notebooks, export the decks, swap `build/` in.
 
+* In every language of the interface (`assets/i18n/<lang>.json`, French first): a language other
+  than French executes the French notebook translated by `translate.py` (its prose from
+  `notebooks/locale/<lang>/`, its setup cell `deck.setup(lang=…)`), and writes
+  `build/slides/<lang>/<deck>.html`, `build/notebooks/<lang>/`, `build/student/<lang>/`,
+  `build/index.<lang>.html` and `build/sources.<lang>.html` (French: `index.html`, `sources.html`).
+  A missing or fuzzy translation stops the build, one line naming the catalogue and the cell.
+
 * Incremental: a notebook is executed only when its source, a project file its kernel read
   (`assets/data/*.yaml`…), the package code or the installed versions changed (`cache.py`);
   when nothing changed at all the build says so and stops in well under a second, before
@@ -26,35 +33,70 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from ..conventions import FULL_DECK, FULL_DECK_TITLE, notebook_paths, slide_count
+from .. import messages
+from ..conventions import FULL_DECK, notebook_paths, slide_count
 from ..errors import BuildError, say
-from ..messages import t
+from ..messages import DEFAULT_LANG, t
 from ..paths import i18n_dir, notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
 SINGLE = "single"
+LOCALE = "locale"  # notebooks/locale/<lang>/<notebook>.po
+TRANSLATED = "translated"  # .cache/translated/<lang>/: the translated notebooks a build executes
 # What the build writes into build/. Anything else there (pdf/, student/) was written by another
 # command: it does not make a build stale, and it is carried over into the new build/.
-OWN_ENTRIES = ("index.html", "sources.html", "slides", "notebooks", "student", VENDOR, SINGLE)
+PAGES = ("index.html", "sources.html")  # in French; `index.<lang>.html`… in another language
+OWN_ENTRIES = PAGES + ("slides", "notebooks", "student", VENDOR, SINGLE)
 CELL_TIMEOUT = 120  # seconds; the same default as execute.CELL_TIMEOUT, without importing nbclient
+
+
+def own_entries() -> tuple[str, ...]:
+    """OWN_ENTRIES with the pages of every language."""
+    from .audit import page_name
+
+    pages = tuple(page_name(page, lang) for lang in messages.languages() if lang != DEFAULT_LANG for page in PAGES)
+    return OWN_ENTRIES + pages
 
 
 @dataclass
 class Planned:
-    name: str
-    path: Path
+    name: str  # the cache's name: the notebook's, `.<lang>` after it in another language
+    path: Path  # the French notebook
     lookup: cache.Lookup | None  # None: the notebook cannot even be read as JSON (discover will say why)
+    lang: str = DEFAULT_LANG
+
+    @property
+    def deck(self) -> str:
+        return self.path.stem
 
 
-def _plan(paths: list[Path], executions: cache.ExecutionCache, environment: str, timeout: int) -> list[Planned]:
+def catalogue_of(path: Path, lang: str) -> Path:
+    """The catalogue that translates the French notebook `path` into `lang`."""
+    return path.parent / LOCALE / lang / f"{path.stem}.po"
+
+
+def _base(path: Path, lang: str, environment: str, timeout: int) -> str:
+    """What a notebook's execution depends on besides the files its kernel reads: the French
+    notebook, and in another language its catalogue and the language (standard library only)."""
+    base = cache.base_key(path, environment, timeout)
+    if lang == DEFAULT_LANG:
+        return base  # the French key as before translations: a French cache stays valid
+    return cache.digest_json({"french": base, "lang": lang, "catalogue": cache.digest_file(catalogue_of(path, lang))})
+
+
+def _plan(
+    paths: list[Path], executions: cache.ExecutionCache, environment: str, timeout: int, langs: list[str]
+) -> list[Planned]:
     planned = []
-    for path in paths:
-        try:
-            base = cache.base_key(path, environment, timeout)
-        except (OSError, ValueError):
-            planned.append(Planned(path.stem, path, None))
-            continue
-        planned.append(Planned(path.stem, path, executions.lookup(path.stem, base)))
+    for lang in langs:
+        for path in paths:
+            name = path.stem if lang == DEFAULT_LANG else f"{path.stem}.{lang}"
+            try:
+                base = _base(path, lang, environment, timeout)
+            except (OSError, ValueError):
+                planned.append(Planned(name, path, None, lang))
+                continue
+            planned.append(Planned(name, path, executions.lookup(name, base), lang))
     return planned
 
 
@@ -68,12 +110,15 @@ def _output_key(root: Path, environment: str, notebook_keys: list[tuple[str, str
             "npm": cache.digest_file(root / "node_modules" / ".package-lock.json"),  # reveal.js, fonts, topojson
             "data": cache.digest_tree(root / "assets" / "data"),  # validated again when it changed
             "i18n": cache.digest_tree(i18n_dir()),  # the interface's words: pages, slides' chrome
+            "locale": cache.digest_tree(notebooks_dir() / LOCALE),  # the student copies' prose
             "single_file": single_file,
         }
     )
 
 
-async def _execute_all(todo: list[Planned], root: Path, jobs: int, timeout: int, show) -> dict[str, object]:
+async def _execute_all(
+    todo: list[Planned], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path]
+) -> dict[str, object]:
     """Execute the notebooks of `todo`, `jobs` at a time; stop at the first failure."""
     from . import execute
 
@@ -86,7 +131,8 @@ async def _execute_all(todo: list[Planned], root: Path, jobs: int, timeout: int,
                 show.set(item.name, "running" if number == 1 else "retrying")
 
             try:
-                done = await execute.execute_async(item.path, f"notebooks/{item.path.name}", root, timeout, attempt)
+                label = f"notebooks/{item.path.name}" + ("" if item.lang == DEFAULT_LANG else f" ({item.lang})")
+                done = await execute.execute_async(sources[item.name], label, root, timeout, attempt)
             except BaseException:
                 if isinstance(sys.exc_info()[1], asyncio.CancelledError) or asyncio.current_task().cancelling():
                     show.set(item.name, "stopped")
@@ -146,6 +192,7 @@ def build(
     single_file: bool = False,
     use_cache: bool = True,
     cache_dir: Path | None = None,
+    langs: list[str] | None = None,
 ) -> Path:
     root = repo_root()
     out = (out or root / "build").resolve()
@@ -153,11 +200,16 @@ def build(
     os.environ["WTO_DECK_ROOT"] = str(root)  # the kernels find the project's data through it
     folder = (cache_dir or root / ".cache").resolve()
     executions = cache.ExecutionCache(folder / "executed", root, enabled=use_cache)
-    state = cache.BuildState(folder / "builds", OWN_ENTRIES)
+    known = messages.languages()
+    for lang in langs or ():
+        if lang not in known:
+            raise BuildError(f"--lang {lang}: no such language (the languages: {', '.join(known)}; a language is assets/i18n/<lang>.json)")
+    langs = [lang for lang in known if lang in langs] if langs else known
+    state = cache.BuildState(folder / "builds", own_entries())
 
     # 1. What is cached, with the standard library only: most builds stop here.
     environment = cache.environment_key()
-    planned = _plan(notebook_paths(notebooks_dir()), executions, environment, timeout)
+    planned = _plan(notebook_paths(notebooks_dir()), executions, environment, timeout, langs)
     if planned and all(p.lookup and p.lookup.hit for p in planned):
         key = _output_key(root, environment, [(p.name, p.lookup.key) for p in planned], single_file)
         if state.up_to_date(out, key):
@@ -167,7 +219,7 @@ def build(
     # 2. Something changed: check the inputs, execute what the cache does not hold, export.
     import nbformat
 
-    from . import audit, notebooks, vendor
+    from . import audit, notebooks, translate, vendor
     from .. import data
     from .progress import Progress
 
@@ -176,8 +228,24 @@ def build(
     # the facts each deck shows, for its « Sources » slide and build/sources.html
     facts_audit = audit.build_audit()
     sections = notebooks.discover(notebooks_dir())
-    if [s.name for s in sections] != [p.name for p in planned]:
+    if [s.name for s in sections] != [p.name for p in planned if p.lang == DEFAULT_LANG]:
         raise BuildError(f"{notebooks_dir()}: the notebooks changed while the build was reading them")
+    # Every translation is checked before any kernel starts: a missing or fuzzy entry stops the
+    # build here, one line naming the catalogue and the cell. The translated notebooks to execute
+    # are written under the cache folder (a kernel runs a file).
+    sources: dict[str, Path] = {}
+    for item in planned:
+        if item.lang == DEFAULT_LANG:
+            sources[item.name] = item.path
+            continue
+        french = notebooks.read(item.path, f"notebooks/{item.path.name}")
+        catalogue = catalogue_of(item.path, item.lang)
+        translated = translate.translate(french, catalogue, item.lang, label=_shown_path(catalogue, root))
+        if not (item.lookup and item.lookup.hit):
+            target = folder / TRANSLATED / item.lang / item.path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(translated, str(target))
+            sources[item.name] = target
     todo = [p for p in planned if not (p.lookup and p.lookup.hit)]
     show = Progress([p.name for p in planned])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
@@ -187,7 +255,13 @@ def build(
         say(t("cli.build.all_cached", count=len(planned)))
     show.start({p.name: "cached" for p in planned if p.lookup and p.lookup.hit})
     before = executions.snapshot()
-    executed = asyncio.run(_execute_all(todo, root, jobs, timeout, show)) if todo else {}
+    # French first, then the translations: a cell that fails in French is named as the French
+    # notebook's (whatever language would have failed first in parallel), and nothing is executed
+    # in the other languages until the original runs.
+    executed: dict[str, object] = {}
+    for wave in ([p for p in todo if p.lang == DEFAULT_LANG], [p for p in todo if p.lang != DEFAULT_LANG]):
+        if wave:
+            executed.update(asyncio.run(_execute_all(wave, root, jobs, timeout, show, sources)))
 
     texts: dict[str, str] = {}
     keys: list[tuple[str, str]] = []
@@ -195,7 +269,7 @@ def build(
         if item.name in executed:
             done = executed[item.name]
             key = None
-            if cache.base_key(item.path, environment, timeout) == item.lookup.base:
+            if _base(item.path, item.lang, environment, timeout) == item.lookup.base:
                 key = executions.store(item.name, item.lookup.base, done.files_read, done.text, before)
             if key is None:
                 say(t("cli.build.changed_during_build", name=item.name))
@@ -205,7 +279,9 @@ def build(
             key = item.lookup.key
             texts[item.name] = item.lookup.path.read_text(encoding="utf-8")
         keys.append((item.name, key))
-    nbs = {name: nbformat.reads(text, as_version=4) for name, text in texts.items()}
+    nbs = {
+        lang: {p.deck: nbformat.reads(texts[p.name], as_version=4) for p in planned if p.lang == lang} for lang in langs
+    }
 
     decks = _export(out, sections, nbs, single_file, facts_audit)
     state.remember(out, _output_key(root, environment, keys, single_file))
@@ -213,34 +289,37 @@ def build(
     return out
 
 
+def _shown_path(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
 def _shown(out: Path, root: Path) -> str:
     return f"{out.relative_to(root)}/" if out.is_relative_to(root) else str(out)
 
 
-def _export(out: Path, sections, nbs: dict, single_file: bool, facts_audit) -> int:
-    """Write every deck into a temporary folder beside `out`, then swap it in."""
-    from . import audit, bundles, notebooks, site, student, vendor
+def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_audit) -> int:
+    """Write every deck of every language into a temporary folder beside `out`, then swap it in.
+
+    `nbs`: the executed notebooks by language, then by name."""
+    from . import audit, bundles, site, student, vendor
 
     _remove_stale(out)
     tmp = out.parent / f".{out.name}-tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
+    langs = list(nbs)
+    count = 0
     try:
-        for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
-            (tmp / folder).mkdir(parents=True)
         vendor.install(tmp / VENDOR)
         # Only what the decks draw: the smallest plotly.js bundle with their trace types.
-        bundles.install(tmp / VENDOR / "plotly" / "plotly.min.js", repo_root() / "node_modules", bundles.trace_types(nbs.values()))
-        ordered = [nbs[s.name] for s in sections]
-        decks = [(FULL_DECK, notebooks.chain(ordered), FULL_DECK_TITLE)]
-        decks += [(s.name, nbs[s.name], s.title) for s in sections]
-        # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
-        decks = [(name, audit.with_sources_slide(nb, name, facts_audit), title) for name, nb, title in decks]
-        entries = [_write_deck(tmp, name, nb, title, single_file) for name, nb, title in decks]
-        # PDFs that `make pdf` printed before stay in build/ (carried over): the index links them
-        entries = [site.with_pdfs(entry, out) for entry in entries]
-        (tmp / "index.html").write_text(site.index_html(entries), encoding="utf-8")
-        audit.write_sources_page(tmp, facts_audit)
-        student.write_copies(tmp)
+        everything = [nb for by_name in nbs.values() for nb in by_name.values()]
+        bundles.install(tmp / VENDOR / "plotly" / "plotly.min.js", repo_root() / "node_modules", bundles.trace_types(everything))
+        for lang in langs:
+            entries = _export_language(tmp, out, lang, langs, sections, nbs[lang], single_file, facts_audit)
+            count += len(entries)
+            (tmp / audit.page_name(site.INDEX_PAGE, lang)).write_text(site.index_html(entries, lang, langs), encoding="utf-8")
+            titles = {s.name: nbs[lang][s.name].metadata.get("title", s.title) for s in sections}
+            audit.write_sources_page(tmp, facts_audit, lang, titles)
+        student.write_copies(tmp, langs=langs)
         # A date, symbol or number on a slide or in its notes that no record holds, or an
         # unverified fact shown without « à confirmer », stops the build, one line each naming the
         # notebook and the cell. Checked last (the notebooks ran and were cached, the decks were
@@ -250,26 +329,60 @@ def _export(out: Path, sections, nbs: dict, single_file: bool, facts_audit) -> i
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return len(entries)
+    return count
 
 
-def _write_deck(out: Path, name: str, nb, title: str, single_file: bool):
+def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections, nbs: dict, single_file: bool, facts_audit) -> list:
+    """The decks of one language: the full deck first, then each section, each ending with its
+    « Sources » slide in that language; returns the index's entries."""
+    from . import audit, notebooks, site
+
+    for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
+        (tmp / folder / lang).mkdir(parents=True)
+    ordered = [nbs[s.name] for s in sections]
+    full = notebooks.chain(ordered)
+    full_title = t("deck.full_deck_title", lang)
+    full.metadata["title"] = full_title
+    decks = [(FULL_DECK, full, full_title)]
+    decks += [(s.name, nbs[s.name], nbs[s.name].metadata.get("title", s.title)) for s in sections]
+    # the sources page as a deck links it, from build/slides/<lang>/
+    sources_href = "../../" + audit.page_name(audit.SOURCES_PAGE, lang)
+    previous = messages.language()
+    messages.use(lang)  # the « Sources » slide's words (and anything a template looks up without a language)
+    try:
+        # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
+        decks = [(name, audit.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
+        entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
+    finally:
+        messages.use(previous)
+    # PDFs that `make pdf` printed before stay in build/ (carried over): the index links them
+    return [site.with_pdfs(entry, out) for entry in entries]
+
+
+def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: str, single_file: bool):
     import nbformat
 
     from . import export, site
 
-    html = export.to_html(nb, title, f"../{VENDOR}")
-    (out / "slides" / f"{name}.html").write_text(html, encoding="utf-8")
-    nbformat.write(nb, str(out / "notebooks" / f"{name}.ipynb"))
+    # the same deck in the other languages: slides/<other>/<name>.html
+    others = [
+        dict(lang=other, name=messages.group("language_name", other)[other], href=f"../{other}/{name}.html")
+        for other in langs if other != lang
+    ]
+    html = export.to_html(nb, title, f"../../{VENDOR}", lang, others)
+    (out / site.slides_path(lang, name)).write_text(html, encoding="utf-8")
+    nbformat.write(nb, str(out / site.notebook_path(lang, name)))
     if single_file:
         from .inline import InlineError, single_file as inline_assets
 
         try:
-            whole = inline_assets(html, out / "slides")
+            whole = inline_assets(html, out / "slides" / lang)
         except InlineError as exc:
-            raise BuildError(f"slides/{name}.html: {exc}") from None
-        (out / SINGLE / f"{name}.html").write_text(whole, encoding="utf-8")
-    return site.DeckEntry(name, title, slide_count(nb.cells), f"slides/{name}.html", f"notebooks/{name}.ipynb")
+            raise BuildError(f"slides/{lang}/{name}.html: {exc}") from None
+        (out / SINGLE / lang / f"{name}.html").write_text(whole, encoding="utf-8")
+    return site.DeckEntry(
+        name, title, slide_count(nb.cells), site.slides_path(lang, name), site.notebook_path(lang, name), lang=lang
+    )
 
 
 def _swap(tmp: Path, out: Path) -> None:
@@ -277,7 +390,7 @@ def _swap(tmp: Path, out: Path) -> None:
     old = out.parent / f".{out.name}-old-{os.getpid()}"
     if out.is_dir():
         for entry in sorted(out.iterdir()):
-            if entry.name not in OWN_ENTRIES and not (tmp / entry.name).exists():
+            if entry.name not in own_entries() and not (tmp / entry.name).exists():
                 _link_copy(entry, tmp / entry.name)
     if out.exists():
         out.rename(old)

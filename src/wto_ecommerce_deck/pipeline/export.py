@@ -12,7 +12,6 @@ from traitlets.config import Config
 
 from . import notebooks
 from .. import conventions
-from ..conventions import SERIES_TITLE
 from ..errors import BuildError
 from .. import messages
 from ..messages import t
@@ -140,13 +139,28 @@ def exporter() -> SlidesExporter:
     return exp
 
 
-def to_html(nb: nbformat.NotebookNode, title: str, vendor_prefix: str) -> str:
+def to_html(
+    nb: nbformat.NotebookNode,
+    title: str,
+    vendor_prefix: str,
+    lang: str | None = None,
+    other_languages: list[dict] | None = None,
+) -> str:
+    """The deck's page in `lang` (default: the current language; `<html lang>`, chrome, plotly's
+    locale); `other_languages` are links to the same deck in the other languages:
+    `{"lang", "name", "href"}` each."""
+    from .. import plotly_locales
+    from .vendor import locale_target
+
+    lang = lang or messages.language()
     deck = {
         "title": title,
-        "series_title": SERIES_TITLE,
-        "lang": messages.language(),
-        "t": functools.partial(t, lang=messages.language()),  # the template's words: deck.t("deck.menu")
+        "series_title": t("deck.series_title", lang=lang),
+        "lang": lang,
+        "t": functools.partial(t, lang=lang),  # the template's words: deck.t("deck.menu")
         "vendor_prefix": vendor_prefix,
+        "plotly_locale": None if lang == plotly_locales.BUILT_IN else locale_target(lang),
+        "other_languages": other_languages or [],
         "reveal_config": REVEAL_CONFIG,
         **uses(nb),
     }

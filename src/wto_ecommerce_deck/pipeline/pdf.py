@@ -105,7 +105,24 @@ def pdf_name(deck: str, notes: bool = False) -> str:
 
 
 def decks_in(build: Path) -> list[str]:
-    return sorted(p.stem for p in (build / "slides").glob("*.html"))
+    """The built decks as `<lang>/<deck>` (their path below slides/ and pdf/), French first."""
+    from .. import messages
+
+    order = {lang: i for i, lang in enumerate(messages.languages())}
+    found = [p.relative_to(build / "slides").with_suffix("").as_posix() for p in (build / "slides").glob("*/*.html")]
+    return sorted(found, key=lambda d: (order.get(d.split("/")[0], len(order)), d))
+
+
+def chosen_decks(available: list[str], names: list[str]) -> tuple[list[str], list[str]]:
+    """The decks `names` asks for, each a `<lang>/<deck>` or a bare deck name (every language);
+    returns (chosen, unknown names)."""
+    chosen, unknown = [], []
+    for name in names:
+        matches = [d for d in available if d == name or d.split("/", 1)[-1] == name]
+        if not matches:
+            unknown.append(name)
+        chosen += [d for d in matches if d not in chosen]
+    return chosen, unknown
 
 
 def fixed_dates(data: bytes) -> bytes:
@@ -162,8 +179,8 @@ def print_deck(browser, build: Path, deck: str, out_dir: Path, notes: bool = Fal
     pages = page_count(data)
     if pages != layout["slides"]:
         raise PrintError(f"the PDF has {pages} pages for {layout['slides']} slides")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / pdf_name(deck, notes)
+    path = out_dir / pdf_name(deck, notes)  # `<lang>/<deck>.pdf`
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
     os.replace(tmp, path)  # a failed print never leaves half a PDF
@@ -212,10 +229,14 @@ def link_in_index(build: Path, cache_dir: Path | None = None) -> None:
     """After printing into build/pdf/: build/index.html links each deck's PDF and handout, and the
     build's record (in `cache_dir`, default .cache/) takes that page as its own, so that the next
     `make slides` has nothing to do (it writes the same links: build.py reads build/pdf/ too)."""
-    from .build import OWN_ENTRIES
+    from .audit import page_name
+    from .build import own_entries
+    from .site import INDEX_PAGE, languages_in
 
     refresh_index(build)
-    cache.BuildState((cache_dir or repo_root() / ".cache").resolve() / "builds", OWN_ENTRIES).accept(build.resolve(), "index.html")
+    state = cache.BuildState((cache_dir or repo_root() / ".cache").resolve() / "builds", own_entries())
+    for lang in languages_in(build):
+        state.accept(build.resolve(), page_name(INDEX_PAGE, lang))
 
 
 def main(build: Path | None = None, out: Path | None = None, decks: list[str] | None = None,
@@ -225,14 +246,14 @@ def main(build: Path | None = None, out: Path | None = None, decks: list[str] | 
     available = decks_in(build)
     if not available:
         raise DeckError(t("cli.pdf.no_decks", folder=build / "slides"))
-    unknown = [d for d in decks or [] if d not in available]
+    chosen, unknown = chosen_decks(available, decks or [])
     if unknown:
         raise DeckError(t("cli.pdf.no_such_deck", names=", ".join(unknown), decks=", ".join(available)))
     try:
         import playwright  # noqa: F401  (the `test` extra; `make setup` installs it)
     except ImportError:
         raise DeckError(t("cli.pdf.no_playwright")) from None
-    chosen = decks or available
+    chosen = chosen or available
     what = t("cli.pdf.slides_and_handouts") if notes else t("cli.pdf.slides")
     say(t("cli.pdf.printing", count=len(chosen), what=what, out=out))
     started = time.monotonic()

@@ -1,4 +1,5 @@
-"""Student copies of the decks: `make student` writes `build/student/NN_section.ipynb`.
+"""Student copies of the decks: `make student` writes `build/student/<lang>/NN_section.ipynb`,
+one folder per language (French first; the translated notebooks of `translate.py`).
 
 One source, two audiences: a student copy is the section notebook itself, minus what belongs to
 the presenter (its speaker notes), with no outputs, so that the quizzes
@@ -16,21 +17,22 @@ from pathlib import Path
 import nbformat
 
 from . import notebooks
-from .. import conventions
+from .. import conventions, messages
 from ..errors import say
-from ..messages import t
+from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
 
 FOLDER = "student"
+LOCALE = "locale"  # notebooks/locale/<lang>/<notebook>.po (translate.py)
 INTRO_ID = "etudiant-00"
-INTRO_FR = t("student.intro")  # the first cell of a student notebook (markdown)
+INTRO_FR = t("student.intro", DEFAULT_LANG)  # the first cell of a French student notebook (markdown)
 
 
 def is_presenter_only(cell: nbformat.NotebookNode) -> bool:
     return conventions.is_notes(cell)
 
 
-def student_copy(nb: nbformat.NotebookNode, source_label: str) -> nbformat.NotebookNode:
+def student_copy(nb: nbformat.NotebookNode, source_label: str, lang: str = DEFAULT_LANG) -> nbformat.NotebookNode:
     """The notebook without the presenter's cells, outputs or widget state, with a short intro."""
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
     cells = []
@@ -42,7 +44,7 @@ def student_copy(nb: nbformat.NotebookNode, source_label: str) -> nbformat.Noteb
             cell.execution_count = None
         cell.metadata.pop("execution", None)
         cells.append(cell)
-    intro = nbformat.v4.new_markdown_cell(INTRO_FR, id=INTRO_ID)
+    intro = nbformat.v4.new_markdown_cell(t("student.intro", lang), id=INTRO_ID)
     intro.metadata.update(conventions.slide_metadata(conventions.SKIP))
     setup = 1 if cells and conventions.has_tag(cells[0], conventions.SETUP_TAG) else 0
     cells.insert(setup, intro)
@@ -52,18 +54,26 @@ def student_copy(nb: nbformat.NotebookNode, source_label: str) -> nbformat.Noteb
     return copy
 
 
-def write_copies(out_dir: Path, source_dir: Path | None = None) -> list[Path]:
-    """Write `<out_dir>/student/NN_section.ipynb` for every section notebook; return the paths.
+def write_copies(out_dir: Path, source_dir: Path | None = None, langs: list[str] | None = None) -> list[Path]:
+    """Write `<out_dir>/student/<lang>/NN_section.ipynb` for every section notebook and language
+    (default: every language of the interface); return the paths.
 
-    The build calls it on its temporary folder; `main` on a temporary folder inside `build/`."""
-    folder = Path(out_dir) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    The build calls it on its temporary folder; `main` on a temporary folder inside `build/`. A
+    missing or fuzzy translation stops it (`translate.TranslationError`, one line)."""
+    from . import translate
+
+    source_dir = Path(source_dir or notebooks_dir())
     written = []
-    for section in notebooks.discover(source_dir or notebooks_dir()):
-        nb = notebooks.read(section.path, section.label)
-        target = folder / section.path.name
-        nbformat.write(student_copy(nb, section.label), str(target))
-        written.append(target)
+    sections = notebooks.discover(source_dir)
+    for lang in langs or messages.languages():
+        folder = Path(out_dir) / FOLDER / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        for section in sections:
+            nb = notebooks.read(section.path, section.label)
+            nb = translate.translate(nb, translate.catalogue_path(source_dir / LOCALE, lang, section.name), lang)
+            target = folder / section.path.name
+            nbformat.write(student_copy(nb, section.label, lang), str(target))
+            written.append(target)
     return written
 
 
@@ -88,6 +98,6 @@ def write_into_build(out: Path | None = None) -> Path:
 
 def main(out: Path | None = None) -> int:
     folder = write_into_build(out)
-    count = len(list(folder.glob("*.ipynb")))
+    count = len(list(folder.glob("*/*.ipynb")))
     say(t("cli.student.wrote", count=count, folder=folder))
     return 0

@@ -139,9 +139,10 @@ def update(nb, path: Path, lang: str) -> tuple[int, int, int]:
     return new, changed, len(by_context)
 
 
-def problems(nb, path: Path, lang: str) -> list[str]:
-    """Every reason the notebook cannot be given in `lang`, one line each."""
-    label = path.as_posix()
+def problems(nb, path: Path, lang: str, label: str | None = None) -> list[str]:
+    """Every reason the notebook cannot be given in `lang`, one line each (naming the catalogue as
+    `label`, default its path)."""
+    label = label or path.as_posix()
     if not path.exists():
         return [f"{label}: no catalogue for this notebook (run `python -m wto_ecommerce_deck translations`)"]
     try:
@@ -166,11 +167,11 @@ def problems(nb, path: Path, lang: str) -> list[str]:
     return found
 
 
-def translate(nb, path: Path, lang: str):
+def translate(nb, path: Path, lang: str, label: str | None = None):
     """The notebook in `lang`; the French notebook itself for French."""
     if lang == SOURCE_LANGUAGE:
         return nb
-    found = problems(nb, path, lang)
+    found = problems(nb, path, lang, label)
     if found:
         raise TranslationError(found[0] + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
     strings = {m.context: str(m.string) for m in read_catalogue(path) if m.id and m.context}
@@ -189,3 +190,59 @@ def translate(nb, path: Path, lang: str):
     if not setup_done:
         raise TranslationError(f"{path.as_posix()}: the notebook has no `{SETUP_CALL}` cell to set its language")
     return translated
+
+
+def catalogues(notebooks_dir: Path, langs: list[str]):
+    """(notebook path, language, catalogue path) for every French notebook and other language."""
+    from ..conventions import notebook_paths
+
+    for lang in langs:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        for path in notebook_paths(notebooks_dir):
+            yield path, lang, catalogue_path(notebooks_dir / "locale", lang, path.stem)
+
+
+def main(check: bool = False) -> int:
+    """`python -m wto_ecommerce_deck translations`: bring every catalogue in line with the French
+    notebooks and print the counts; `--check`: change nothing, one line per problem, exit 1 if any."""
+    from . import notebooks
+    from .. import messages
+    from ..errors import say
+    from ..messages import t
+    from ..paths import notebooks_dir, repo_root
+
+    folder = notebooks_dir()
+    langs = messages.languages()
+    root = repo_root()
+
+    def shown(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+    found: list[str] = []
+    totals = [0, 0, 0]
+    count = 0
+    for path, lang, po in catalogues(folder, langs):
+        nb = notebooks.read(path, f"notebooks/{path.name}")
+        count += 1
+        if check:
+            found += problems(nb, po, lang, shown(po))
+            continue
+        counts = update(nb, po, lang)
+        totals = [a + b for a, b in zip(totals, counts)]
+        if any(counts):
+            say(t("cli.translations.updated", catalogue=shown(po), new=counts[0], changed=counts[1], dropped=counts[2]))
+    others = ", ".join(lang for lang in langs if lang != SOURCE_LANGUAGE)
+    if check:
+        for line in found:
+            say(line)
+        if found:
+            say(t("cli.translations.problems", count=len(found)))
+            return 1
+        say(t("cli.translations.complete", count=count, langs=others))
+        return 0
+    say(t("cli.translations.summary", count=count, langs=others, new=totals[0], changed=totals[1], dropped=totals[2]))
+    remaining = sum(len(problems(notebooks.read(p, f"notebooks/{p.name}"), po, lang)) for p, lang, po in catalogues(folder, langs))
+    if remaining:
+        say(t("cli.translations.to_translate", count=remaining))
+    return 0

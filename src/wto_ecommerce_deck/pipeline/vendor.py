@@ -81,7 +81,6 @@ def assets() -> list[Asset]:
         Asset(reveal / "plugin" / "notes" / "notes.js", "reveal/notes.js", "notes_accept_file_origin"),
         Asset(reveal / "dist" / "theme" / "white.css", "reveal/theme-white.css", "strip_imports"),
         Asset(_plotly_js(), "plotly/plotly.min.js"),
-        Asset(theme / "plotly-locale-fr.js", "plotly/locale-fr.js"),
         Asset(nm / WORLD_110M, "topojson/world_110m.js", "topojson_script"),
         Asset(_lab_css(), "jupyter/lab.css"),
         Asset(theme / "omc.css", "theme/omc.css"),
@@ -154,12 +153,31 @@ _TRANSFORMS = {
 }
 
 
+def locale_languages() -> list[str]:
+    """The interface languages that need a plotly.js locale file (all but plotly's own English)."""
+    from .. import messages, plotly_locales
+
+    return [lang for lang in messages.languages() if lang != plotly_locales.BUILT_IN]
+
+
+def locale_target(lang: str) -> str:
+    """Where a language's plotly.js locale goes, inside vendor/ (the deck template says the same)."""
+    return f"plotly/locale-{lang}.js"
+
+
 def check() -> None:
     """Fail with one line naming the first missing asset and how to get it."""
+    from .. import plotly_locales
+
     for asset in assets():
         if not asset.source.is_file():
             hint = "run `npm ci`" if _node_modules() in asset.source.parents else "reinstall the package"
             raise MissingAsset(f"{asset.source}: missing asset for vendor/{asset.target} ({hint})")
+    for lang in locale_languages():
+        source = plotly_locales.source(lang)
+        if not source.is_file():
+            raise MissingAsset(f"{source}: missing asset for vendor/{locale_target(lang)} (run `npm ci`; "
+                               f"the language '{lang}' needs the plotly.js-locales package's {lang}.js)")
 
 
 def install(vendor: Path) -> list[Path]:
@@ -174,6 +192,12 @@ def install(vendor: Path) -> list[Path]:
             target.write_text(_TRANSFORMS[asset.transform](text), encoding="utf-8")
         else:
             shutil.copyfile(asset.source, target)
+        written.append(target)
+    from .. import plotly_locales
+
+    for lang in locale_languages():  # plotly.js-locales, read and registered (plotly_locales.py)
+        target = vendor / locale_target(lang)
+        target.write_text(plotly_locales.browser_script(lang), encoding="utf-8")
         written.append(target)
     css = vendor / "fonts" / "fonts.css"
     css.write_text(fonts_css(), encoding="utf-8")
