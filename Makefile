@@ -6,14 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup slides student pdf present test chromium clean bench
+.PHONY: setup slides student pdf present test chromium clean bench lite serve
 
 setup: $(STAMP) node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,lite]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -45,7 +45,17 @@ student: setup
 present: setup
 	$(PY) -m wto_ecommerce_deck present $(PRESENT_ARGS)
 
-test: setup chromium
+# The student notebooks as a JupyterLite site (build/lite/): they run in the browser's Python,
+# offline. Pyodide from npm, the browser's wheels from PyPI (assets/lite/wheels.lock.json, cached
+# in .cache/lite/). Skipped when nothing changed.
+lite: setup
+	$(PY) -m wto_ecommerce_deck lite
+
+# build/ over HTTP on 127.0.0.1:8000; `make serve SERVE_ARGS=--lan` for a room on the local network.
+serve: setup
+	$(PY) -m wto_ecommerce_deck serve $(SERVE_ARGS)
+
+test: setup chromium lite
 	$(PY) -m pytest
 
 # The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by

@@ -46,6 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     present_cmd.add_argument("--no-browser", action="store_true", help="print the slideshow's URL, open no browser")
     present_cmd.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one)")
     present_cmd.add_argument("--live-dir", type=Path, default=None, help="where to write the live deck (default: live/)")
+    lite_cmd = commands.add_parser(
+        "lite", help="write build/lite/: the student notebooks as a JupyterLite site that runs offline in the browser"
+    )
+    lite_cmd.add_argument("--build", type=Path, default=None, help="the build folder (default: build/)")
+    lite_cmd.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    serve_cmd = commands.add_parser("serve", help="serve build/ over HTTP (127.0.0.1, or the local network with --lan)")
+    serve_cmd.add_argument("--build", type=Path, default=None, help="the folder to serve (default: build/)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument(
+        "--lan", action="store_true", help="listen on every interface, so that a room can use this laptop's site"
+    )
     commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
 
@@ -76,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         from .live.present import main as present_main
 
         return present_main(not args.no_browser, args.port, args.live_dir)
+    if args.command == "lite":
+        from .pipeline.lite import main as lite_main
+
+        return lite_main(args.build, force=args.force)
+    if args.command == "serve":
+        from .serve import main as serve_main
+
+        return serve_main(args.build, args.port, args.lan)
     if args.command == "check-env":
         from .checkenv import main as checkenv_main
 
