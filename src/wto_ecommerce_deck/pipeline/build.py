@@ -246,6 +246,7 @@ def _export(out: Path, sections, nbs: dict, single_file: bool, facts_audit) -> i
         # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
         decks = [(name, audit.with_sources_slide(nb, name, facts_audit), title) for name, nb, title in decks]
         entries = [_write_deck(tmp, name, nb, title, single_file) for name, nb, title in decks]
+        entries = [site.with_lite(e, out) for e in entries]  # build/lite/ is carried over by _swap
         (tmp / "index.html").write_text(site.index_html(entries), encoding="utf-8")
         audit.write_sources_page(tmp, facts_audit)
         student.write_copies(tmp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,14 @@ class DeckEntry:
     notebook_path: str  # relative to build/
     pdf_path: str | None = None  # the slides, one per page, once `make pdf` has run
     handout_path: str | None = None  # the slides with their speaker notes
+    lite_path: str | None = None  # the student notebook in the browser, once `make lite` has run
+
+
+def with_lite(entry: DeckEntry, build: Path) -> DeckEntry:
+    """The entry with its « ouvrir dans le navigateur » link when `build/lite/` holds its notebook."""
+    from .lite import notebook_link
+
+    return dataclasses.replace(entry, lite_path=notebook_link(build, entry.name))
 
 
 def slide_count(nb: nbformat.NotebookNode) -> int:
@@ -40,6 +49,8 @@ def slide_count(nb: nbformat.NotebookNode) -> int:
 def _row(entry: DeckEntry) -> str:
     count = f"{entry.slides}\u00a0diapositive{'s' if entry.slides > 1 else ''}"
     links = [f'<a href="{html.escape(entry.notebook_path)}" download>notebook</a>']
+    if entry.lite_path:
+        links.append(f'<a class="lite" href="{html.escape(entry.lite_path)}">ouvrir dans le navigateur</a>')
     if entry.pdf_path:
         links.append(f'<a href="{html.escape(entry.pdf_path)}">PDF</a>')
     if entry.handout_path:
@@ -72,6 +83,7 @@ def entries_in(build: Path) -> list[DeckEntry]:
                 f"pdf/{name}-notes.pdf" if handout.is_file() else None,
             )
         )
+        entries[-1] = with_lite(entries[-1], build)
     return entries
 
 

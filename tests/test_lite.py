@@ -1,0 +1,173 @@
+"""The JupyterLite site (`make lite`): every section's student notebook run in the browser's Python.
+
+One real HTTP server on 127.0.0.1 serving `build/lite/`, one Chromium (conftest's), every request
+to another host aborted and recorded. For each section, as a student would: open the notebook
+from its link, wait for the kernel, « Exécuter toutes les cellules » from the menu, then look.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ROOT
+
+from wto_ecommerce_deck import serve
+from wto_ecommerce_deck.pipeline import lite, site
+
+pytestmark = [pytest.mark.lite]
+
+SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+KERNEL_IDLE = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  return !!e && e.getAttribute('data-status') === 'idle'; }"""
+ALL_RUN = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent);
+  return !!e && e.getAttribute('data-status') === 'idle' && prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t)); }"""
+ERROR_OUTPUTS = """() => Array.from(document.querySelectorAll(
+  '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+  + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')).map(e => e.innerText.slice(0, 400))"""
+PLOTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => {
+  const box = d.getBoundingClientRect();
+  return {width: box.width, height: box.height, countries: d.querySelectorAll('path.choroplethlocation').length,
+          points: d.querySelectorAll('.scatterlayer .point').length};
+})"""
+
+
+@pytest.fixture(scope="module")
+def lite_site() -> Path:
+    """`build/lite/` as `make lite` writes it (rebuilt here only when its inputs changed)."""
+    out = lite.build(ROOT / "build")
+    assert (out / "static" / "pyodide" / "pyodide-lock.json").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(lite_site):
+    httpd = serve.make_server(lite_site, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=10)
+
+
+class Student:
+    """One browser profile for the whole module (its cache warms up like a student's would)."""
+
+    def __init__(self, browser, origin: str):
+        self.origin = origin
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.external: list[str] = []
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith((self.origin + "/", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def student(browser, server):
+    profile = Student(browser, server)
+    yield profile
+    profile.context.close()
+
+
+def test_the_lock_ships_only_local_wheels_with_their_hashes(lite_site):
+    lock = json.loads((lite_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    packages = lock["packages"]
+    for name in ("plotly", "ipywidgets", "pyyaml", "pycountry", "nbformat", "wto-ecommerce-deck", *lite.KERNEL_PACKAGES):
+        assert name in packages, name
+    for name, item in packages.items():
+        wheel = lite_site / "static" / "pyodide" / item["file_name"]
+        assert wheel.is_file() and "/" not in item["file_name"], name  # beside the lock, never a URL
+        assert lite._sha256(wheel) == item["sha256"], name
+        assert item["file_name"].endswith("-none-any.whl"), name  # pure Python only
+        assert all(dep in packages for dep in item["depends"]), name
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True
+    assert (lite_site / kernel["pyodideUrl"]).is_file()
+    # what the site configures (the kernel's schema keeps the CDN as its default; the tests below
+    # check that nothing asks it)
+    configured = [lite_site / "jupyter-lite.json", lite_site / "static" / "pyodide" / "pyodide-lock.json"]
+    configured += list(lite_site.glob("*/jupyter-lite.json"))
+    for path in configured:
+        assert "https://" not in path.read_text(), path
+
+
+def test_index_links_each_section_to_the_browser(lite_site, tmp_path):
+    build = lite_site.parent
+    for name in SECTIONS:
+        entry = site.with_lite(site.DeckEntry(name, name, 1, f"slides/{name}.html", f"notebooks/{name}.ipynb"), build)
+        assert entry.lite_path == f"lite/notebooks/index.html?path=fr/{name}.ipynb"
+        assert "ouvrir dans le navigateur" in site.index_html([entry])
+    missing = site.with_lite(site.DeckEntry("x", "x", 1, "slides/x.html", "notebooks/x.ipynb"), tmp_path)
+    assert missing.lite_path is None and "ouvrir dans le navigateur" not in site.index_html([missing])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", SECTIONS)
+def test_section_runs_in_the_browser(student, lite_site, name):
+    source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+    link = lite.notebook_link(lite_site.parent, name)
+    assert link, f"{name}: not in build/lite/"
+    page = student.context.new_page()
+    try:
+        page.goto(f"{student.origin}/{link[len(lite.FOLDER) + 1:]}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # the banner, in French, first
+        expect(page.locator(".jp-Cell").first).to_contain_text("s’exécute dans votre navigateur", timeout=30_000)
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        page.get_by_role("menuitem", name="Exécution").click()
+        page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()
+        page.wait_for_function(ALL_RUN, timeout=180_000, polling=500)
+        assert page.evaluate(ERROR_OUTPUTS) == []
+
+        expected_plots = len(re.findall(r"(timeline|members|structure)\.\w+\(\)", source))
+        plots = page.evaluate(PLOTS)
+        assert len(plots) >= expected_plots, plots
+        for plot in plots:
+            assert plot["width"] > 300 and plot["height"] > 200, plot
+        if "members.map()" in source:
+            assert max(p["countries"] for p in plots) >= 60, plots  # the map, drawn from the local topojson
+
+        quizzes = page.locator(".omc-quiz")
+        if "quiz.show(" in source:
+            quiz = quizzes.first
+            quiz.scroll_into_view_if_needed()
+            radios = quiz.locator("input[type=radio]")
+            if radios.count():
+                radios.first.click()
+            quiz.get_by_role("button", name="Vérifier").click()
+            feedback = quiz.locator(".omc-feedback")
+            feedback.wait_for(timeout=20_000)
+            assert feedback.inner_text().strip()
+        else:
+            assert quizzes.count() == 0
+
+        if "explorer.timeline(" in source:
+            explorer = page.locator(".omc-explorer").first
+            explorer.scroll_into_view_if_needed()
+            options = explorer.locator("select option")
+            before = options.count()
+            assert before > 0
+            explorer.locator("input[type=checkbox]").first.click()
+            deadline = time.monotonic() + 20
+            while options.count() == before and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+            assert 0 <= options.count() < before
+    finally:
+        page.close()
+    assert student.external == []
