@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup slides student pdf present test chromium clean bench lite serve
+.PHONY: setup slides student pdf present test chromium clean bench bench-lite lite serve
 
 setup: $(STAMP) node_modules/.package-lock.json
 
@@ -60,8 +60,15 @@ test: setup chromium lite
 
 # The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by
 # `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.
-bench: setup chromium bench/node_modules/.package-lock.json
+# Then the JupyterLite site: its size by part and, in Chromium, the time to the interface, to a
+# ready kernel and to a section run (first and second visit): bench/RESULTS-lite.md.
+# `make bench-lite` runs that part alone.
+bench: setup chromium bench/node_modules/.package-lock.json lite
 	$(PY) bench/run.py
+	$(PY) bench/lite.py
+
+bench-lite: setup chromium lite
+	$(PY) bench/lite.py
 
 # Local copies of what plain nbconvert loads from CDNs (require.js, MathJax 2, Font Awesome),
 # for the benchmark's "local assets" variant only.
