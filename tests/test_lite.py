@@ -66,7 +66,13 @@ class Student:
         self.origin = origin
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.external: list[str] = []
+        self.failed: list[str] = []  # the site's own files that did not load (a pruned chunk, say)
         self.context.route("**/*", self._route)
+        self.context.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        self.context.on(
+            "requestfailed",
+            lambda r: self.failed.append(f"failed {r.url}") if r.url.startswith(self.origin + "/") else None,
+        )
 
     def _route(self, route):
         url = route.request.url
@@ -171,3 +177,24 @@ def test_section_runs_in_the_browser(student, lite_site, name):
     finally:
         page.close()
     assert student.external == []
+    assert student.failed == []
+
+
+@pytest.mark.browser
+def test_jupyterlab_opens_in_french(student, lite_site):
+    """The other app of the site: JupyterLab, with its file browser, in French."""
+    page = student.context.new_page()
+    try:
+        page.goto(f"{student.origin}/lab/index.html?path=fr/{SECTIONS[0]}.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        expect(page.get_by_role("menuitem", name="Fichier")).to_be_visible()
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        with page.expect_download() as download:
+            page.locator(".jp-NotebookPanel-toolbar").get_by_text("Télécharger").click()
+        assert download.value.suggested_filename.endswith(f"{SECTIONS[0]}.ipynb")
+        saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        assert saved["cells"][0]["id"] == "lite-00"  # the student's notebook, banner first
+    finally:
+        page.close()
+    assert student.external == []
+    assert student.failed == []

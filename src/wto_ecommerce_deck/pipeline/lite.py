@@ -116,7 +116,8 @@ class Locked:
     sha256: str
     imports: tuple[str, ...]
     depends: tuple[str, ...]
-    strip: tuple[str, ...] = ()
+    strip: tuple[str, ...] = ()  # files of the wheel the browser never reads (fnmatch patterns)
+    keep: tuple[str, ...] = ()  # exceptions to `strip`
     platform: str | None = None  # a binary wheel made pure by `strip` (PyYAML)
 
 
@@ -142,6 +143,7 @@ def read_lock(path: Path | None = None) -> list[Locked]:
                 tuple(item["imports"]),
                 tuple(item["depends"]),
                 tuple(item.get("strip", ())),
+                tuple(item.get("keep", ())),
                 item.get("platform"),
             )
         )
@@ -204,11 +206,16 @@ def _pure_name(entry: Locked) -> str:
     return f"{entry.file.split('-')[0]}-{entry.version}-py3-none-any.whl"
 
 
-def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool) -> Path:
-    """Copy a wheel without the files matching `strip` (and their RECORD lines); a binary wheel
-    made pure is retagged `py3-none-any`. Entries keep their order and dates: same input, same bytes."""
+def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, keep: tuple[str, ...] = ()) -> Path:
+    """Copy a wheel without the files matching `strip` but not `keep` (and their RECORD lines); a
+    binary wheel made pure is retagged `py3-none-any`. Entries keep their order and dates: same
+    input, same bytes."""
+
+    def dropped(name: str) -> bool:
+        return any(fnmatch.fnmatch(name, p) for p in strip) and not any(fnmatch.fnmatch(name, p) for p in keep)
+
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        kept = [i for i in src.infolist() if not any(fnmatch.fnmatch(i.filename, p) for p in strip)]
+        kept = [i for i in src.infolist() if not dropped(i.filename)]
         names = {i.filename for i in kept}
         for info in kept:
             data = src.read(info)
@@ -378,9 +385,9 @@ def write_pyodide(site: Path, cache: Path) -> dict:
         if entry.strip:
             made = slim / (_pure_name(entry) if entry.platform else entry.file)
             stamp = made.with_suffix(".key")
-            key = json.dumps([entry.sha256, entry.strip, bool(entry.platform)])
+            key = json.dumps([entry.sha256, entry.strip, entry.keep, bool(entry.platform)])
             if not made.is_file() or not stamp.is_file() or stamp.read_text() != key:
-                slim_wheel(wheel, made, entry.strip, retag=bool(entry.platform))
+                slim_wheel(wheel, made, entry.strip, retag=bool(entry.platform), keep=entry.keep)
                 stamp.write_text(key)
             wheel = made
         shutil.copyfile(wheel, target / wheel.name)
@@ -430,11 +437,7 @@ def lite_config(site_name: str) -> dict:
         "jupyter-config-data": {
             "appName": site_name,
             "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
-            # no hub, no news, no extension manager: nothing that would try the network
-            "disabledExtensions": [
-                "@jupyterlab/apputils-extension:announcements",
-                "@jupyterlab/extensionmanager-extension",
-            ],
+            "disabledExtensions": list(DISABLED_EXTENSIONS),
         },
     }
 
@@ -465,6 +468,29 @@ def run_jupyter_lite(workdir: Path, output: Path, contents: Path, site_name: str
         raise BuildError("jupyter lite build failed: " + " | ".join(tail))
 
 
+# Nothing that would try the network (news, extension manager), and the renderers whose libraries
+# are pruned below: a mermaid block then shows as code, a terminal (which JupyterLite has not) or a
+# Vega output is not offered.
+DISABLED_EXTENSIONS = (
+    "@jupyterlab/apputils-extension:announcements",
+    "@jupyterlab/extensionmanager-extension",
+    "@jupyterlab/mermaid-extension",
+    "@jupyterlab/vega5-extension",
+    "@jupyterlab/terminal-extension",
+)
+# The app's chunks of those libraries (jupyterlite-core 0.8.6), loaded only when one of them draws:
+# 4 MB of the site. A chunk is removed only if it is there and holds its library's name, so that
+# another version of the app is shipped whole rather than broken.
+PRUNED_CHUNKS = (
+    ("build/4680.34db628.js", "elk.direction"),  # elk, mermaid's layout engine
+    ("build/963.71d40b5.js", "mermaid"),
+    ("build/5506.9670c87.js", "dagre"),  # mermaid's graph layout
+    ("build/6491.fc8f9d0.js", "cytoscape"),  # mermaid's mind maps
+    ("build/3294.40312b6.js", "katex"),  # mermaid's math
+    ("build/1450.f727657.js", "vega"),
+    ("build/7813.1ed97bd.js", "vega-lite"),
+    ("build/2802.1676cef.js", "xterm"),  # the terminal
+)
 # Parts of the app nobody loads: legacy icon-font formats (Chromium reads the woff2), the build's
 # bundler configs.
 PRUNE = ("build/*.eot", "build/*.ttf", "build/fa-*.svg", "rspack.config*.js",
@@ -476,6 +502,10 @@ def prune(site: Path) -> None:
         for path in site.glob(pattern):
             if path.is_file():
                 path.unlink()
+    for name, marker in PRUNED_CHUNKS:
+        path = site / name
+        if path.is_file() and marker in path.read_text(encoding="utf-8", errors="ignore"):
+            path.unlink()
 
 
 def input_key(build: Path) -> str:
@@ -525,6 +555,9 @@ def build(build_dir: Path | None = None, force: bool = False) -> Path:
         run_jupyter_lite(tmp / "work", site, contents, "Le commerce électronique à l'OMC")
         prune(site)
         write_pyodide(site, cache_dir())
+        # the icon browsers ask the site's root for, when a page names none yet
+        if (site / "static" / "favicons" / "favicon.ico").is_file():
+            shutil.copyfile(site / "static" / "favicons" / "favicon.ico", site / "favicon.ico")
         topojson = site / TOPOJSON_DIR
         topojson.mkdir(parents=True)
         for name in TOPOJSON_FILES:
