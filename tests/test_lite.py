@@ -181,14 +181,25 @@ def test_section_runs_in_the_browser(student, lite_site, name):
 
 
 @pytest.mark.browser
-def test_jupyterlab_opens_in_french(student, lite_site):
-    """The other app of the site: JupyterLab, with its file browser, in French."""
+def test_jupyterlab_in_french_unshipped_package_and_download(student, lite_site):
+    """The other app of the site, JupyterLab, in French; `import` of a package the site does not
+    ship fails at once (no request anywhere); the toolbar's « Télécharger » saves the notebook."""
     page = student.context.new_page()
     try:
         page.goto(f"{student.origin}/lab/index.html?path=fr/{SECTIONS[0]}.ipynb")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         expect(page.get_by_role("menuitem", name="Fichier")).to_be_visible()
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        # a package that is not shipped: a clear error, and no download attempted
+        page.locator(".jp-Notebook .jp-Cell").last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type("import pandas")
+        page.keyboard.press("Shift+Enter")
+        error = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').last
+        expect(error).to_contain_text("ModuleNotFoundError", timeout=60_000)
+        expect(error).to_contain_text("pandas")
         with page.expect_download() as download:
             page.locator(".jp-NotebookPanel-toolbar").get_by_text("Télécharger").click()
         assert download.value.suggested_filename.endswith(f"{SECTIONS[0]}.ipynb")
@@ -198,3 +209,30 @@ def test_jupyterlab_opens_in_french(student, lite_site):
         page.close()
     assert student.external == []
     assert student.failed == []
+
+
+def test_serve_gives_pyodide_its_mime_types(lite_site):
+    import urllib.request
+
+    httpd = serve.make_server(lite_site.parent, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/lite/static/pyodide/"
+        for name, mime in (("pyodide.asm.wasm", "application/wasm"), ("pyodide.mjs", "text/javascript")):
+            with urllib.request.urlopen(base + name, timeout=10) as response:
+                assert response.headers["Content-Type"] == mime
+                assert response.headers["Last-Modified"]  # a second visit revalidates from the cache
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def test_a_bad_lock_is_one_line_naming_the_package(tmp_path):
+    bad = tmp_path / "wheels.lock.json"
+    bad.write_text(json.dumps({"packages": [{"name": "plotly", "version": "7.1.0", "file": "x.whl", "imports": []}]}))
+    with pytest.raises(lite.BuildError) as error:
+        lite.read_lock(bad)
+    assert str(error.value).endswith("package 'plotly': field 'sha256' missing")
+    assert "\n" not in str(error.value)

@@ -84,10 +84,10 @@ def main(folder: Path | None = None, port: int = 8000, lan: bool = False) -> int
         print(f"error: cannot listen on {host}:{port}: {exc.strerror} (try --port)", file=sys.stderr)
         return 1
     print(f"Serving {folder} — Ctrl-C pour arrêter", file=sys.stderr)
-    print(f"  Sur cet ordinateur : http://127.0.0.1:{port}/", file=sys.stderr)
+    print(f"  Sur cet ordinateur\u00a0: http://127.0.0.1:{port}/", file=sys.stderr)
     if lan:
         for address in lan_addresses():
-            print(f"  Pour la salle : http://{address}:{port}/", file=sys.stderr)
+            print(f"  Pour la salle\u00a0: http://{address}:{port}/", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
