@@ -5,16 +5,34 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# uv installs the lock exactly and fast; it lives in its own small venv (.tools/), so that
+# syncing .venv to the lock never removes the installer itself.
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+LOCK := requirements.lock
 
-.PHONY: setup slides student pdf present test chromium clean bench bench-lite lite serve
+.PHONY: setup slides student pdf present test test-fast chromium clean bench bench-lite lite serve lock
 
 setup: $(STAMP) node_modules/.package-lock.json
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,lite]'
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# The environment is the lock, exactly: `uv pip sync` installs every pinned version (hashes
+# checked) and removes anything else; then the package itself, editable, without dependencies.
+$(STAMP): $(LOCK) pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
+
+# Resolve pyproject.toml's ranges again (newest versions the registry has), rewrite the lock
+# and environment.yml from it. Commit both; `make test` checks they agree with pyproject.toml.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --extra test --extra lite --generate-hashes --universal --python-version 3.11 --quiet --custom-compile-command "make lock" -o $(LOCK)
+	$(UV) pip compile pyproject.toml -c $(LOCK) --universal --python-version 3.11 --no-header --no-annotate --quiet \
+	  | $(PYTHON) scripts/write_environment.py > environment.yml
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -57,6 +75,10 @@ serve: setup
 
 test: setup chromium lite
 	$(PY) -m pytest
+
+# The quick loop for developers: no browser, no live server, no PDF, nothing slow.
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not live and not pdf and not lite and not slow"
 
 # The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by
 # `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.

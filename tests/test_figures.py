@@ -148,7 +148,8 @@ def test_programme_is_in_date_order_with_increasing_x():
 def test_programme_labels_conferences_cm_and_ticks_years():
     fig = build_programme_timeline(PROGRAMME, SOURCES)
     labels = [t for trace in fig.data for t in (trace.text or ()) if t]
-    assert {"CM2 Genève", "CM4 Doha", "CM14 Yaoundé"} <= set(labels)
+    # Labels carry the marks of their status: a sure fact as is, a secondary one « * », an unsure symbol « [cote ?] ».
+    assert {"CM2 Genève", "CM4 Doha [cote\u00a0?]", "CM14 Yaoundé *"} <= set(labels)
     assert fig.layout.xaxis.ticktext[0] == "1998" and fig.layout.xaxis.ticktext[-1] == "2026"
     assert len(fig.layout.xaxis.tickvals) == len(fig.layout.xaxis.ticktext)
 
@@ -174,21 +175,47 @@ def test_every_point_hover_has_its_symbol_sources_and_french_status():
 
 def test_unverified_facts_and_symbols_are_flagged_and_drawn_open():
     fig = build_programme_timeline(PROGRAMME, SOURCES)
-    assert "WT/MIN(01)/DEC/1 (à confirmer)" in hover_of(fig, "CM4 Doha")  # verified fact, unsure symbol
+    assert "WT/MIN(01)/DEC/1 (cote à confirmer)" in hover_of(fig, "CM4 Doha")  # verified fact, unsure symbol
     assert "Statut\u00a0: <b>" not in hover_of(fig, "CM4 Doha")
-    assert "à confirmer" in hover_of(fig, "Moratoire prorogé")  # unsure fact
+    assert "<b>Statut\u00a0: à confirmer</b>" in hover_of(fig, "Moratoire prorogé")  # unsure fact
     assert "à confirmer" not in hover_of(fig, "CM2 Genève")
+    # Hollow means « the FACT is to confirm », and only that: a sure conference with an unsure
+    # symbol keeps a solid marker (its label carries the symbol badge instead).
     for trace in marks(fig):
         for symbol, row in zip(trace.marker.symbol, trace.customdata):
-            assert symbol.endswith("-open") == ("à confirmer" in row[0])
-    assert any("à confirmer" in a.text for a in fig.layout.annotations)  # the key explains open markers
+            if row[0]:
+                assert symbol.endswith("-open") == ("<b>Statut\u00a0: à confirmer</b>" in row[0]), row[0]
+    key = next(a.text for a in fig.layout.annotations if a.name == "status-key")
+    assert "○ fait à confirmer" in key and "[cote\u00a0?] cote OMC à confirmer" in key
+
+
+def test_status_is_visible_without_hover():
+    """On a projector or on paper: marker and label tell verified, secondary and unverified apart."""
+    fig = build_programme_timeline(PROGRAMME, SOURCES)
+    looks = {}
+    for trace in marks(fig):
+        for symbol, fill, row in zip(trace.marker.symbol, trace.marker.color, trace.customdata):
+            if row[0]:
+                looks[row[0].split("</b>")[0][3:]] = (symbol, fill)
+    assert looks["CM2 Genève"] == ("circle", style.KIND_COLOURS["conference"])  # verified: solid
+    assert looks["CM4 Doha"] == ("circle", style.KIND_COLOURS["conference"])  # unsure symbol only: still solid
+    assert looks["CM14 Yaoundé"][0] == "circle-dot" and looks["CM14 Yaoundé"][1].startswith("rgba(")  # secondary: pale, dot
+    assert looks["Moratoire prorogé"][0] == "diamond-open"  # unverified: hollow
+    labels = {t for trace in fig.data for t in (trace.text or ()) if t}
+    assert "Moratoire prorogé (à confirmer)" in labels
+    key = next(a.text for a in fig.layout.annotations if a.name == "status-key")
+    assert key.index("● vérifié") < key.index("◉ source secondaire (*)") < key.index("○ fait à confirmer")
+    # Each builder explains exactly the marks it uses.
+    fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
+    key = next(a.text for a in fig.layout.annotations if a.name == "status-key")
+    assert "présentation de 2018" in key and "source secondaire" in key and "à confirmer" not in key
 
 
 def test_status_labels_are_french():
     assert style.STATUS_FR == {
-        "verified": "vérifié (OMC)",
+        "verified": "vérifié",
         "secondary": "source secondaire",
-        "seed": "présentation OMC 2018",
+        "seed": "présentation de 2018",
         "unverified": "à confirmer",
     }
 
@@ -250,6 +277,34 @@ def test_structure_highlights_exactly_the_work_programme_bodies():
     assert any("5\u00a0organes" in a.text for a in fig.layout.annotations)
 
 
+def test_structure_draws_dsb_and_tprb_as_the_general_council_in_other_capacities():
+    """As on the WTO's chart: beside the General Council, on its row, joined to it, named as it."""
+    bodies = [b for b in BODIES if b.id != "dsb"] + [
+        Body("dsb", "Organe de règlement des différends", "mc", False, "verified", ("news",), capacity_of="gc"),
+        Body("tprb", "Organe d'examen des politiques commerciales", "mc", False, "secondary", ("news",), capacity_of="gc"),
+    ]
+    fig = build_structure_chart(bodies, SOURCES)
+    box = {s.name: s for s in fig.layout.shapes if s.type == "rect"}
+    assert box["dsb"].y0 == box["gc"].y0 == box["tprb"].y0  # same row
+    assert box["dsb"].x1 < box["gc"].x0 and box["gc"].x1 < box["tprb"].x0  # dsb | gc | tprb
+    assert box["ctg"].y1 < box["gc"].y0  # the councils stay below
+    text = {a.name: a.text.replace("<br>", " ") for a in fig.layout.annotations}
+    assert text["dsb"] == "Conseil général réuni en tant qu'Organe de règlement des différends"
+    assert text["tprb"].startswith("Conseil général réuni en tant qu'Organe d'examen") and text["tprb"].endswith(" *")
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    gc_y = (box["gc"].y0 + box["gc"].y1) / 2
+    dotted = [s for s in lines if s.line.dash == "dot"]
+    assert len(dotted) == 2 and all(s.y0 == s.y1 == pytest.approx(gc_y) for s in dotted)
+    # No connector comes down from the Ministerial Conference's bus into the dsb or tprb box.
+    for name in ("dsb", "tprb"):
+        centre_x = (box[name].x0 + box[name].x1) / 2
+        assert not any(s.x0 == s.x1 == pytest.approx(centre_x) for s in lines), name
+    # Status without hover: the secondary body has a dashed frame; the key says what frames mean.
+    assert box["tprb"].line.dash == "dash" and box["gc"].line.dash == "solid"
+    assert any("cadre en tirets" in a.text for a in fig.layout.annotations)
+    assert "réuni en une autre qualité" in hover_of(fig, "Organe de règlement des différends")
+
+
 def test_structure_wraps_long_names_and_draws_connectors():
     fig = build_structure_chart(BODIES, SOURCES)
     bop = next(a for a in fig.layout.annotations if a.name == "bop")
@@ -266,7 +321,9 @@ def test_map_counts_71_members_and_28_eu_states():
     fig = build_members_map(signatories(), SOURCES)
     assert fig.layout.meta["members"] == 71
     assert fig.layout.meta["eu_members"] == 28
-    assert "71\u00a0membres (dont les 28\u00a0États membres de l'UE)" in fig.layout.legend.title.text
+    # The count says how sure it is: 6 of the fixture's entries are unverified.
+    assert "71\u00a0Membres (dont les 28\u00a0États membres de l'UE), dont 6\u00a0à confirmer" in fig.layout.legend.title.text
+    assert "Membres à confirmer (6)" in [t.name for t in fig.data]
     choropleths = [t for t in fig.data if t.type == "choropleth"]
     located = [iso for t in choropleths for iso in t.locations]
     assert len(located) == len(set(located)) == 71

@@ -427,7 +427,7 @@ def safe_href(url: str, sources: Mapping[str, Source] | None = None) -> str | No
     except ValueError:
         return None
     host = urlsplit(url).hostname or ""
-    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values()}
+    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values() if s.url}
     return url if is_wto_host(host) or host in hosts else None
 
 
@@ -482,7 +482,9 @@ class _Field:
 # Schema of each file: top-level key, the field that names an entry (None: entries are named by
 # their number), the fields.
 _SCHEMAS: dict[str, tuple[str, str | None, tuple[_Field, ...]]] = {
-    "sources.yaml": ("sources", "key", (_Field("key", _ident), _Field("url", _url), _Field("title", _text_fr))),
+    # `url: null`: no public copy was consulted (the 2018 presentation itself, a source not found);
+    # the decks then show the title without a link, and the title must say so.
+    "sources.yaml": ("sources", "key", (_Field("key", _ident), _Field("url", _url, nullable=True), _Field("title", _text_fr))),
     "events.yaml": (
         "events",
         "id",
@@ -507,6 +509,7 @@ _SCHEMAS: dict[str, tuple[str, str | None, tuple[_Field, ...]]] = {
             _Field("id", _ident),
             _Field("name_fr", _text_fr),
             _Field("parent", _ident, nullable=True),
+            _Field("capacity_of", _ident, required=False, nullable=True),
             _Field("work_programme", _bool),
             _Field("status", _one_of(STATUSES, "status")),
             _Field("sources", _keys),
@@ -656,7 +659,7 @@ def _check_statuses(check: _FileCheck, sources: Mapping[str, Source]) -> None:
         status, keys = entry.values.get("status"), entry.values.get("sources")
         if not status or not keys or any(key not in sources for key in keys):
             continue  # an unknown key was reported already
-        if status == "verified" and not any(is_wto_host(urlsplit(sources[k].url).hostname or "") for k in keys):
+        if status == "verified" and not any(is_wto_host(urlsplit(sources[k].url or "").hostname or "") for k in keys):
             check.field_error(entry, "sources", f"status 'verified' needs a WTO page ({WTO_HOST}) among its sources")
         if status == "seed" and SEED_SOURCE in sources and SEED_SOURCE not in keys:
             check.field_error(entry, "sources", f"status 'seed' needs the source key '{SEED_SOURCE}' (the 2018 presentation)")
@@ -697,6 +700,7 @@ def _check_bodies(check: _FileCheck) -> None:
     parents = {e.values["id"]: e.values.get("parent") for e in check.entries if e.values.get("id")}
     # A root is an entry whose parent is a valid null (not a missing or invalid parent field).
     roots = [e.values.get("id") or "?" for e in check.entries if "parent" in e.values and e.values["parent"] is None]
+    cyclic: set[str] = set()  # bodies on a parent cycle: reported once, as the cycle
     for entry in check.entries:
         parent = entry.values.get("parent")
         if parent is not None and parent not in parents:
@@ -710,6 +714,18 @@ def _check_bodies(check: _FileCheck) -> None:
             current = parents[current]
         if current is not None and current == own:
             check.field_error(entry, "parent", f"cycle: {' → '.join(chain + [own])}")
+            cyclic.add(own)
+    # A body that is another body meeting in another capacity (the General Council as the Dispute
+    # Settlement Body) names it, and sits beside it: same parent.
+    valid_parents = {e.values["id"]: e.values["parent"] for e in check.entries if e.values.get("id") and "parent" in e.values}
+    for entry in check.entries:
+        same, own = entry.values.get("capacity_of"), entry.values.get("id")
+        if same is None:
+            continue
+        if same not in parents or same == own:
+            check.field_error(entry, "capacity_of", f"unknown body {same!r}" if same != own else "a body cannot be itself in another capacity")
+        elif same in valid_parents and same not in cyclic and "parent" in entry.values and valid_parents[same] != entry.values["parent"]:
+            check.field_error(entry, "capacity_of", f"'{same}' has parent {valid_parents[same]!r}: the same body in another capacity has the same parent")
     if len(roots) != 1:
         found = ", ".join(repr(r) for r in roots) or "none"
         check.file_error(f"expected exactly one root body (parent: null), found {found}")

@@ -111,7 +111,7 @@ def date_range_fr(start: PartialDate, end: PartialDate | None) -> str:
 @dataclass(frozen=True)
 class Source:
     key: str
-    url: str
+    url: str | None  # None: no public copy consulted (the title says so)
     title: str
 
 
@@ -151,6 +151,7 @@ class Body:
     work_programme: bool  # one of the bodies of the e-commerce Work Programme
     status: str
     sources: tuple[str, ...]
+    capacity_of: str | None = None  # the body this one is, meeting in another capacity (DSB, TPRB: "gc")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """The members of the MC11 Joint Statement (WT/MIN(17)/60) on a world map.
 
-Three styles: the EU's member states (counted through the EU's entry), the
-other members, and the entries not verified yet (« à confirmer »). The map uses
+One colour per category, named with its count in the legend, so that status reads on
+the slide and on paper without hovering: the EU's member states (counted through the
+EU's entry), the other members, the members known only from secondary sources (if
+any) and the entries not verified yet (« à confirmer »). The legend's title gives the
+count with its status (« 71 Membres, dont 9 à confirmer »). The map uses
 plotly's 110m world topojson, which the export seeds locally; members too small
 to appear in it also get a marker, so that every member is visible.
 """
@@ -58,14 +61,19 @@ class _Category:
 
 # Okabe–Ito blue / orange / reddish purple: apart for every common colour blindness.
 EU = _Category("eu", "États membres de l'UE", "État membre de l'Union européenne, compté par l'entrée de l'UE", "#0072B2")
-OTHER = _Category("other", "Autres membres", "Membre signataire", "#B07800")
+OTHER = _Category("other", "Autres Membres", "Membre signataire", "#B07800")
+SECONDARY = _Category(
+    "secondary", f"Membres ({style.STATUS_FR['secondary']})", f"Membre signataire ({style.STATUS_FR['secondary']})", "#56B4E9"
+)
 UNSURE = _Category("unsure", f"Membres {style.TO_CONFIRM_FR}", f"Membre signataire ({style.TO_CONFIRM_FR})", "#CC79A7")
-CATEGORIES = (EU, OTHER, UNSURE)
+CATEGORIES = (EU, OTHER, SECONDARY, UNSURE)
 
 
 def _category(signatory: Signatory) -> _Category:
     if signatory.status == style.UNVERIFIED:
         return UNSURE
+    if signatory.status == style.SECONDARY:
+        return SECONDARY
     return EU if signatory.eu_member else OTHER
 
 
@@ -84,10 +92,16 @@ def _hover(signatory: Signatory, category: _Category, sources: Mapping[str, Sour
 
 
 def members_summary_fr(signatories: Sequence[Signatory]) -> str:
-    """« 71 membres (dont les 28 États membres de l'UE) », counted from the data."""
+    """« 71 Membres (dont les 28 États membres de l'UE), dont 9 à confirmer », counted from the
+    data: the count is only as sure as its entries, so it says how many are not verified."""
     members = [s for s in signatories if s.iso3]
     eu = [s for s in members if s.eu_member]
-    return f"{len(members)}{style.NBSP}membres (dont les {len(eu)}{style.NBSP}États membres de l'UE)"
+    text = f"{len(members)}{style.NBSP}Membres (dont les {len(eu)}{style.NBSP}États membres de l'UE)"
+    for status in (style.SECONDARY, style.UNVERIFIED):
+        count = sum(1 for s in members if s.status == status)
+        if count:
+            text += f", dont {count}{style.NBSP}{'de ' if status == style.SECONDARY else ''}{style.STATUS_FR[status]}"
+    return text
 
 
 def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, Source] | None = None) -> go.Figure:

@@ -6,6 +6,14 @@ so they fit the 1200×540 slide and a student's notebook alike. Connectors run
 centre to centre under the boxes, which hide their ends whatever the plot size.
 Hovering a box names the body, its role in the Work Programme, its status and
 its sources.
+
+As on the WTO's own chart, the Dispute Settlement Body and the Trade Policy Review
+Body are the General Council meeting in other capacities (`Body.capacity_of`): they
+sit beside it, on its row, joined to it by a dotted line, and their boxes say so
+(« Conseil général réuni en tant qu'… »), instead of hanging under it.
+
+Status without hover: a body that is not verified has a dashed outline and its
+name the marks of `style.status_label`; the key under the chart says which.
 """
 
 from __future__ import annotations
@@ -42,13 +50,20 @@ CONNECTOR_COLOUR = "#7a7a7a"
 
 def _levels(bodies: Sequence[Body]) -> list[list[Body]]:
     """Bodies by depth from the root(s); in each level the Work Programme's bodies come
-    first (stable otherwise), so the highlighted boxes sit together."""
+    first (stable otherwise), so the highlighted boxes sit together, and a body met in other
+    capacities sits between them (the first on its left, the others on its right)."""
     ids = {b.id for b in bodies}
     level = [b for b in bodies if b.parent is None or b.parent not in ids]
     levels = []
     while level:
-        levels.append(sorted(level, key=lambda b: not b.work_programme))
-        parents = {b.id for b in level}
+        ordered = sorted((b for b in level if b.capacity_of not in ids), key=lambda b: not b.work_programme)
+        for body in list(ordered):
+            others = [b for b in level if b.capacity_of == body.id]
+            if others:
+                at = ordered.index(body)
+                ordered[at : at + 1] = others[:1] + [body] + others[1:]
+        levels.append(ordered)
+        parents = {b.id for b in level if b.capacity_of not in ids}
         level = [b for b in bodies if b.parent in parents]
     return levels
 
@@ -65,25 +80,42 @@ def _rows(levels: list[list[Body]]) -> list[list[Body]]:
 
 
 def _box_width_fraction(row: Sequence[Body]) -> float:
-    """Every box of the multi-box rows has the same width, so the grid reads as one."""
+    """Every box of the multi-box rows has the same width, so the grid reads as one; a row that
+    holds a body and its other capacities shares the width between them (longer names)."""
     if len(row) == 1:
         return TOP_BOX_WIDTH_PX / PLOT_WIDTH_PX
-    gaps = BOX_GAP_PX * (MAX_BOXES_PER_ROW - 1) / PLOT_WIDTH_PX
-    return (1 - gaps) / MAX_BOXES_PER_ROW
+    per_row = len(row) if any(b.capacity_of for b in row) else MAX_BOXES_PER_ROW
+    gaps = BOX_GAP_PX * (per_row - 1) / PLOT_WIDTH_PX
+    return (1 - gaps) / per_row
 
 
-def _wrapped_name(body: Body, width_fraction: float) -> list[str]:
+def _shown_name(body: Body, names: Mapping[str, str]) -> str:
+    """The name in the box: « Conseil général réuni en tant qu'Organe… » for another capacity,
+    with the marks of its status when it is not verified."""
+    name = body.name_fr
+    if body.capacity_of in names:
+        name = f"{names[body.capacity_of]} réuni en tant {_que(name)}{name}"
+    return style.status_label(name, body.status)
+
+
+def _que(name: str) -> str:
+    return "qu'" if name[:1].lower() in "aeéèêiouy" else "que "
+
+
+def _wrapped_name(text: str, width_fraction: float) -> list[str]:
     usable_px = width_fraction * NARROWEST_PLOT_PX - 2 * BOX_PADDING_PX
     chars = max(8, int(usable_px / CHAR_WIDTH_PX))
-    return textwrap.wrap(body.name_fr, width=chars, break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(text, width=chars, break_long_words=False, break_on_hyphens=False)
 
 
-def _hover(body: Body, sources: Mapping[str, Source]) -> str:
+def _hover(body: Body, sources: Mapping[str, Source], names: Mapping[str, str]) -> str:
     role = (
         "Organe du Programme de travail sur le commerce électronique"
         if body.work_programme
         else "Hors du Programme de travail sur le commerce électronique"
     )
+    if body.capacity_of in names:
+        role = f"Le {names[body.capacity_of]}, réuni en une autre qualité. {role}"
     return style.hover_block(
         title=body.name_fr,
         date_fr=None,
@@ -115,12 +147,13 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     sources = sources or {}
     rows = _rows(_levels(bodies))
     ids = {b.id for b in bodies}
+    names = {b.id: b.name_fr for b in bodies}
 
     # Row geometry, top down, in pixels; every box of a row has the row's height.
     # Spare height goes to the gaps, so the chart fills the slide instead of its top half.
     widths = [_box_width_fraction(row) for row in rows]
-    names = [[_wrapped_name(b, width) for b in row] for row, width in zip(rows, widths)]
-    heights = [max(len(n) for n in row_names) * LINE_HEIGHT_PX + 2 * BOX_PADDING_PX for row_names in names]
+    wrapped = [[_wrapped_name(_shown_name(b, names), width) for b in row] for row, width in zip(rows, widths)]
+    heights = [max(len(n) for n in row_names) * LINE_HEIGHT_PX + 2 * BOX_PADDING_PX for row_names in wrapped]
     spare = PLOT_HEIGHT_PX - KEY_HEIGHT_PX - sum(heights)
     gap = min(MAX_ROW_GAP_PX, max(ROW_GAP_PX, spare / max(1, len(rows))))
     scale = max(sum(heights) + gap * (len(rows) - 1) + KEY_HEIGHT_PX, PLOT_HEIGHT_PX)
@@ -131,13 +164,14 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     centres: dict[str, tuple[float, float]] = {}  # x in paper, y in px from the top
     boxes, annotations = [], []
     top = 0.0
-    for row, row_names, width, height in zip(rows, names, widths, heights):
+    for row, row_names, width, height in zip(rows, wrapped, widths, heights):
         gap_fraction = BOX_GAP_PX / PLOT_WIDTH_PX
         left = (1 - (len(row) * width + (len(row) - 1) * gap_fraction)) / 2
         for index, (body, name_lines) in enumerate(zip(row, row_names)):
             x = left + index * (width + gap_fraction) + width / 2
             centres[body.id] = (x, top + height / 2)
             highlighted = body.work_programme
+            sure = body.status in ("verified", "seed")
             boxes.append(
                 dict(
                     type="rect",
@@ -148,7 +182,11 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
                     y0=y_paper(top + height),
                     y1=y_paper(top),
                     fillcolor=HIGHLIGHT_FILL if highlighted else PLAIN_FILL,
-                    line=dict(color=HIGHLIGHT_FILL if highlighted else PLAIN_BORDER, width=1.5),
+                    line=dict(
+                        color=HIGHLIGHT_FILL if highlighted else PLAIN_BORDER,
+                        width=1.5 if sure else 2.5,
+                        dash="solid" if sure else "dash",
+                    ),
                     layer="below",
                     name=body.id,
                 )
@@ -171,9 +209,16 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
         top += height + gap
 
     # Connectors: parent → down to a bus in the gap above the children's row → each child.
+    # A body in another capacity is joined to its body, beside it, by a dotted line instead.
     connectors = []
     for row, height in zip(rows, heights):
-        children = [b for b in row if b.parent in ids]
+        for body in row:
+            if body.capacity_of in centres:
+                (x0, y0), (x1, _) = centres[body.capacity_of], centres[body.id]
+                connectors.append(
+                    dict(_connector(x0, y_paper(y0), x1, y_paper(y0)), line=dict(color=CONNECTOR_COLOUR, width=3, dash="dot"))
+                )
+        children = [b for b in row if b.parent in ids and b.capacity_of not in ids]
         if not children:
             continue
         row_top = centres[children[0].id][1] - height / 2
@@ -187,11 +232,18 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
             connectors.extend(_connector(x, bus, x, y_paper(y)) for x, y in kids)
 
     highlighted = [b for b in bodies if b.work_programme]
+    statuses = {b.status for b in bodies}
+    status_text = (
+        f"statut{style.NBSP}: tous {style.STATUS_FR['verified']}s"
+        if statuses == {"verified"}
+        else f"cadre en tirets{style.NBSP}: organe non {style.STATUS_FR['verified']}, statut noté après son nom"
+    )
     annotations.append(
         dict(
             text=(
                 f'<span style="color:{HIGHLIGHT_FILL}">■</span> En bleu{style.NBSP}: '
                 f"les {len(highlighted)}{style.NBSP}organes du Programme de travail sur le commerce électronique"
+                f"  ·  {style.escape(status_text)}"
             ),
             x=0,
             y=0,
@@ -212,7 +264,7 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
         y=[y_paper(centres[b.id][1]) for b in bodies],
         mode="markers",
         marker=dict(size=40, opacity=0),
-        customdata=[[_hover(b, sources)] for b in bodies],
+        customdata=[[_hover(b, sources, names)] for b in bodies],
         hovertemplate=style.HOVER_TEMPLATE,
         hoverlabel=dict(bordercolor=[HIGHLIGHT_FILL if b.work_programme else PLAIN_BORDER for b in bodies]),
         showlegend=False,

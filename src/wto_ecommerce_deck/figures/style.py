@@ -77,14 +77,79 @@ KIND_BUTTONS_FR = {
     "review": "Examens",
 }
 
+# One vocabulary for statuses, wherever the decks show one (hovers, tables, keys, notes, the
+# sources page): the words of the data README.
 STATUS_FR = {
-    "verified": "vérifié (OMC)",
+    "verified": "vérifié",
     "secondary": "source secondaire",
-    "seed": "présentation OMC 2018",
+    "seed": "présentation de 2018",
     "unverified": "à confirmer",
 }
 UNVERIFIED = "unverified"
+SECONDARY = "secondary"
 TO_CONFIRM_FR = STATUS_FR[UNVERIFIED]
+SYMBOL_TO_CONFIRM_FR = f"cote {TO_CONFIRM_FR}"
+
+# Status on the slide itself, without hovering, on screen and on paper. Two questions, two marks:
+# how sure the FACT is changes the marker (solid: verified or 2018 presentation; pale with a
+# centre dot: secondary source; hollow: to confirm) and adds a suffix to its label (« * »,
+# « (à confirmer) »); how sure the WTO SYMBOL is only adds a badge to the label (« [cote ?] »),
+# so that an unsure symbol never makes a sure conference look doubtful. `status_key` explains the
+# marks a figure uses, on the figure.
+SECONDARY_SUFFIX = " *"
+UNVERIFIED_SUFFIX = f" ({TO_CONFIRM_FR})"
+SYMBOL_BADGE = f" [cote{NBSP}?]"
+SECONDARY_FILL_ALPHA = 0.3
+KEY_GLYPHS = {"solid": "●", "secondary": "◉", "unverified": "○"}
+
+
+def fact_mark(status: str) -> str:
+    """How a fact's marker is drawn: "solid", "secondary" or "unverified"."""
+    if status == UNVERIFIED:
+        return "unverified"
+    return "secondary" if status == SECONDARY else "solid"
+
+
+def status_label(label: str, status: str, symbol_status: str | None = None) -> str:
+    """The label written on the chart, with the marks of its status (plain text, not escaped)."""
+    suffix = {"unverified": UNVERIFIED_SUFFIX, "secondary": SECONDARY_SUFFIX}.get(fact_mark(status), "")
+    badge = SYMBOL_BADGE if symbol_status == UNVERIFIED and status != UNVERIFIED else ""
+    return f"{label}{suffix}{badge}"
+
+
+def tint(colour: str, alpha: float = SECONDARY_FILL_ALPHA) -> str:
+    """`#rrggbb` as a pale rgba fill."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def marker_style(shape: str, colour: str, status: str) -> dict:
+    """Plotly marker symbol, fill, outline colour and width of one point, from its fact's status:
+    solid (verified, 2018 presentation), pale with a centre dot (secondary), hollow (to confirm)."""
+    mark = fact_mark(status)
+    if mark == "unverified":
+        return dict(symbol=f"{shape}-open", color=colour, line_color=colour, line_width=3)
+    if mark == "secondary":
+        return dict(symbol=f"{shape}-dot", color=tint(colour), line_color=colour, line_width=2)
+    return dict(symbol=shape, color=colour, line_color="white", line_width=1)
+
+
+def status_key(statuses: Iterable[str], symbol_statuses: Iterable[str | None] = ()) -> str:
+    """The key of the marks a figure uses (only those), for an annotation under the figure:
+    « ● vérifié · ◉ source secondaire (*) · ○ à confirmer · [cote ?] cote OMC à confirmer »."""
+    statuses = set(statuses)
+    parts = []
+    solid = [s for s in ("verified", "seed") if s in statuses]
+    if solid:
+        parts.append(f"{KEY_GLYPHS['solid']} " + " ou ".join(STATUS_FR[s] for s in solid))
+    if SECONDARY in statuses:
+        parts.append(f"{KEY_GLYPHS['secondary']} {STATUS_FR[SECONDARY]} ({SECONDARY_SUFFIX.strip()})")
+    if UNVERIFIED in statuses:
+        parts.append(f"{KEY_GLYPHS['unverified']} fait {TO_CONFIRM_FR}")
+    if UNVERIFIED in set(symbol_statuses):
+        parts.append(f"{SYMBOL_BADGE.strip()} cote OMC {TO_CONFIRM_FR}")
+    return f"  ·  ".join(escape(p) for p in parts)
+
 
 MONTH_ABBREVIATIONS_FR = (
     "janv.",
@@ -153,7 +218,7 @@ def hover_block(
         lines.append(wrap(detail))
     lines.extend(extra_lines)
     if symbol:
-        symbol_note = f" ({TO_CONFIRM_FR})" if symbol_status == UNVERIFIED else ""
+        symbol_note = f" ({SYMBOL_TO_CONFIRM_FR})" if symbol_status == UNVERIFIED else ""
         lines.append(f"Cote OMC{NBSP}: {escape(symbol)}{symbol_note}")
     status_line = f"Statut{NBSP}: {escape(status_fr(status))}"
     if status == UNVERIFIED:
@@ -171,11 +236,8 @@ HOVER_TEMPLATE = "%{customdata[0]}<extra></extra>"
 
 
 def is_unsure(status: str, symbol_status: str | None = None) -> bool:
+    """Whether a fact or its symbol needs « à confirmer » somewhere (hover, table, label)."""
     return status == UNVERIFIED or symbol_status == UNVERIFIED
-
-
-def open_symbol(symbol: str) -> str:
-    return f"{symbol}-open"
 
 
 def month_tick_fr(day: dt.date) -> str:

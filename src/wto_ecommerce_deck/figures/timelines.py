@@ -27,6 +27,7 @@ MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
 RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
+LEGEND_ROW_PX = 34  # px kept at the bottom of a figure with a legend, below the status key
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Plac
     placed = []
     for event in events:
         start, end = _drawn_period(event, draw_spans)
-        width = _label_width_px(event.label_fr)
+        width = _label_width_px(_chart_label(event))
         x = axis.px(start)
         radius = MARKER_SIZE / 2
         if end is not None:
@@ -150,6 +151,11 @@ def _hover(event: Event, sources: Mapping[str, Source]) -> str:
     )
 
 
+def _chart_label(event: Event) -> str:
+    """The label written next to the point, with the marks of its status (style.status_label)."""
+    return style.status_label(event.label_fr, event.status, event.shown_symbol_status)
+
+
 def _lane_title(kind: str) -> str:
     """Lane titles on two lines when long, so the left margin stays narrow."""
     words = style.KIND_LANES_FR[kind].split(" ")
@@ -170,15 +176,18 @@ def _kind_traces(
     colour = style.KIND_COLOURS[kind]
     shape = style.KIND_SYMBOLS[kind]
     has_spans = any(p.end is not None for p in placed)
-    xs, ys, symbols, sizes, widths, hovers = ([] for _ in range(6))
+    xs, ys, symbols, fills, lines, widths, sizes, hovers = ([] for _ in range(8))
     label_x, label_y, labels, positions, label_sizes, label_hovers = ([] for _ in range(6))
 
-    def mark(x, y, unsure, size, hover):
+    def mark(x, y, status, size, hover):
+        look = style.marker_style(shape, colour, status)
         xs.append(x.isoformat() if x else None)
         ys.append(y)
-        symbols.append(style.open_symbol(shape) if unsure else shape)
+        symbols.append(look["symbol"])
+        fills.append(look["color"])
+        lines.append(look["line_color"])
+        widths.append(look["line_width"])
         sizes.append(size)
-        widths.append(3 if unsure else 1)
         hovers.append([hover])
 
     def label(x, y, text, position, hover):
@@ -192,8 +201,8 @@ def _kind_traces(
     for p in placed:
         event = p.event
         y = row_y[(kind, p.row)]
-        unsure = style.is_unsure(event.status, event.shown_symbol_status)
         hover = _hover(event, sources)
+        text = style.escape(_chart_label(event))
         if p.end is not None:
             # A span: a thick line between two small end markers, the label in the middle.
             # Plotly hovers points, not lines: invisible points every ~40 px keep the whole
@@ -201,14 +210,14 @@ def _kind_traces(
             steps = 2 * max(1, math.ceil((axis.px(p.end) - axis.px(p.start)) / 80))
             for step in range(steps + 1):
                 day = p.start + (p.end - p.start) * step / steps
-                mark(day, y, unsure, MARKER_SIZE * 0.7 if step in (0, steps) else 0, hover)
-            mark(None, None, False, 0, "")  # a gap: no line to the next item
-            label(p.start + (p.end - p.start) / 2, y, style.escape(event.label_fr), "middle center", hover)
+                mark(day, y, event.status, MARKER_SIZE * 0.7 if step in (0, steps) else 0, hover)
+            mark(None, None, "verified", 0, "")  # a gap: no line to the next item
+            label(p.start + (p.end - p.start) / 2, y, text, "middle center", hover)
         else:
-            mark(p.start, y, unsure, MARKER_SIZE, hover)
+            mark(p.start, y, event.status, MARKER_SIZE, hover)
             if has_spans:
-                mark(None, None, False, 0, "")
-            label(p.start, y, style.escape(event.label_fr), f"middle {p.label_side}", hover)
+                mark(None, None, "verified", 0, "")
+            label(p.start, y, text, f"middle {p.label_side}", hover)
 
     marks = go.Scatter(
         name=style.KIND_LANES_FR[kind],
@@ -216,14 +225,14 @@ def _kind_traces(
         x=xs,
         y=ys,
         mode="lines+markers" if has_spans else "markers",
-        line=dict(color=_tint(colour), width=RANGE_LINE_WIDTH),
+        line=dict(color=style.tint(colour, 0.28), width=RANGE_LINE_WIDTH),
         connectgaps=False,
         marker=dict(
-            color=colour,
+            color=fills,
             opacity=1,  # plotly fades markers to 0.7 when sizes vary per point
             symbol=symbols,
             size=sizes,
-            line=dict(color=[colour if w > 1 else "white" for w in widths], width=widths),
+            line=dict(color=lines, width=widths),
         ),
         customdata=hovers,
         hovertemplate=style.HOVER_TEMPLATE,
@@ -249,11 +258,6 @@ def _kind_traces(
         cliponaxis=True,
     )
     return [marks, texts]
-
-
-def _tint(colour: str, alpha: float = 0.28) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def _timeline(
@@ -282,7 +286,7 @@ def _timeline(
         top += rows + LANE_GAP_ROWS
     bottom = top - LANE_GAP_ROWS
 
-    has_unsure = any(style.is_unsure(e.status, e.shown_symbol_status) for e in events)
+    key = style.status_key((e.status for e in events), (e.shown_symbol_status for e in events))
     traces = [
         trace
         for kind in kinds
@@ -293,8 +297,9 @@ def _timeline(
     fig.update_layout(
         style.base_layout(name, keys),
         showlegend=kind_buttons,
-        # Room on top for the filter buttons, below for the open-marker key.
-        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=58 if has_unsure else 10),
+        # Room on top for the filter buttons; below, the tick labels, the status key, then the
+        # legend (if any), pinned to the bottom of the figure so the two never overlap.
+        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0)),
         shapes=bands,
         dragmode="zoom",
     )
@@ -323,8 +328,10 @@ def _timeline(
         fixedrange=True,  # zoom along time only
         automargin=True,
     )
-    if has_unsure:
-        fig.add_annotation(_unsure_key(left=not kind_buttons))
+    if kind_buttons:
+        fig.update_layout(legend=dict(yref="container", y=0, yanchor="bottom"))
+    if key:
+        fig.add_annotation(_status_key_annotation(key))
     if kind_buttons:
         fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
     return fig
@@ -345,21 +352,22 @@ def _band(y0: float, y1: float) -> dict:
     )
 
 
-def _unsure_key(left: bool) -> dict:
-    """Explains the open markers (unverified facts or symbols), under the tick labels: the
-    top right belongs to plotly's modebar, which would hide it on hover. Bottom left when
-    no legend is there, so that reveal's navigation arrows (bottom right) do not cover it."""
+def _status_key_annotation(text: str) -> dict:
+    """The key of the status marks (style.status_key), under the tick labels, bottom left: the
+    top right belongs to plotly's modebar, which would hide it on hover, and reveal's navigation
+    arrows sit bottom right. A legend, if any, sits below it, at the bottom of the figure."""
     return dict(
-        text=f"○ marqueur creux{style.NBSP}: {style.TO_CONFIRM_FR}",
+        text=text,
         xref="paper",
         yref="paper",
-        x=0 if left else 1,
+        x=0,
         y=0,
-        xanchor="left" if left else "right",
+        xanchor="left",
         yanchor="top",
         yshift=-28,
         showarrow=False,
-        font=dict(size=15, color=style.MUTED_TEXT_COLOUR),
+        font=dict(size=15, color=style.TEXT_COLOUR),
+        name="status-key",
     )
 
 

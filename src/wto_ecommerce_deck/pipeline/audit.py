@@ -38,6 +38,7 @@ from ..figures import style
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
+SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
 FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
 FULL_DECK_TITLE = "Présentation complète"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -47,9 +48,9 @@ TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
 
 STATUS_PLURAL_FR = {
-    "verified": "vérifiés (OMC)",
+    "verified": "vérifiés",
     "secondary": "de source secondaire",
-    "seed": "de la présentation OMC de 2018",
+    "seed": "de la présentation de 2018",
     "unverified": TO_CONFIRM,
 }
 # How sure a status is, most sure first: a mention is as sure as its surest record.
@@ -607,7 +608,7 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _link(url: str, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
+def _link(url: str | None, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
     """A link when the URL may be linked (https, a WTO or listed source host), else the text alone."""
     href = data.safe_href(url, sources)
     if href is None:
@@ -617,7 +618,7 @@ def _link(url: str, text: str, sources: Mapping[str, Source], title: str | None 
 
 
 def counts_sentence(counts: Mapping[str, int]) -> str:
-    """« 12 vérifiés (OMC), 3 de source secondaire, 1 de la présentation OMC de 2018, 2 à confirmer »."""
+    """« 12 vérifiés, 3 de source secondaire, 1 de la présentation de 2018, 2 à confirmer »."""
     parts = [f"{n}{NBSP}{STATUS_PLURAL_FR[status]}" for status, n in counts.items() if n]
     return ", ".join(parts) if parts else "aucun"
 
@@ -637,6 +638,9 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
         for k in keys
     )
     count = len(facts)
+    # Every source named by its publisher now: a long list (the full deck cites about 30) takes three
+    # narrower columns so that the slide still fits 1024×768.
+    columns, size = (3, 0.45) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
     where = "cette présentation" if section == FULL_DECK else "cette partie"
     symbols = len(audit.unsure_symbols(section))
     symbols_note = f"{NBSP}; cotes OMC {TO_CONFIRM}{NBSP}: {symbols}" if symbols else ""
@@ -645,9 +649,10 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
         '<div class="deck-sources">\n'
         f'<p class="deck-sources-count">{count}{NBSP}fait{"s" if count > 1 else ""} dans {where}{NBSP}: '
         f"{_esc(counts_sentence(audit.counts(section)) + symbols_note)}.</p>\n"
-        f'<ul class="deck-sources-list" style="columns: 2; column-gap: 2em; font-size: 0.6em; line-height: 1.3;">\n{items}\n</ul>\n'
-        f'<p class="deck-sources-note" style="font-size: 0.6em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
-        f"jamais présenté comme certain (marqueur creux sur les frises, mention dans les survols et les tableaux).</p>\n"
+        f'<ul class="deck-sources-list" style="columns: {columns}; column-gap: 2em; font-size: {size}em; line-height: 1.3;">\n{items}\n</ul>\n'
+        f'<p class="deck-sources-note" style="font-size: {min(size, 0.5)}em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
+        f"jamais présenté comme certain (marqueur creux sur les frises, «{NBSP}[cote{NBSP}?]{NBSP}» pour une cote, "
+        f"mention dans les survols et les tableaux). Un «{NBSP}*{NBSP}» signale un fait de source secondaire.</p>\n"
         f'<p class="deck-sources-link" style="font-size: 0.7em;"><a href="../{SOURCES_PAGE}" style="text-decoration: underline;">Tous les faits des présentations{NBSP}: '
         f"date, cote OMC, source et statut</a></p>\n"
         "</div>"
@@ -660,7 +665,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     )
     notes = (
         '<div class="deck-sources-notes">\n'
-        f"<p>Source{NBSP}: la fiche des faits du projet (assets/data), auditée par "
+        f"<p>Source{NBSP}: les fichiers de données du projet (assets/data), chaque fait avec sa source, audités par "
         f"<code>python -m wto_ecommerce_deck facts</code>{NBSP}; la page {SOURCES_PAGE} donne chaque fait avec sa date, "
         f"sa cote OMC, son lien et son statut.</p>\n"
         + (
@@ -796,10 +801,12 @@ th {{ background: #f2f2f2; }}
 <h1>Sources et statut des faits</h1>
 <p>Chaque date, cote OMC et nombre montré dans les présentations vient des fichiers de données du projet
 (<code>assets/data/</code>), avec sa source et son statut{NBSP}: <strong>vérifié</strong> (vu dans une page ou un
-document de l{chr(8217)}OMC), <strong>source secondaire</strong> (sources sérieuses hors OMC), <strong>présentation OMC
-2018</strong> (affirmé par la présentation d{chr(8217)}origine) ou <strong class="unsure">{_esc(TO_CONFIRM)}</strong>{NBSP}:
-jamais présenté comme certain, signalé comme tel sur les diapositives (marqueur creux sur les frises, mention dans
-les survols et les tableaux). Cette page est produite par <code>python -m wto_ecommerce_deck facts</code>.</p>
+document de l{chr(8217)}OMC), <strong>source secondaire</strong> (sources sérieuses hors OMC), <strong>présentation
+de 2018</strong> (affirmé par la présentation d{chr(8217)}origine) ou <strong class="unsure">{_esc(TO_CONFIRM)}</strong>,
+jamais présenté comme certain. Sur les frises, un marqueur plein signale un fait vérifié ou de la présentation de 2018,
+un marqueur pâle à point central suivi de «{NBSP}*{NBSP}» un fait de source secondaire, un marqueur creux suivi de
+«{NBSP}({_esc(TO_CONFIRM)}){NBSP}» un fait {_esc(TO_CONFIRM)}, et «{NBSP}[cote{NBSP}?]{NBSP}» une cote OMC {_esc(TO_CONFIRM)}{NBSP};
+la légende de chaque figure le rappelle, et les survols et les tableaux donnent le statut en toutes lettres. Cette page est produite par <code>python -m wto_ecommerce_deck facts</code>.</p>
 <h2>En résumé</h2>
 <p>{len(facts)}{NBSP}faits montrés{NBSP}: {_esc(counts_sentence(counts))}. Cotes OMC {_esc(TO_CONFIRM)}{NBSP}: {unsure_symbols}.</p>
 <table class="counts"><thead><tr><th scope="col">Statut</th><th scope="col">Faits</th></tr></thead>
@@ -848,7 +855,7 @@ def index_link_html() -> str:
 
 
 def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
-    urls = [audit.sources[k].url for k in fact.sources if k in audit.sources]
+    urls = [audit.sources[k].url or f"{k} (sans lien)" for k in fact.sources if k in audit.sources]
     symbol = (fact.symbol or "—") + (f" ({TO_CONFIRM})" if fact.symbol and fact.symbol_status == style.UNVERIFIED else "")
     return (fact.date_fr.replace(NBSP, " ") or "—", fact.label_fr.replace(NBSP, " "), symbol, fact.status, " ".join(urls))
 

@@ -24,10 +24,11 @@ FOLDER = "student"
 PRESENTER_ONLY = "presenter-only"
 INTRO_ID = "etudiant-00"
 INTRO_FR = (
-    "**Notebook de l'étudiant.** Exécutez les cellules dans l'ordre (Maj\u00a0+\u00a0Entrée, "
+    "**Carnet de l'étudiant.** Exécutez les cellules dans l'ordre (Maj\u00a0+\u00a0Entrée, "
     "ou «\u00a0Exécuter tout\u00a0»). Les quiz vérifient vos réponses et donnent la source\u00a0; "
     "l'explorateur filtre les frises par type et par années et affiche le détail de chaque événement. "
-    "Chaque fait porte sa source et son statut («\u00a0à confirmer\u00a0» quand il n'est pas vérifié)."
+    "Chaque fait porte sa source et son statut\u00a0: vérifié, source secondaire, présentation de 2018 "
+    "ou «\u00a0à confirmer\u00a0»."
 )
 
 
