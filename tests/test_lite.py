@@ -28,7 +28,7 @@ SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"
 KERNEL_IDLE = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
   return !!e && e.getAttribute('data-status') === 'idle'; }"""
 ALL_RUN = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent);
+  const prompts = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent);
   return !!e && e.getAttribute('data-status') === 'idle' && prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t)); }"""
 ERROR_OUTPUTS = """() => Array.from(document.querySelectorAll(
   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
