@@ -73,12 +73,15 @@ lite: setup
 serve: setup
 	$(PY) -m wto_ecommerce_deck serve $(SERVE_ARGS)
 
+# Every test; a skipped test fails the run (tests/conftest.py). The JupyterLite site is built
+# first (tests/test_lite.py runs it).
 test: setup chromium lite
 	$(PY) -m pytest
 
-# The quick loop for developers: no browser, no live server, no PDF, nothing slow.
+# The fast subset for working on the code: no build of the decks, no browser, no JupyterLab, no PDF
+# (the markers of pyproject.toml, set by tests/conftest.py); under a minute.
 test-fast: setup
-	$(PY) -m pytest -m "not browser and not live and not pdf and not lite and not slow"
+	$(PY) -m pytest -m "not browser and not live and not pdf and not slow and not lite"
 
 # The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by
 # `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.

@@ -34,13 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from wto_ecommerce_deck import chromium
+from wto_ecommerce_deck import chromium, conventions
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 PYTHON = Path(sys.executable)
 JUPYTER = PYTHON.parent / "jupyter"
-CHROMIUM_ARGS = chromium.ARGS
 BUILD_TIMEOUT = 900  # seconds: nbconvert sets no cell timeout, and its kernels were seen to hang
 READY_TIMEOUT = 8_000  # ms a deck gets to start reveal.js
 
@@ -102,7 +101,7 @@ def plain_notebooks(target: Path) -> list[Path]:
     """The section notebooks without their `deck.setup()` call, for the nbconvert variants."""
     target.mkdir(parents=True)
     paths = []
-    for source in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for source in conventions.notebook_paths(ROOT / "notebooks"):
         nb = json.loads(source.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
@@ -218,21 +217,8 @@ def file_size(url: str) -> int:
 
 
 def open_deck(browser, deck: Path, walk: bool) -> Load:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    files: set[str] = set()
-    external: list[str] = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith("file:"):
-            files.add(url.split("?")[0].split("#")[0])
-            r.continue_()
-        else:
-            external.append(url)
-            r.abort()
-
-    page.route("**/*", route)
+    context = chromium.OfflineContext(browser, allow=("file:",))
+    page = context.page
     page.add_init_script(READY_PROBE)
     page.goto(deck.as_uri())
     try:
@@ -244,7 +230,8 @@ def open_deck(browser, deck: Path, walk: bool) -> Load:
     if walk:
         drawn = walk_slides(page) if ready is not None else count_drawn(page.evaluate(CURRENT_PLOTS))
     page.wait_for_timeout(200)  # late requests (fonts) still count
-    load = Load(ready, sum(file_size(u) for u in files), len(external), drawn)
+    files = {url.split("?")[0].split("#")[0] for url in context.loaded}
+    load = Load(ready, sum(file_size(u) for u in files), len(context.external), drawn)
     context.close()
     return load
 
@@ -307,7 +294,7 @@ def median(values: list[float | None]) -> float | None:
 
 def expected_plots(deck_build: Path) -> int:
     count = 0
-    for path in sorted((deck_build / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in conventions.notebook_paths(deck_build / "notebooks"):
         if path.name.startswith("00_"):  # the full deck repeats the sections' figures
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -342,11 +329,10 @@ def measure(runs: int, loads: int, work: Path) -> Results:
                 shutil.rmtree(build.out, ignore_errors=True)
     results.plots = expected_plots(kept["deck"].out)
 
-    chromium = shutil.which("chromium")
-    if not chromium:
+    if not chromium.executable():
         raise SystemExit("bench: Debian's chromium is not on PATH (make chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         for variant, build in kept.items():
             decks = build.decks()
             results.decks[variant] = len(decks)

@@ -1,9 +1,21 @@
-"""Shared fixtures: one real build of the decks per test session, one real Chromium."""
+"""Shared fixtures: one real build of the decks per test session, one real Chromium.
+
+The session's build executes every notebook once, in a fresh kernel and with an empty cache of its
+own (`build_cache`); the tests that need executed notebooks read them from it (`built/notebooks/`)
+rather than executing them again.
+
+Markers (declared in pyproject.toml) are set here from what a test uses, so that a new test is
+marked by its fixtures: `slow` for the session's build, `browser` for Chromium; the modules that
+start JupyterLab or print PDFs mark themselves `live` and `pdf`. The fast subset is
+`make test-fast` (`pytest -m "not browser and not live and not pdf and not slow and not lite"`).
+
+A skipped test fails the session: a test that does not run proves nothing (`make test` must show
+every test run on a clean clone).
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +26,26 @@ from wto_ecommerce_deck import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CHROMIUM_ARGS = chromium.ARGS
+# fixture → marker: what a test needs decides which subset it belongs to
+FIXTURE_MARKERS = {"built": "slow", "build_log": "slow", "build_cache": "slow", "browser": "browser", "offline_page": "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in FIXTURE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped tests fail the run (make test runs everything): {reason}"
+
 
 
 def run_build(out: Path, *extra: str, root: Path = ROOT) -> subprocess.CompletedProcess:
@@ -31,59 +62,41 @@ def run_build(out: Path, *extra: str, root: Path = ROOT) -> subprocess.Completed
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The decks built once from the repository's sources.
+def build_cache(tmp_path_factory) -> Path:
+    """The session build's own execution cache: empty at the start, so that the session executes
+    every notebook once, whatever a developer's `.cache/` holds."""
+    return tmp_path_factory.mktemp("cache")
 
-    WTO_DECK_TEST_BUILD names an existing build to test instead (for quick local runs
-    while working on the browser side; CI does not set it)."""
-    existing = os.environ.get("WTO_DECK_TEST_BUILD")
-    if existing:
-        return Path(existing)
+
+@pytest.fixture(scope="session")
+def build_log(tmp_path_factory, build_cache) -> tuple[Path, str]:
+    """The decks built once from the repository's sources, and what the build said (stderr)."""
     out = tmp_path_factory.mktemp("site") / "build"
-    result = run_build(out)
+    result = run_build(out, "--cache-dir", str(build_cache))
     assert result.returncode == 0, result.stderr
-    return out
+    return out, result.stderr
+
+
+@pytest.fixture(scope="session")
+def built(build_log) -> Path:
+    """The session's build: build/ with slides/, notebooks/ (executed), student/, index.html…"""
+    return build_log[0]
 
 
 @pytest.fixture(scope="session")
 def browser():
+    """Debian's chromium, launched as the PDF export launches it (chromium.launch)."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is not on PATH (make test installs it as root)"
+    assert chromium.executable(), "Debian's chromium is not on PATH (make test installs it as root)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         yield browser
         browser.close()
 
 
-class OfflinePage:
-    """A page where every request that is not `file:` is aborted and recorded."""
-
-    def __init__(self, browser, viewport=(1280, 720)):
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        self.page = self.context.new_page()
-        self.external: list[str] = []
-        self.errors: list[str] = []
-        # On the context, so that a popup (the speaker view) is held to the same rules.
-        self.context.route("**/*", self._route)
-        self.context.on("page", self._watch)
-        self._watch(self.page)
-
-    def _watch(self, page):
-        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file:", "about:", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def close(self):
-        self.context.close()
+# A page where every request that does not stay on the machine is aborted and recorded.
+OfflinePage = chromium.OfflineContext
 
 
 @pytest.fixture

@@ -14,20 +14,20 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-# As build.main does for its own process: skip the `iri` grammar that jsonschema builds when
-# nbformat is imported (seconds, for a format no notebook schema uses).
-sys.modules.setdefault("rfc3987_syntax", None)
+from wto_ecommerce_deck.errors import skip_iri_grammar
+
+skip_iri_grammar()  # as the commands do, before nbformat is imported
 
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import cli, data  # noqa: E402
+from wto_ecommerce_deck import cli, conventions, data  # noqa: E402
 from wto_ecommerce_deck.pipeline import audit  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
 from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
 
-SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SECTIONS = conventions.section_names(ROOT / "notebooks")
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_counts_by_status(result):
     assert sum(counts.values()) == len(result.facts_of()) == len(result.facts)
     assert all(counts[s] > 0 for s in STATUSES)
     # Per deck: a section counts only what it shows; the full deck counts everything.
-    assert result.counts(audit.FULL_DECK) == counts
+    assert result.counts(conventions.FULL_DECK) == counts
     assert sum(result.counts("01_titre").values()) == 0
     assert result.counts("03_structure_omc")["verified"] >= 13
 
@@ -146,26 +146,76 @@ BAD_SLIDES = [
     ("unverified-symbol-unflagged", "## Juillet 2016 (JOB/GC/94)",
      [f"{CELL}: symbol « JOB/GC/94 » rests only on unverified data (us-non-paper-2016): flag it « à confirmer » on the slide"]),
     ("unverified-symbol-flagged", "## Juillet 2016 (JOB/GC/94, à confirmer)", []),
-    ("notes-not-checked", "## Le Programme de travail", []),
+    ("all-in-the-data", "## Le Programme de travail", []),
 ]
+GOOD_NOTES = "Le 20 mai 1998, la Déclaration (WT/MIN(98)/DEC/2), puis le Programme de travail (WT/L/274)."
 
 
 @pytest.mark.parametrize(("case", "markdown", "problems"), BAD_SLIDES, ids=[row[0] for row in BAD_SLIDES])
 def test_bad_slide_text_is_reported(tmp_path, case, markdown, problems):
-    cells = [("slide", markdown), ("notes", "Le 14 décembre 2017, WT/L/999 et 72 membres : les notes ne sont pas vérifiées.")]
+    cells = [("slide", markdown), ("notes", GOOD_NOTES)]
     result = audit.build_audit(notebooks_dir=_notebook(tmp_path, cells))
     assert result.problems == problems
+
+
+NOTES = "notebooks/07_essai.ipynb: cell 2 (id 'essai-02')"
+
+
+@pytest.mark.parametrize(
+    ("notes", "problems"),
+    [
+        ("Le 14 décembre 2017, WT/L/999 et 72 membres.", [
+            f"{NOTES}: date « 14 décembre 2017 » is not in assets/data (no event on that date, nor an event text that states it)",
+            f"{NOTES}: symbol « WT/L/999 » is not in assets/data (no event has it as its symbol or names it in its detail)",
+            f"{NOTES}: number « 72 membres » is not in assets/data (no event text states it, nor a count of signatories.yaml)",
+        ]),
+        ("Le non-document des États-Unis (JOB/GC/94).", [
+            f"{NOTES}: symbol « JOB/GC/94 » rests only on unverified data (us-non-paper-2016): flag it « à confirmer » on the slide",
+        ]),
+        ("Le non-document des États-Unis (JOB/GC/94, à confirmer).", []),
+        (GOOD_NOTES, []),
+    ],
+    ids=["not-in-the-data", "unverified-unflagged", "unverified-flagged", "all-in-the-data"],
+)
+def test_speaker_notes_are_audited_like_the_slides(tmp_path, notes, problems):
+    """What a presenter reads aloud is held to the data as what the slide shows; it is checked,
+    not listed among the slide's mentions (the « Sources » slide counts what the audience sees)."""
+    cells = [("slide", "## Le Programme de travail"), ("notes", notes)]
+    result = audit.build_audit(notebooks_dir=_notebook(tmp_path, cells))
+    assert result.problems == problems
+    assert all(m.where != NOTES for m in result.mentions)
+
+
+def test_notes_may_cite_a_source_with_its_date_and_count_entries_by_status(tmp_path):
+    """The notes cite their sources with the article's date, which sources.yaml holds in the title,
+    and count the signatory entries of a status (« ces 9 entrées »), which signatories.yaml holds;
+    a date that no source title and no event holds is still refused."""
+    facts = data.load_facts()
+    events = " ".join(audit.plain(f"{e.date_fr} {e.label_fr} {e.detail_fr}") for e in facts.events)
+    dates = (m.group(0) for s in facts.sources.values() for m in re.finditer(r"\b\d{1,2} \w+ 20\d\d\b", s.title))
+    dated = next(d for d in dates if d not in events)  # an article's date that is no event's
+    unsure = sum(1 for s in facts.signatories if not s.eu_member and s.status == "unverified")
+    notes = f"Source : {dated}. Ces {unsure} entrées sont à confirmer."
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    cells = [("slide", "## Le Programme de travail"), ("notes", notes)]
+    assert audit.build_audit(notebooks_dir=_notebook(tmp_path / "a", cells)).problems == []
+    cells = [("slide", f"## {dated}"), ("notes", GOOD_NOTES)]  # on a slide, a date is a fact: an event must hold it
+    assert audit.build_audit(notebooks_dir=_notebook(tmp_path / "b", cells)).problems == [
+        f"{CELL}: date « {dated} » is not in assets/data (no event on that date, nor an event text that states it)"
+    ]
 
 
 @pytest.mark.parametrize(
     ("source", "problem"),
     [
-        ("timeline.epilogue()", "timeline.epilogue(): the fact audit does not know what this call shows (add it to audit.CALLS)"),
+        ("timeline.inconnue()", "timeline.inconnue(): not a call the notebooks may make (declare it with calls.notebook_call beside its definition)"),
+        ("rien.du_tout()", "rien.du_tout(): not a call the notebooks may make (declare it with calls.notebook_call beside its definition)"),
         ('explorer.timeline("nulle-part")', "explorer.timeline('nulle-part'): unknown in the data ("),
         ('quiz.show("q-inconnue")', "quiz.show('q-inconnue'): unknown in the data ("),
         ("x = [1998, 'WT/L/274']", "not a one-line call: the fact audit cannot tell what it shows"),
     ],
-    ids=["unknown-figure", "unknown-track", "unknown-question", "data-literal"],
+    ids=["unknown-figure", "unknown-module", "unknown-track", "unknown-question", "data-literal"],
 )
 def test_unknown_calls_are_reported(tmp_path, source, problem):
     cells = [("slide", "## Essai"), ("code:-", source)]
@@ -242,7 +292,7 @@ def parsed(text: str) -> Links:
     return parser
 
 
-@pytest.mark.parametrize("section", [audit.FULL_DECK, *SECTIONS])
+@pytest.mark.parametrize("section", [conventions.FULL_DECK, *SECTIONS])
 def test_sources_slide_cells(result, section):
     slide, notes = audit.sources_slide_cells(section, result)
     assert slide.cell_type == notes.cell_type == "markdown"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
+from wto_ecommerce_deck import conventions
 
-DECKS = ["00_presentation_complete", *sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+DECKS = [conventions.FULL_DECK, *conventions.section_names(ROOT / "notebooks")]
 
 # The slide's plots once drawn: size, and the countries a map shows.
 PLOTS_OF_CURRENT_SLIDE = """() => Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot')).map(div => {

@@ -25,7 +25,7 @@ import yaml
 from conftest import ROOT
 import plotly
 
-from wto_ecommerce_deck.pipeline import bundles
+from wto_ecommerce_deck.pipeline import bundles, pdf
 from wto_ecommerce_deck.pipeline.execute import stable_widget_ids
 
 TITLE, TIMELINE = "01_titre", "02_programme_de_travail"
@@ -81,10 +81,14 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_noop_build_executes_nothing_and_changes_no_byte(project):
-    # What another command wrote beside the decks (`make pdf`) does not make the build stale.
+    # What another command wrote beside the decks (`make pdf`: the PDFs, and the index that links
+    # them) does not make the build stale.
     (project / "build" / "pdf").mkdir()
     (project / "build" / "pdf" / f"{TITLE}.pdf").write_bytes(b"%PDF-1.7 the handout")
+    pdf.link_in_index(project / "build", project / ".cache")
+    assert f'href="pdf/{TITLE}.pdf"' in (project / "build" / "index.html").read_text(encoding="utf-8")
     before = snapshot(project / "build")
     result = build(project)
     assert result.returncode == 0, result.stderr
@@ -93,6 +97,7 @@ def test_noop_build_executes_nothing_and_changes_no_byte(project):
     assert snapshot(project / "build") == before
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_data_file_change_reexecutes_exactly_its_readers(project):
     manifests = project / ".cache" / "executed"
     # The title reads no data file (its kernel lists notebooks/, as every import does from there).
@@ -109,6 +114,7 @@ def test_data_file_change_reexecutes_exactly_its_readers(project):
     assert snapshot(project / "build") == before
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_notebook_change_reexecutes_only_that_notebook(project):
     path = project / "notebooks" / f"{TITLE}.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -121,6 +127,7 @@ def test_notebook_change_reexecutes_only_that_notebook(project):
     assert "Genève, 2018." in (project / "build" / "slides" / f"{TITLE}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_single_file_decks_run_offline(project, offline_page):
     result = build(project, "--single-file")
     assert result.returncode == 0, result.stderr
@@ -170,6 +177,7 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # builds that execute notebooks
 def test_ctrl_c_stops_the_kernels_and_keeps_the_previous_build(tmp_path):
     root = make_project(tmp_path, (TITLE,))
     path = root / "notebooks" / f"{TITLE}.ipynb"

@@ -102,6 +102,7 @@ def _add_code_cell(path: Path, source: str) -> str:
     return f"cell {len(nb['cells'])} (id 'broken-cell')"
 
 
+@pytest.mark.slow
 def test_cell_that_raises_names_notebook_and_cell(project):
     path = only_notebook(project, "01_titre.ipynb")
     cell = _add_code_cell(path, "raise ValueError('donnée manquante')")
@@ -109,10 +110,27 @@ def test_cell_that_raises_names_notebook_and_cell(project):
     assert errors == [f"error: notebooks/01_titre.ipynb: {cell}: ValueError: donnée manquante"]
 
 
+@pytest.mark.slow
 def test_hanging_cell_is_retried_once_then_named(project):
     path = only_notebook(project, "01_titre.ipynb")
     cell = _add_code_cell(path, "import time\ntime.sleep(60)")
     errors = fails_cleanly(project, "--cell-timeout", "8")
     assert errors == [
         f"error: notebooks/01_titre.ipynb: {cell}: no answer within 8 s (tried 2 times, each in a fresh kernel)"
+    ]
+
+
+@pytest.mark.slow
+def test_a_fact_of_the_notes_not_in_the_data_stops_the_build(project):
+    """`make slides` enforces the fact audit, speaker notes included: one line naming the notebook,
+    the cell and the value (here a WTO symbol that no record of assets/data holds)."""
+    path = only_notebook(project, "01_titre.ipynb")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    index, notes = next((i, c) for i, c in enumerate(nb["cells"]) if c["metadata"]["slideshow"]["slide_type"] == "notes")
+    notes["source"] = "".join(notes["source"]) + "\n\nVoir aussi WT/L/999."
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+    errors = fails_cleanly(project)
+    assert errors == [
+        f"error: notebooks/01_titre.ipynb: cell {index + 1} (id {notes['id']!r}): symbol « WT/L/999 » is not in "
+        "assets/data (no event has it as its symbol or names it in its detail)"
     ]

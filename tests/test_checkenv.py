@@ -8,7 +8,7 @@ from importlib import metadata
 
 from conftest import ROOT
 
-from wto_ecommerce_deck import checkenv
+from wto_ecommerce_deck import checkenv, chromium
 
 
 def test_everything_passes_here_and_the_exit_status_says_so():
@@ -64,7 +64,7 @@ def test_a_version_out_of_range_says_so(monkeypatch):
 
 
 def test_what_export_and_tests_need_does_not_fail_the_notebooks(monkeypatch):
-    monkeypatch.setattr(checkenv.shutil, "which", lambda name: None)
+    monkeypatch.setattr(chromium, "executable", lambda: None)
     checks = checkenv.run()
     report = checkenv.report(checks)
     assert "✗ chromium" in report and "apt-get install chromium" in report

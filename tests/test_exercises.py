@@ -18,11 +18,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wto_ecommerce_deck import data, explorer
+from wto_ecommerce_deck import conventions, data, explorer
 from wto_ecommerce_deck.figures import style
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = conventions.notebook_paths(ROOT / "notebooks")
 EXERCISE = re.compile(r"Proposer par exemple\s*:\s*(?P<text>[^\n]+)")
 NBSP = "\u00a0"
 
@@ -49,7 +49,7 @@ def explorer_exercises() -> list[tuple[str, str, str]]:
                     track = value.args[0].value if value.args else "programme"
                 else:
                     track = None
-            elif track and cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
+            elif track and conventions.is_notes(cell):
                 match = EXERCISE.search(cell.source.replace(NBSP, " "))
                 assert match, f"{path.name}: the notes of the explorer slide propose no exercise (« Proposer par exemple : … »)"
                 found.append((path.stem, track, match.group("text")))

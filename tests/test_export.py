@@ -9,8 +9,9 @@ from pathlib import Path
 import plotly
 
 from conftest import ROOT
+from wto_ecommerce_deck import conventions
 
-SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SECTIONS = conventions.section_names(ROOT / "notebooks")
 
 
 class _Refs(HTMLParser):

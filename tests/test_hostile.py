@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from wto_ecommerce_deck import deck, explorer, quiz
+from wto_ecommerce_deck import conventions, deck, explorer, quiz
 from wto_ecommerce_deck.pipeline import audit, export, site, vendor
 from wto_ecommerce_deck.figures import build_members_map, build_programme_timeline, build_structure_chart, style
 from wto_ecommerce_deck.data.records import Body, Event, Facts, PartialDate, Signatory, Source
@@ -327,7 +327,7 @@ def test_hostile_index_page(offline_page, hostile_site):
     report = view.page.evaluate(DOM_REPORT)
     assert assert_inert(view, dialogs, report) == []
     assert view.page.evaluate("document.querySelector('a.deck').textContent") == TITLE
-    assert view.page.title() == site.SERIES_TITLE
+    assert view.page.title() == conventions.SERIES_TITLE
 
 
 def test_hostile_sources_page(offline_page, hostile_site):

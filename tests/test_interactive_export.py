@@ -1,4 +1,4 @@
-"""The kernel-free contract of the exported decks (DESIGN.md): every interactive element either
+"""The kernel-free contract of the exported decks (widgets_export.py): every interactive element either
 works without a kernel (plotly's own controls) or is a labelled static fallback; no dead control.
 The build refuses a widget that has no fallback."""
 
@@ -73,6 +73,7 @@ def test_export_shows_the_fallback_never_the_widget():
     assert "deck-table-scroll" not in plain  # only in decks that have a fallback
 
 
+@pytest.mark.slow  # executes a notebook in a kernel
 def test_build_fails_on_a_kernel_only_widget(project):  # noqa: F811 - pytest fixture
     path = only_notebook(project, "03_structure_omc.ipynb")
     nb = json.loads(path.read_text(encoding="utf-8"))

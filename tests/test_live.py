@@ -25,11 +25,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from wto_ecommerce_deck import deck
+from wto_ecommerce_deck import chromium, conventions, deck
 
 from wto_ecommerce_deck.pipeline import export, notebooks
 
 from wto_ecommerce_deck.live import present
+
+pytestmark = pytest.mark.live
 
 CURRENT = (
     "(document.querySelector('.reveal .slides > section.present > section.present')"
@@ -95,7 +97,7 @@ def test_rise_settings_are_the_exports():
         assert rise[key] == export.REVEAL_CONFIG[key]
     assert rise["theme"] == "white" and rise["start_slideshow_at"] == "beginning"
     assert rise["enable_chalkboard"] is False
-    assert export.SERIES_TITLE in rise["footer"]
+    assert conventions.SERIES_TITLE in rise["footer"]
 
 
 def test_setup_cells_merge_into_one():
@@ -244,24 +246,16 @@ def test_make_present_serves_the_deck_offline_and_a_cell_runs_live(browser, live
     port = _free_port()
     present_process = PresentProcess(port, live_dir, tmp_path)
     token = None
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    external: list[str] = []
+    # Only the loopback server this test started may answer; anything else is aborted and recorded.
+    context = chromium.OfflineContext(browser, allow=("http://127.0.0.1", "data:", "blob:"))
+    external = context.external
     failed: list[str] = []
     try:
         match = present_process.wait_for(r"(http://127\.0\.0\.1:\d+/rise/\S+\?token=(\w+))", timeout=120)
         url, token = match.group(1), match.group(2)
         assert f":{port}/rise/live/{live_dir.name}/00_presentation_complete.ipynb" in url
 
-        page = context.new_page()
-
-        def route(route):
-            if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
-                route.continue_()
-            else:
-                external.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", route)
+        page = context.page
         page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.goto(url)
         page.wait_for_selector("body.rise-enabled .reveal .slides section.present", state="attached", timeout=60_000)

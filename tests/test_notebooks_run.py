@@ -1,31 +1,47 @@
-"""Every notebook runs top to bottom in a fresh kernel, as a student would run it."""
+"""Every notebook runs top to bottom in a fresh kernel, as a student would run it.
+
+The session's build (conftest `build_log`) executes each section notebook once, in a fresh kernel
+of its own with an empty cache; these tests read what that execution produced (`built/notebooks/`)
+instead of executing the notebooks a second time.
+"""
 
 from __future__ import annotations
+
+import re
 
 import nbformat
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck.pipeline import execute
+from wto_ecommerce_deck import conventions
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = conventions.notebook_paths(ROOT / "notebooks")
+
+
+def test_the_session_build_executed_every_notebook_once(build_log):
+    _, stderr = build_log
+    count = len(NOTEBOOKS)
+    assert f"Executing {count} of {count} notebooks" in stderr, stderr
+    assert "retry" not in stderr, stderr  # no kernel had to be started twice
+    done = {m.group(1) for m in re.finditer(r"^\s+(\S+)\s+done\b", stderr, flags=re.M)}
+    assert done == {path.stem for path in NOTEBOOKS}, stderr
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_in_a_fresh_kernel(path):
-    text, _seconds, attempts = execute.execute(str(path), f"notebooks/{path.name}", str(ROOT))
-    nb = nbformat.reads(text, as_version=4)
-    assert attempts == 1
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
+def test_notebook_runs_in_a_fresh_kernel(built, path):
+    nb = nbformat.read(str(built / "notebooks" / path.name), as_version=4)
+    source = nbformat.read(str(path), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == [c.source for c in source.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        assert cell.execution_count == number, (cell.id, cell.execution_count)  # top to bottom, once
         assert all(out.output_type != "error" for out in cell.outputs), cell.id
         assert not any(out.get("name") == "stderr" for out in cell.outputs), (cell.id, cell.outputs)
-        if "hide-input" in cell.metadata.get("tags", []):
+        if conventions.has_tag(cell, conventions.HIDE_INPUT_TAG):
             # a figure cell: live bundle for JupyterLab and HTML for the export
             bundles = [out.data for out in cell.outputs if out.output_type in ("execute_result", "display_data")]
             assert bundles, cell.id
-            if "exercise" in cell.metadata.get("tags", []):
+            if conventions.has_tag(cell, conventions.EXERCISE_TAG):
                 # a quiz or an explorer: the widget for JupyterLab, its static fallback for the export
                 assert "application/vnd.jupyter.widget-view+json" in bundles[0] and "text/html" in bundles[0]
             else:

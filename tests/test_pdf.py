@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -21,8 +22,11 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import ROOT
-from wto_ecommerce_deck.pipeline import pdf, site
+from conftest import ROOT, run_build
+from wto_ecommerce_deck import conventions
+from wto_ecommerce_deck.pipeline import pdf
+
+pytestmark = pytest.mark.pdf
 
 FULL = "00_presentation_complete"
 PX_PER_PT = 96 / 72  # Chromium prints CSS px at 96 dpi; PDF points are 1/72 in
@@ -43,17 +47,18 @@ def executed(built: Path, deck: str) -> nbformat.NotebookNode:
 
 
 def notes_by_slide(nb: nbformat.NotebookNode) -> dict[int, str]:
-    """Each slide's speaker notes (markdown source), by 0-based slide index, as `site.slide_count` counts."""
+    """Each slide's speaker notes (markdown source), by 0-based slide index, as `conventions.slide_count`
+    counts (a notes cell never starts a slide)."""
     notes: dict[int, str] = {}
     index, started = -1, False
     for cell in nb.cells:
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if slide_type == "skip":
+        slide_type = conventions.slide_type(cell)
+        if slide_type == conventions.SKIP:
             continue
-        if slide_type == "notes":
+        if slide_type == conventions.NOTES:
             notes[index] = (notes.get(index, "") + "\n" + cell.source).strip()
             continue
-        if slide_type in ("slide", "subslide") or not started:
+        if slide_type in conventions.STARTS_SLIDE or not started:
             index += 1
         started = True
     return notes
@@ -104,7 +109,7 @@ def assert_plots_drawn(result: pdf.Printed) -> None:
 
 def test_full_deck_prints_one_page_per_slide(printed, built):
     result = printed["slides"]
-    slides = site.slide_count(executed(built, FULL))
+    slides = conventions.slide_count(executed(built, FULL).cells)
     assert result.pages == slides
     assert len(pdfium.PdfDocument(str(result.path))) == len(pypdf.PdfReader(str(result.path)).pages) == slides
     assert result.path.name == f"{FULL}.pdf" and result.notes == 0
@@ -144,7 +149,7 @@ def test_handout_puts_each_slides_notes_under_it(printed, built):
 def test_a_section_deck_prints_the_same_bytes_twice(browser, built, tmp_path):
     first = pdf.print_deck(browser, built, "03_structure_omc", tmp_path / "a")
     second = pdf.print_deck(browser, built, "03_structure_omc", tmp_path / "b")
-    assert first.pages == site.slide_count(executed(built, "03_structure_omc"))
+    assert first.pages == conventions.slide_count(executed(built, "03_structure_omc").cells)
     assert first.plots and first.plots[0].page == 1  # a plot on the deck's first slide, drawn in print too
     assert_plots_drawn(first)
     data = first.path.read_bytes()
@@ -174,7 +179,7 @@ def test_pdf_command_prints_each_deck_and_names_the_one_that_fails(built, tmp_pa
     result = run_pdf("--build", str(build), "--notes")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    pages = site.slide_count(executed(built, "01_titre"))
+    pages = conventions.slide_count(executed(built, "01_titre").cells)
     progress = [line for line in lines if line.startswith("  01_titre")]
     assert len(progress) == 1 and f"{pages} pages" in progress[0], result.stderr
     for name in ("01_titre.pdf", "01_titre-notes.pdf"):  # the other decks still print
@@ -189,3 +194,32 @@ def test_unknown_deck_is_refused(built, tmp_path):
     result = run_pdf("--build", str(built), "--out", str(tmp_path), "99_absent")
     assert result.returncode == 1
     assert "no such deck: 99_absent" in result.stderr
+
+
+def index_links(build: Path) -> list[str]:
+    """The links of build/index.html, in page order."""
+    return re.findall(r'href="([^"]+)"', (build / "index.html").read_text(encoding="utf-8"))
+
+
+def test_index_links_each_decks_pdf_and_handout_once_printed(built, build_cache, tmp_path):
+    """`make pdf` rewrites build/index.html so that it links what it printed; a later `make slides`
+    keeps those links (the PDFs are carried over into the new build/)."""
+    build = tmp_path / "build"
+    shutil.copytree(built, build, ignore=shutil.ignore_patterns("vendor"))
+    (build / "vendor").symlink_to(built / "vendor", target_is_directory=True)
+    before = index_links(build)
+    assert not [href for href in before if href.startswith("pdf/")]
+
+    result = run_pdf("--build", str(build), "--notes", "01_titre")
+    assert result.returncode == 0, result.stderr
+    after = index_links(build)
+    assert [href for href in after if href not in before] == ["pdf/01_titre.pdf", "pdf/01_titre-notes.pdf"]
+    assert [href for href in after if href in before] == before  # the rest of the page as the build wrote it
+    row = after.index("pdf/01_titre.pdf")
+    assert after[row - 2 : row] == ["slides/01_titre.html", "notebooks/01_titre.ipynb"]  # on the deck's own row
+    for href in ("pdf/01_titre.pdf", "pdf/01_titre-notes.pdf"):
+        assert len(pypdf.PdfReader(str(build / href)).pages) == conventions.slide_count(executed(built, "01_titre").cells)
+
+    rebuilt = run_build(build, "--cache-dir", str(build_cache))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert index_links(build) == after

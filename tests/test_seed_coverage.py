@@ -16,11 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+
+from wto_ecommerce_deck import conventions, data
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = ROOT / "notebooks"
-STATEMENTS_FILE = ROOT / "assets" / "data" / "seed_statements.yaml"
+FACTS = data.load_facts()
 
 # Which section notebook carries which slide of the seed.
 SECTIONS = {
@@ -33,8 +34,6 @@ SECTIONS = {
 }
 SEED_SLIDES = range(1, 9)
 
-SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
-SLIDE_STARTS = {"slide", "subslide"}
 PACKAGE = "wto_ecommerce_deck"
 NBSP = "\u00a0"
 
@@ -50,11 +49,10 @@ def load(name: str) -> nbformat.NotebookNode:
 
 
 def slide_type(cell: nbformat.NotebookNode) -> str | None:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    return conventions.slide_type(cell, None)
 
 
-def tags(cell: nbformat.NotebookNode) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
+tags = conventions.tags
 
 
 def normalise(text: str) -> str:
@@ -64,27 +62,14 @@ def normalise(text: str) -> str:
 
 def slides(nb: nbformat.NotebookNode) -> list[list[nbformat.NotebookNode]]:
     """The cells grouped by slide (a `slide` or `subslide` cell opens one); skipped cells left out."""
-    groups: list[list[nbformat.NotebookNode]] = []
-    for cell in nb.cells:
-        kind = slide_type(cell)
-        if kind == "skip":
-            continue
-        if kind in SLIDE_STARTS or not groups:
-            groups.append([])
-        groups[-1].append(cell)
-    return groups
+    return [[cell for _, cell in group] for group in conventions.slides(nb.cells, skip=True)]
 
 
 def slide_title(group: list[nbformat.NotebookNode]) -> str:
     return group[0].source.strip().splitlines()[0] if group[0].source.strip() else "<empty>"
 
 
-def load_statements() -> list[dict]:
-    data = yaml.safe_load(STATEMENTS_FILE.read_text(encoding="utf-8"))
-    return data["statements"]
-
-
-STATEMENTS = load_statements()
+STATEMENTS = FACTS.seed_statements  # validated by the loader (shape, slide numbers, typography)
 NOTEBOOK_NAMES = list(SECTIONS)
 
 
@@ -95,29 +80,23 @@ def section_of(seed_slide: int) -> str:
 # --------------------------------------------------------------------------- statements
 
 
-def test_statements_file_shape():
-    assert STATEMENTS, f"{STATEMENTS_FILE}: no statements"
-    for number, entry in enumerate(STATEMENTS, start=1):
-        assert set(entry) == {"slide", "text", "seed"}, f"statement {number}: keys {sorted(entry)}"
-        assert entry["slide"] in SEED_SLIDES, f"statement {number}: slide {entry['slide']!r}"
-        assert isinstance(entry["text"], str) and entry["text"].strip(), f"statement {number}: empty text"
-        assert isinstance(entry["seed"], str) and entry["seed"].strip(), f"statement {number}: empty seed"
-    covered = {entry["slide"] for entry in STATEMENTS}
+def test_every_seed_slide_has_statements():
+    covered = {entry.slide for entry in STATEMENTS}
     assert covered == set(SEED_SLIDES), f"seed slides without statements: {set(SEED_SLIDES) - covered}"
 
 
 @pytest.mark.parametrize(
-    "entry", STATEMENTS, ids=[f"s{e['slide']}-{normalise(e['text'])[:40]}" for e in STATEMENTS]
+    "entry", STATEMENTS, ids=[f"s{e.slide}-{normalise(e.text)[:40]}" for e in STATEMENTS]
 )
 def test_statement_is_on_a_slide(entry):
-    name = section_of(entry["slide"])
+    name = section_of(entry.slide)
     shown = [
         normalise(cell.source)
         for cell in load(name).cells
-        if cell.cell_type == "markdown" and slide_type(cell) != "notes"
+        if cell.cell_type == "markdown" and not conventions.is_notes(cell)
     ]
-    text = normalise(entry["text"])
-    assert any(text in source for source in shown), f"{name}: seed slide {entry['slide']}: not on a slide: {text!r}"
+    text = normalise(entry.text)
+    assert any(text in source for source in shown), f"{name}: seed slide {entry.slide}: not on a slide: {text!r}"
 
 
 # --------------------------------------------------------------------------- notebook structure
@@ -146,8 +125,8 @@ def test_setup_cell_first(name):
     nb = load(name)
     first = nb.cells[0]
     assert first.cell_type == "code", f"{name}: first cell is not code"
-    assert slide_type(first) == "skip", f"{name}: setup cell is not skipped"
-    assert "setup" in tags(first), f"{name}: first cell has no 'setup' tag"
+    assert slide_type(first) == conventions.SKIP, f"{name}: setup cell is not skipped"
+    assert conventions.has_tag(first, conventions.SETUP_TAG), f"{name}: first cell has no 'setup' tag"
     tree = ast.parse(first.source)
     imported: set[str] = set()
     calls: list[str] = []
@@ -165,7 +144,7 @@ def test_setup_cell_first(name):
         if cell.cell_type == "code":
             used.update(n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name))
     assert imported <= used, f"{name}: setup imports unused modules {sorted(imported - used)}"
-    setups = [cell.id for cell in nb.cells if "setup" in tags(cell)]
+    setups = [cell.id for cell in nb.cells if conventions.has_tag(cell, conventions.SETUP_TAG)]
     assert setups == [first.id], f"{name}: more than one setup cell: {setups}"
 
 
@@ -173,9 +152,9 @@ def test_setup_cell_first(name):
 def test_every_cell_has_a_slide_type(name):
     nb = load(name)
     for cell in nb.cells:
-        assert slide_type(cell) in SLIDE_TYPES, f"{name}: cell {cell.id}: slide_type {slide_type(cell)!r}"
-    shown = [cell for cell in nb.cells if slide_type(cell) != "skip"]
-    assert shown and slide_type(shown[0]) == "slide", f"{name}: the first shown cell does not open a slide"
+        assert slide_type(cell) in conventions.SLIDE_TYPES, f"{name}: cell {cell.id}: slide_type {slide_type(cell)!r}"
+    shown = [cell for cell in nb.cells if slide_type(cell) != conventions.SKIP]
+    assert shown and slide_type(shown[0]) == conventions.SLIDE, f"{name}: the first shown cell does not open a slide"
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
@@ -183,10 +162,10 @@ def test_every_slide_has_notes(name):
     for group in slides(load(name)):
         title = slide_title(group)
         kinds = [slide_type(cell) for cell in group]
-        assert "notes" in kinds, f"{name}: slide {title!r} has no speaker notes"
-        first_note = kinds.index("notes")
+        assert conventions.NOTES in kinds, f"{name}: slide {title!r} has no speaker notes"
+        first_note = kinds.index(conventions.NOTES)
         assert first_note > 0, f"{name}: slide {title!r}: notes before the slide's content"
-        assert all(k == "notes" for k in kinds[first_note:]), f"{name}: slide {title!r}: content after its notes"
+        assert all(k == conventions.NOTES for k in kinds[first_note:]), f"{name}: slide {title!r}: content after its notes"
         for cell in group[first_note:]:
             assert cell.cell_type == "markdown", f"{name}: notes cell {cell.id} is not markdown"
             assert "Source" in cell.source, f"{name}: notes cell {cell.id} names no source"
@@ -215,8 +194,8 @@ def test_code_cells_are_one_line_calls(name):
         arguments = [*node.value.args, *(k.value for k in node.value.keywords)]
         literals = [a for a in arguments for n in ast.walk(a) if is_data_literal(n)]
         assert not literals, f"{name}: cell {cell.id} passes data literals"
-        assert "hide-input" in tags(cell), f"{name}: figure cell {cell.id} has no 'hide-input' tag"
-        assert slide_type(cell) == "-", f"{name}: figure cell {cell.id} must continue its slide ('-')"
+        assert conventions.has_tag(cell, conventions.HIDE_INPUT_TAG), f"{name}: figure cell {cell.id} has no 'hide-input' tag"
+        assert slide_type(cell) == conventions.CONTINUE, f"{name}: figure cell {cell.id} must continue its slide ('-')"
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
@@ -224,7 +203,7 @@ def test_plot_slides_hold_only_a_heading(name):
     for group in slides(load(name)):
         if not any(cell.cell_type == "code" for cell in group):
             continue
-        content = [cell for cell in group if slide_type(cell) != "notes"]
+        content = [cell for cell in group if not conventions.is_notes(cell)]
         title = slide_title(group)
         assert [c.cell_type for c in content] == ["markdown", "code"], (
             f"{name}: plot slide {title!r} holds more than a heading and the figure"
@@ -259,7 +238,7 @@ def body_lines(markdown: str) -> int:
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
 def test_slides_fit(name):
     for group in slides(load(name)):
-        shown = [c for c in group if c.cell_type == "markdown" and slide_type(c) != "notes"]
+        shown = [c for c in group if c.cell_type == "markdown" and not conventions.is_notes(c)]
         markdown = "\n".join(cell.source for cell in shown)
         title = slide_title(group)
         assert body_lines(markdown) <= MAX_BODY_LINES, f"{name}: slide {title!r} is too long for 1280×720"
@@ -271,39 +250,27 @@ def test_slides_fit(name):
                 assert len(heading) <= limit, f"{name}: heading too long: {heading!r}"
 
 
-TYPOGRAPHY = [
-    (re.compile(r'"'), "straight double quote (use « » or “ ”)"),
-    (re.compile(r"«(?!\u00a0)"), "« not followed by U+00A0"),
-    (re.compile(r"(?<!\u00a0)»"), "» not preceded by U+00A0"),
-    (re.compile(r" [:;!?%]"), "plain space before : ; ! ? % (use U+00A0)"),
-    (re.compile(r"\w[:;!?](?=\s)"), "no space before : ; ! ? (use U+00A0)"),
-    (re.compile(r"\.\.\."), "three dots (use …)"),
-]
-# English titles quoted in the notes keep English punctuation.
-ENGLISH = re.compile(r"«\u00a0[A-Z][^»]*?[a-z]: [^»]*»")
-
-
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
 def test_french_typography(name):
+    """The notebooks' French obeys the data files' typography rules (data.typography_problem), line
+    by line: a markdown cell holds several lines, a data text one."""
     for cell in load(name).cells:
         if cell.cell_type != "markdown":
             continue
-        text = ENGLISH.sub("", cell.source)
-        for pattern, problem in TYPOGRAPHY:
-            match = pattern.search(text)
-            assert not match, f"{name}: cell {cell.id}: {problem}: {text[max(0, match.start() - 30):match.end() + 10]!r}"
+        for line in cell.source.splitlines():
+            problem = data.typography_problem(line.strip())  # indentation is markdown, not prose
+            assert problem is None, f"{name}: cell {cell.id}: {problem}"
 
 
 # --------------------------------------------------------------------------- exercises
 
-QUIZZES_FILE = ROOT / "assets" / "data" / "quizzes.yaml"
 # The exercises: one-line calls of these module functions, each on a slide of its own.
 EXERCISES = {("quiz", "show"): "## Quiz", ("explorer", "timeline"): "## Explorer"}
 
 
 def exercise_call(cell: nbformat.NotebookNode) -> tuple[str, str, str] | None:
     """(module, function, first argument) of a quiz or explorer cell, None for another cell."""
-    if cell.cell_type != "code" or "setup" in tags(cell):
+    if cell.cell_type != "code" or conventions.has_tag(cell, conventions.SETUP_TAG):
         return None
     call = ast.parse(cell.source.strip()).body[0].value
     key = (call.func.value.id, call.func.attr)
@@ -314,10 +281,9 @@ def exercise_call(cell: nbformat.NotebookNode) -> tuple[str, str, str] | None:
 
 
 def quiz_ids_by_section() -> dict[str, list[str]]:
-    data = yaml.safe_load(QUIZZES_FILE.read_text(encoding="utf-8"))
     by_section: dict[str, list[str]] = {}
-    for entry in data["questions"]:
-        by_section.setdefault(entry["section"], []).append(entry["id"])
+    for question in FACTS.questions:
+        by_section.setdefault(question.section, []).append(question.id)
     return by_section
 
 
@@ -331,8 +297,8 @@ def test_exercises_close_the_section(name):
     for group in groups:
         found = [(cell, exercise_call(cell)) for cell in group if exercise_call(cell)]
         for cell in group:
-            if cell.cell_type == "code" and "setup" not in tags(cell):
-                assert ("exercise" in tags(cell)) == bool(exercise_call(cell)), f"{name}: cell {cell.id}: 'exercise' tag"
+            if cell.cell_type == "code" and not conventions.has_tag(cell, conventions.SETUP_TAG):
+                assert conventions.has_tag(cell, conventions.EXERCISE_TAG) == bool(exercise_call(cell)), f"{name}: cell {cell.id}: 'exercise' tag"
         if not found:
             kinds.append(None)
             continue

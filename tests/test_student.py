@@ -1,5 +1,5 @@
-"""Student copies: the decks without speaker notes or presenter-only cells, exercises left to do,
-in sync with the decks, runnable top to bottom."""
+"""Student copies: the decks without speaker notes, exercises left to do, in sync with the decks,
+runnable top to bottom."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ import sys
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from conftest import ROOT
-from wto_ecommerce_deck import quiz
+from wto_ecommerce_deck import conventions, data
 from wto_ecommerce_deck.pipeline import student
 
-SECTIONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SECTIONS = conventions.notebook_paths(ROOT / "notebooks")
 
 
 def slide_type(cell) -> str | None:
-    return cell.metadata.get("slideshow", {}).get("slide_type")
+    return conventions.slide_type(cell, None)
 
 
 def assert_in_sync(deck: nbformat.NotebookNode, copy: nbformat.NotebookNode, name: str) -> None:
@@ -29,7 +28,6 @@ def assert_in_sync(deck: nbformat.NotebookNode, copy: nbformat.NotebookNode, nam
     assert kept == expected, f"{name}: the student copy is out of sync with the deck"
     for cell in copy.cells:
         assert slide_type(cell) != "notes", f"{name}: speaker notes in the student copy ({cell.id})"
-        assert student.PRESENTER_ONLY not in cell.metadata.get("tags", []), f"{name}: presenter-only cell {cell.id}"
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{name}: {cell.id} is not left to do"
 
@@ -57,12 +55,12 @@ def test_a_copy_per_section_in_sync_with_its_deck(copies):
             assert exercises, f"{path.stem}: no exercise left for the students"
 
 
-def test_presenter_only_cells_and_notes_are_dropped(tmp_path):
+def test_speaker_notes_and_outputs_are_dropped(tmp_path):
     source = tmp_path / "notebooks"
     source.mkdir()
     nb = nbformat.read(SECTIONS[2], as_version=4)
     secret = nbformat.v4.new_markdown_cell("Pour l'orateur seulement.", id="secret-01")
-    secret.metadata = {"slideshow": {"slide_type": "-"}, "tags": [student.PRESENTER_ONLY]}
+    secret.metadata = conventions.slide_metadata(conventions.NOTES)
     nb.cells.insert(3, secret)
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="old run\n")]
     nbformat.write(nb, str(source / SECTIONS[2].name))
@@ -89,27 +87,27 @@ def test_cli_replaces_only_build_student(tmp_path):
     assert sorted(p.name for p in build.iterdir()) == ["slides", "student"]  # no temporary folder left
 
 
-def test_a_student_copy_runs_top_to_bottom(copies):
-    """The richest copy (timeline, explorer, quizzes) in a fresh kernel, as a student runs it."""
-    folder, _ = copies
-    nb = nbformat.read(folder / "02_programme_de_travail.ipynb", as_version=4)
-    client = NotebookClient(
-        nb, timeout=120, startup_timeout=60, kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    client.execute(cwd=str(folder))
+@pytest.mark.parametrize("path", SECTIONS, ids=lambda p: p.stem)
+def test_a_student_copy_runs_top_to_bottom(built, path):
+    """A copy runs the code cells of its section, the same ones in the same order (only markdown is
+    dropped or added): the session's build ran exactly that code in a fresh kernel, so each code
+    cell of the copy produced there its widget or figure, without error (not executed twice)."""
+    copy = nbformat.read(str(built / student.FOLDER / path.name), as_version=4)
+    executed = nbformat.read(str(built / "notebooks" / path.name), as_version=4)
+    code = [c for c in copy.cells if c.cell_type == "code"]
+    ran = {c.id: c for c in executed.cells if c.cell_type == "code"}
+    assert [(c.id, c.source) for c in code] == [(c.id, c.source) for c in ran.values()]
     kinds = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        assert all(out.output_type != "error" for out in cell.outputs), cell.id
-        if "exercise" in cell.metadata.get("tags", []):
-            bundle = next(out.data for out in cell.outputs if out.output_type in ("execute_result", "display_data"))
+    for cell in code:
+        outputs = ran[cell.id].outputs
+        assert all(out.output_type != "error" for out in outputs), cell.id
+        if conventions.has_tag(cell, conventions.EXERCISE_TAG):
+            bundle = next(out.data for out in outputs if out.output_type in ("execute_result", "display_data"))
             assert "application/vnd.jupyter.widget-view+json" in bundle, cell.id
             kinds.append(cell.source.split(".")[0])
-    asked = [q for q in quiz.load_quizzes() if q.section == "02_programme_de_travail"]
-    assert len(asked) >= 2 and kinds == ["explorer"] + ["quiz"] * len(asked)
+    if path.stem == "02_programme_de_travail":  # the richest copy: an explorer and the section's quizzes
+        asked = data.load_facts().questions_of(path.stem)
+        assert len(asked) >= 2 and kinds == ["explorer"] + ["quiz"] * len(asked)
 
 
 def test_the_build_writes_student_copies_in_sync(built):

@@ -1,7 +1,7 @@
 /* The deck's slide lifecycle: start reveal.js, then draw and size the plotly figures.
 
    Figures are drawn when their slide is shown, not on load: a plot drawn in a hidden
-   slide gets zero width (DESIGN.md). After every slide change, fragment and resize, the
+   slide gets zero width. After every slide change, fragment and resize, the
    plots of the current slide are resized to the slide. The print view draws them all once
    reveal has laid out its pages (printReady, below). */
 (function () {

@@ -11,7 +11,6 @@ library at the top, and the package's own modules imported inside the checks.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -184,7 +183,9 @@ def check_node_assets() -> Check:
 
 
 def check_chromium() -> list[Check]:
-    chromium = shutil.which("chromium")
+    from wto_ecommerce_deck import chromium as browser  # standard library only: fine in a script
+
+    chromium = browser.executable()
     checks = [Check(bool(chromium), "chromium (PDF et tests du navigateur)" + (f" : {chromium}" if chromium else ""),
                     "sudo apt-get install chromium (Debian ; pas `playwright install`)", required=False)]
     try:

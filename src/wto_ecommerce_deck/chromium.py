@@ -1,13 +1,21 @@
-"""How every part of the project starts Debian's chromium (PDF, tests, benchmark).
+"""How every part of the project starts Debian's chromium and keeps it offline: the PDF export,
+the tests, the benchmark and check-env all use `executable`, `launch` and `OfflineContext`.
 
 Never `playwright install`: the browser is the system's, found on PATH. The flags keep
 a headless Chromium from calling home: without the background-networking ones it
 tries Google's hosts at every start, which this offline project must never do.
+An `OfflineContext` aborts every request that does not stay on the machine (or on the
+loopback server a test started) and records it, with the page's console errors, so that
+the caller can say what tried to leave.
 """
 
 from __future__ import annotations
 
 import shutil
+from typing import Iterable
+
+from .conventions import SLIDE_HEIGHT, SLIDE_WIDTH
+from .errors import DeckError
 
 ARGS = [
     "--headless",
@@ -18,7 +26,62 @@ ARGS = [
     "--no-first-run",
 ]
 
+# What never leaves the machine.
+LOCAL = ("file:", "about:", "data:", "blob:")
+MISSING = "chromium is not on PATH: 'apt-get install chromium' (make pdf does it as root)"
+
 
 def executable() -> str | None:
     """Debian's chromium on PATH, or None."""
     return shutil.which("chromium")
+
+
+def launch(playwright):
+    """Debian's chromium through Playwright, headless, with the offline flags; DeckError when missing."""
+    path = executable()
+    if not path:
+        raise DeckError(MISSING)
+    return playwright.chromium.launch(executable_path=path, args=ARGS)
+
+
+class OfflineContext:
+    """A browser context where every request outside `allow` (URL prefixes) is aborted and recorded.
+
+    `.page` is its first page; `.external` the URLs that tried to leave, `.errors` the console
+    errors and uncaught exceptions of every page of the context (a popup, such as reveal's speaker
+    view, is held to the same rules), `.loaded` the allowed URLs requested.
+    """
+
+    def __init__(self, browser, viewport: tuple[int, int] = (SLIDE_WIDTH, SLIDE_HEIGHT), allow: Iterable[str] = LOCAL):
+        self.allow = tuple(allow)
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.loaded: list[str] = []
+        # On the context, so that a popup is held to the same rules.
+        self.context.route("**/*", self._route)
+        self.context.on("page", self._watch)
+        self._watch(self.page)
+
+    def _watch(self, page) -> None:
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.allow):
+            self.loaded.append(url)
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+
+    def __enter__(self) -> "OfflineContext":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .errors import DeckError, report, say, skip_iri_grammar
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -59,11 +61,33 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
+    skip_iri_grammar()  # the command's own process: nbformat imports faster
+    # The one place where an error becomes output and an exit code: each command raises
+    # DeckError (its one-line messages) and the closing note of its command is said after them.
+    notes = _NOTES.get(args.command, {})
+    try:
+        return _run(args)
+    except DeckError as exc:
+        return report(exc, notes.get("failed"))
+    except KeyboardInterrupt:
+        say(notes.get("interrupted", "interrupted"))
+        return 130
 
+
+# What a command says after its error lines, or when Ctrl-C stops it.
+_NOTES = {
+    "build": {
+        "failed": "build failed: the previous build/ is unchanged",
+        "interrupted": "build interrupted: the previous build/ is unchanged",
+    },
+}
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from .pipeline.build import main as build_main
+        from .pipeline.build import build
 
-        return build_main(
+        build(
             args.out,
             args.jobs,
             args.cell_timeout,
@@ -71,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             use_cache=not args.no_cache,
             cache_dir=args.cache_dir,
         )
+        return 0
     if args.command == "pdf":
         from .pipeline.pdf import main as pdf_main
 

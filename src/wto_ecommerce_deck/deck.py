@@ -26,6 +26,7 @@ import re
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
+from .calls import SETUP, notebook_call
 from .paths import theme_dir
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -126,6 +127,7 @@ class DeckRenderer(MimetypeRenderer):
         return {PLOTLY_MIME: live_figure(fig_dict), "text/html": plot_html(fig_dict, plot_id)}
 
 
+@notebook_call(SETUP)
 def setup() -> None:
     """Make every figure of the notebook render with the `deck` renderer."""
     pio.renderers["deck"] = DeckRenderer()

@@ -17,24 +17,20 @@ import ipywidgets as widgets
 import plotly.io as pio
 
 from . import data
+from .calls import EXPLORER, notebook_call
 from .deck import PLOT_CONFIG, PLOTLY_MIME
 from .figures import style, timelines
 from .data.links import symbol_url
 from .data.records import KINDS, Event, Facts, Source
 from .widgets_export import NBSP, WithFallback, live_style, source_links, sources_html, stable_ids
 
-# The tracks a student can explore, with their French names and the builder of their figure.
+# The tracks a student can explore, with their French names (the builder of each track's figure
+# is figures.timelines.BUILDERS).
 TRACKS_FR = {
     "programme": "Programme de travail et moratoire, de 1998 à 2026",
     "momentum": "Nouvel élan, 2016–2017",
     "meetings2018": "Les réunions de 2018",
     "epilogue": "Après 2018 (contexte ajouté)",
-}
-_BUILDERS = {
-    "programme": timelines.build_programme_timeline,
-    "momentum": timelines.build_momentum_timeline,
-    "meetings2018": timelines.build_meetings_2018_timeline,
-    "epilogue": timelines.build_programme_timeline,  # a year axis, like timeline A
 }
 FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab
 UNVERIFIED = style.UNVERIFIED
@@ -242,7 +238,7 @@ class Explorer(WithFallback):
             self.figure.outputs = ({"output_type": "display_data", "metadata": {},
                                     "data": {"text/plain": "Aucun événement ne correspond à ces filtres."}},)
             return
-        fig = _BUILDERS[self.track.value](events, self.sources)
+        fig = timelines.build_track_timeline(self.track.value, events, self.sources)
         fig.update_layout(height=FIGURE_HEIGHT)
         payload = json.loads(pio.to_json(fig, validate=False))
         payload["config"] = PLOT_CONFIG
@@ -253,6 +249,7 @@ class Explorer(WithFallback):
         },)
 
 
+@notebook_call(EXPLORER)
 def timeline(track: str = "programme") -> Explorer:
     """The explorer, opened on one track: the one-line call of an explorer slide."""
     return Explorer(data.load_facts(), track)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from . import data
+from .calls import STRUCTURE, notebook_call
 from .figures.structure import build_structure_chart
 
 
+@notebook_call(STRUCTURE)
 def chart() -> go.Figure:
     facts = data.load_facts()
     return build_structure_chart(facts.bodies, facts.sources)

@@ -1,8 +1,8 @@
 """Kernel-only widgets that carry their own static stand-in for the exported decks.
 
 A quiz or an explorer runs on the kernel: live in JupyterLab, in RISE and in a student's notebook.
-An exported deck has no kernel, so the same widget there would be a dead control (DESIGN.md,
-"Kernel-free interactivity contract"). Every such widget is therefore displayed through
+An exported deck has no kernel, so the same widget there would be a dead control (the
+kernel-free contract of the exported decks). Every such widget is therefore displayed through
 `WithFallback`, whose output bundle holds both
 
 * the widget view (`application/vnd.jupyter.widget-view+json`), which JupyterLab's widget renderer
@@ -20,7 +20,6 @@ bytes, widget state included, which the build's reproducibility relies on.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import itertools
 from collections import Counter
@@ -96,9 +95,6 @@ def live_style(css: str) -> widgets.HTML:
     return widgets.HTML(f"<style>{css}</style>", layout=widgets.Layout(height="0px", margin="0"))
 
 
-def digest(text: str) -> int:
-    """A stable integer from a text (Python's `hash` changes from one process to the next)."""
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:12], 16)
 
 
 def source_links(keys, sources, short: bool = False) -> str:

@@ -1,9 +1,12 @@
 """Load and validate the facts of `assets/data/*.yaml` into the records of `records.py`.
 
-Every problem of every file is reported at once, one line each, naming the file, the entry (by id and
-YAML line) and the field, so that a maintainer can fix a data file without reading this code:
+Every data file, the quizzes included, goes through the same loader, with the same rules
+(`validation.py`). Every problem of every file is reported at once, one line each, naming the
+file, the entry (by id and YAML line) and the field, so that a maintainer can fix a data file
+without reading this code:
 
     assets/data/events.yaml: entry 'mc4' (line 31): field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'
+    assets/data/quizzes.yaml: entry 'q-elan-2' (line 81): field 'facts': 'feds-2016' is unverified: a quiz must not rest on it
 
 What is checked, beyond the shape of each file (required fields, types, no unknown or duplicate keys,
 no duplicate ids): ISO dates that exist and fall in the WTO's lifetime, conferences as day ranges,
@@ -12,6 +15,14 @@ customs territories), statuses and source keys, https links only, and text that 
 as it is: UTF-8 in composed (NFC) form, no markup, no control or invisible characters, and French
 typography in the French prose (« » with non-breaking spaces, a non-breaking space before : ; ! ?).
 
+Quizzes (`quizzes.yaml`, `questions:` list): `id` (`q-<name>`); `section`, the stem of the notebook
+that asks the question, 2 to 4 questions per section that has any; `kind`, `single` (one right
+choice) or `order` (steps to put back in order); `prompt_fr` and `feedback_fr`, French text;
+`choices`, for `single` strings plus one `{text, correct: true}`, shown in this order, for `order`
+3 to 6 strings in the right order, shown shuffled; `sources`, keys of `sources.yaml`; `facts`, ids
+of the events or bodies the answer rests on, none unverified, and every WTO symbol quoted in the
+question must be the symbol of one of them, with a status other than unverified.
+
 The loader never prints: it raises `DataError`, and the CLI prints its lines.
 """
 
@@ -19,641 +30,201 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
-import re
-import reprlib
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
-import pycountry
-import yaml
-
 from .. import paths
-from .records import KINDS, STATUSES, TRACKS, Body, Event, Facts, PartialDate, Signatory, Source
-
-FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml")
-
-# WTO members that are customs territories rather than countries. pycountry knows these codes
-# today; the allow-list keeps the data valid should a pycountry release rename or drop one.
-WTO_TERRITORIES = frozenset({"HKG", "MAC", "TWN"})
-
-# A WTO document symbol: a series (WT, JOB, INF, G, S, IP, TN…), then at least two segments, a
-# segment being capitals with an optional two-digit year in brackets (MIN(98)) or a number without
-# a leading zero; optional Rev./Add./Corr./Suppl. tails. Accepts WT/MIN(98)/DEC/2, WT/L/274,
-# JOB/GC/174, INF/ECOM/87, S/C/54, G/C/60, WT/GC/W/747, WT/MIN(05)/DEC, WT/L/274/Rev.1.
-SYMBOL_SERIES = ("WT", "JOB", "INF", "IP", "TN", "PC", "RD", "G", "S")
-_SEGMENT = r"(?:[A-Z]+(?:\(\d{2}\))?|[1-9]\d*)"
-SYMBOL_RE = re.compile(
-    rf"(?:{'|'.join(SYMBOL_SERIES)})(?:/{_SEGMENT}){{2,}}(?:/(?:Rev|Add|Corr|Suppl)\.[1-9]\d*)*"
+from ..conventions import SECTION_RE
+from .records import (
+    KINDS,
+    QUESTION_KINDS,
+    STATUSES,
+    TRACKS,
+    Body,
+    Event,
+    Facts,
+    Question,
+    SeedStatement,
+    Signatory,
+    Source,
 )
-ID_RE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
-ISO3_RE = re.compile(r"[A-Z]{3}")
+from .validation import (
+    SYMBOL_RE,
+    TYPOGRAPHY_RULES,
+    WTO_HOST,
+    DataError,
+    Entry,
+    Field,
+    FileCheck,
+    Schema,
+    check_bool,
+    check_date,
+    check_id,
+    check_iso3,
+    check_keys,
+    check_match,
+    check_one_of,
+    check_order,
+    check_symbol,
+    check_text,
+    check_text_fr,
+    check_url,
+    decode,
+    display_name,
+    got,
+    is_wto_host,
+    safe_href,
+    typography_problem,
+)
 
-EARLIEST_YEAR = 1995  # the WTO was established on 1 January 1995
+__all__ = [
+    "FILES", "SYMBOL_RE", "TYPOGRAPHY_RULES", "DataError", "Facts", "load_facts", "safe_href", "typography_problem",
+]
+
+FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml")
+
 CONFERENCE_MAX_DAYS = 31  # a Ministerial Conference lasts days: more is a typo in a year or month
 SEED_SLIDES = 8  # slides of the 2018 presentation (seed_statements.yaml)
 SEED_SOURCE = "seed"  # the source key of the 2018 presentation itself
+UNVERIFIED = STATUSES[-1]
 
-# Links: https only, to the WTO's sites or to the hosts of the sources listed in sources.yaml.
-WTO_HOST = "wto.org"  # and its subdomains: www.wto.org, docs.wto.org
-_HOST_RE = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-_SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "file", "blob")
+# Quizzes: questions per section that has any, choices of a single-choice question, steps of an
+# order question.
+QUESTIONS_PER_SECTION = (2, 4)
+SINGLE_CHOICES = (2, 6)
+ORDER_ITEMS = (3, 6)
 
 
-class DataError(Exception):
-    """Invalid data files; `.errors` holds one line per problem."""
+# --- Fields of these files -------------------------------------------------------------------
 
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
-
-
-@dataclass(frozen=True)
-class SeedStatement:
-    """A statement of the 2018 presentation: as our slides show it, and as the seed wrote it."""
-
-    slide: int
-    text: str
-    seed: str
-
-
-# --- YAML reading -----------------------------------------------------------------------------
-
-
-class _Rules:
-    """Loader rules: dates stay strings, only true/false are booleans, duplicate keys are refused.
-
-    Dates stay strings so that PartialDate validates them with one message; `yes`/`no`/`on`/`off`
-    stay strings so that a typo is not silently a boolean; a duplicate key would silently drop data.
-    """
-
-    def construct_mapping(self, node, deep=False):
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
-                    )
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-_TIMESTAMP, _BOOL = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"
-_ALIAS_PROBLEM = "aliases (*name) are not allowed in the data files: write the value out"
-
-
-_YAML_TAG = "tag:yaml.org,2002:"
-_PLAIN_TAGS = frozenset(_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
-
-
-def _tag_problem(tag: str | None, quoted: bool) -> str | None:
-    """Explicit tags (`!!binary`, `!!set`, `!!python/…`, a `<<` merge key) are refused: a data file
-    holds strings, numbers, booleans, lists and mappings, nothing a tag could turn into another type."""
-    if tag is None or tag == "!" or (tag in _PLAIN_TAGS and not (quoted and tag != _YAML_TAG + "str")):
-        return None
-    if tag == _YAML_TAG + "merge":
-        return "merge keys (<<) are not allowed in the data files: write the fields out"
-    shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
-    return f"explicit tag {shown} is not allowed in the data files"
-
-
-class _PyLoader(_Rules, yaml.SafeLoader):
-    # Aliases and explicit tags are refused where they are met, with their line: a data file has
-    # no use for them, and nested aliases ("billion laughs") make a value exponentially large.
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, _ALIAS_PROBLEM, event.start_mark)
-        node = super().compose_node(parent, index)
-        quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
-        problem = _tag_problem(node.tag, quoted)
-        if problem:
-            raise yaml.composer.ComposerError(None, None, problem, node.start_mark)
-        return node
-
-
-# libyaml parses about ten times faster; without it, the pure-Python loader does everything.
-class _FastLoader(_Rules, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    pass
-
-
-for _cls in (_PyLoader, _FastLoader):
-    _cls.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TIMESTAMP, _BOOL)]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    _cls.add_implicit_resolver(
-        _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-
-
-def _refused_nodes(node: yaml.Node) -> bool:
-    """Whether the tree holds what the Python loader refuses: a node met twice (an alias) or an
-    explicit tag. Walked without recursion: a deeply nested file must not overflow the stack."""
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            return True
-        seen.add(id(current))
-        quoted = isinstance(current, yaml.ScalarNode) and current.style in ("'", '"')
-        if _tag_problem(current.tag, quoted):
-            return True
-        if isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-        elif isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack.extend((key, value))
-    return False
-
-
-def _parse(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        if node is not None and _refused_nodes(node):
-            # Only libyaml gets here (the Python loader refuses these as it meets them):
-            # the caller reads the file again with the Python loader, which names the line.
-            raise yaml.composer.ComposerError(None, None, _ALIAS_PROBLEM, None)
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        # Explicit tags can make PyYAML's constructors fail outside YAMLError (`!!int abc` is a
-        # ValueError, `!!timestamp x` an AttributeError, deep nesting a RecursionError): all of
-        # them mean the file cannot be read, so report them as malformed YAML, not as a crash.
-        raise yaml.YAMLError(f"cannot read a value ({type(exc).__name__}: {_clip(str(exc))})") from None
-    finally:
-        loader.dispose()
-    return data, node
-
-
-@functools.lru_cache(maxsize=16)
-def _read_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """The document and its node tree (the nodes give the line numbers); never modified by the
-    checks, so cached on the text: an edit to one file does not parse the others again.
-
-    A file that libyaml refuses is read again by the pure-Python parser, so that the error
-    message is the same whether or not libyaml is installed.
-    """
-    try:
-        return _parse(_FastLoader, text)
-    except yaml.YAMLError:
-        return _parse(_PyLoader, text)
-
-
-def _item_lines(node: yaml.Node | None, top: str, count: int) -> list[int | None]:
-    """YAML line of each entry of the top-level list (None where the node tree does not say)."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == top and isinstance(value_node, yaml.SequenceNode):
-                if len(value_node.value) == count:
-                    return [item.start_mark.line + 1 for item in value_node.value]
-    return [None] * count
-
-
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    if context:
-        problem = f"{context}: {problem}"
-    problem = " ".join(problem.split())
-    where = f"line {mark.line + 1}: " if mark is not None else ""
-    return f"{name}: {where}malformed YAML: {problem}"
-
-
-# --- Field checks: each returns the normalised value or raises ValueError(message) ------------
-
-_REPR = reprlib.Repr()
-_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 80, 80, 6, 6, 3
-
-
-def _clip(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _shown(value: str) -> str:
-    """A string as an error quotes it: its repr, cut short (an error line stays one short line)."""
-    return repr(_clip(value))
-
-
-def _got(value: Any) -> str:
-    """How an error names a wrong value: `null` for an empty YAML value, else its type and repr."""
-    if value is None:
-        return "null"
-    return f"{type(value).__name__}: {_shown(value) if isinstance(value, str) else _REPR.repr(value)}"
-
-
-# Characters that a slide cannot show as they are, or that hide what a text says: bidirectional
-# overrides (U+202E reverses what follows), zero-width characters, the byte-order mark.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff") | frozenset(
-    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xFFF9, 0xFFFC))
-)
-# Text decoded with the wrong encoding: « Ã© » for « é », « â€™ » for « ’ ».
-_MOJIBAKE_RE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-
-
-def _character_problem(value: str) -> str | None:
-    # Fast path (the loader checks every text of every file): printable ASCII, or a few distinct
-    # characters that are all fine. Only a text with a problem is scanned in order.
-    if value.isascii() and value.isprintable():
-        return None
-    if all(_char_problem(char) is None for char in set(value)):
-        return None
-    for char in value:
-        problem = _char_problem(char)
-        if problem:
-            return problem
-    return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _char_problem(char: str) -> str | None:
-    """What is wrong with one character of a text, or None."""
-    code = f"U+{ord(char):04X}"
-    category = unicodedata.category(char)
-    if category == "Cs":
-        return f"invalid character {code} (a lone surrogate, not UTF-8 text)"
-    if category == "Cc":
-        what = "a line break or tab" if char in "\n\r\t" else "a control character"
-        return f"{what} ({code}) is not allowed: write the text on one line"
-    if char in _INVISIBLE:
-        return f"invisible formatting character {code} is not allowed"
-    if char == "\ufffd":
-        return f"replacement character {code}: the text was damaged by a wrong encoding"
-    if category in ("Co", "Cn"):
-        return f"unassigned or private-use character {code} is not allowed"
-    return None
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {_got(value)}")
-    if not value.strip():
-        raise ValueError("must not be empty")
-    problem = _character_problem(value)
-    if problem:
-        raise ValueError(problem)
-    # The deck renders these strings as text; markup in the data is a mistake or an injection.
-    if "<" in value or ">" in value:
-        raise ValueError(f"HTML is not allowed (contains '<' or '>'): {_shown(value)}")
-    if value != value.strip():
-        raise ValueError(f"leading or trailing space: {_shown(value)}")
-    if unicodedata.normalize("NFC", value) != value:
-        raise ValueError(f"not in composed Unicode form (NFC; an accent typed apart from its letter?): {_shown(value)}")
-    match = _MOJIBAKE_RE.search(value)
-    if match:
-        raise ValueError(f"looks like UTF-8 read with the wrong encoding ({match.group(0)!r}): {_shown(value)}")
-    return value
-
-
-# French typography (the same rules as the notebooks' test): « » with non-breaking spaces inside,
-# a non-breaking space (U+00A0, or the narrow U+202F) before : ; ! ? %, no straight double quotes.
-_NB = "\u00a0\u202f"
-TYPOGRAPHY_RULES = (
-    (re.compile('"'), "straight double quote (use « » or “ ”)"),
-    (re.compile(f"«(?![{_NB}])"), "« not followed by a non-breaking space (U+00A0)"),
-    (re.compile(f"(?<![{_NB}])»"), "» not preceded by a non-breaking space (U+00A0)"),
-    (re.compile(r"[ \t][:;!?%]"), "plain space before : ; ! ? % (use a non-breaking space, U+00A0)"),
-    (re.compile(rf"[^\s{_NB}?!][:;!?](?=\s|$)"), "no space before : ; ! ? (add a non-breaking space, U+00A0)"),
-    (re.compile(r"\.\.\."), "three dots (use …)"),
-    (re.compile(r"  "), "two spaces in a row"),
-)
-# An English title quoted in French text keeps its English punctuation: « Moratorium …: need… ».
-_ENGLISH_QUOTE = re.compile(f"«[{_NB}][A-Z][^»]*?[a-z]: [^»]*»")
-
-
-def typography_problem(text: str) -> str | None:
-    """The first French typography problem of a text, with where it is; None when there is none."""
-    english = [m.span() for m in _ENGLISH_QUOTE.finditer(text)]
-    for pattern, problem in TYPOGRAPHY_RULES:
-        for match in pattern.finditer(text):
-            if any(start <= match.start() < end for start, end in english):
-                continue
-            around = text[max(0, match.start() - 20) : match.end() + 20]
-            return f"French typography: {problem}: {around!r}"
-    return None
-
-
-def _text_fr(value: Any) -> str:
-    """French prose shown on a slide: `_text`, plus French typography."""
-    value = _text(value)
-    problem = typography_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def _ident(value: Any) -> str:
-    value = _text(value)
-    if not ID_RE.fullmatch(value):
-        raise ValueError(f"not an id (letters, digits and single hyphens): {_shown(value)}")
-    return value
-
-
-def _one_of(options: tuple[str, ...], what: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        value = _text(value)
-        if value not in options:
-            raise ValueError(f"unknown {what} {_shown(value)}; expected one of {', '.join(options)}")
-        return value
-
-    return check
-
-
-def _date(value: Any) -> PartialDate:
-    # An unquoted year is an int in YAML; accept it as the year it plainly means.
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    value = _text(value)
-    malformed = ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {_shown(value)}")
-    # PartialDate.parse would read non-ASCII digits (Arabic-Indic, superscripts) as numbers.
-    if not value.isascii():
-        raise malformed
-    try:
-        date = PartialDate.parse(value)
-    except ValueError:
-        # A month outside 1..12 is a malformed date; a day past the month's end is a real-looking
-        # but impossible one (2017-02-30), worth its own message.
-        parts = value.split("-")
-        if [len(p) for p in parts] == [4, 2, 2] and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-            raise ValueError(f"impossible date: {_shown(value)} (no such day in that month)") from None
-        raise malformed from None
-    if date.year < EARLIEST_YEAR:
-        raise ValueError(f"impossible date: {_shown(value)} (before {EARLIEST_YEAR}, when the WTO was established)")
-    return date
-
-
-def _symbol(value: Any) -> str:
-    value = _text(value)
-    if not SYMBOL_RE.fullmatch(value):
-        raise ValueError(f"not a WTO document symbol: {_shown(value)}")
-    return value
-
-
-def is_wto_host(host: str) -> bool:
-    return host == WTO_HOST or host.endswith("." + WTO_HOST)
-
-
-def _url(value: Any) -> str:
-    value = _text(value)
-    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
-    if scheme in _SCRIPT_SCHEMES:
-        raise ValueError(f"{scheme}: URLs are not allowed (a source is an https:// page): {_shown(value)}")
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in value):
-        raise ValueError(f"not an https:// URL: {_shown(value)}")
-    if not value.isascii() or any(c in value for c in "\"'`\\^{}|"):
-        raise ValueError(f"quotes, backslashes or non-ASCII characters in a URL (percent-encode them): {_shown(value)}")
-    if not _HOST_RE.fullmatch(parts.netloc):
-        raise ValueError(f"the host must be a plain lower-case name, without user, password or port: {_shown(value)}")
-    return value
-
-
-def safe_href(url: str, sources: Mapping[str, Source] | None = None) -> str | None:
-    """`url` when a page of the deck may link to it, else None (show the text, no link).
-
-    A link is an https:// URL (checked as `sources.yaml` checks its URLs) to a WTO site
-    (wto.org, www.wto.org, docs.wto.org) or to the host of one of the listed sources.
-    """
-    try:
-        url = _url(url)
-    except ValueError:
-        return None
-    host = urlsplit(url).hostname or ""
-    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values() if s.url}
-    return url if is_wto_host(host) or host in hosts else None
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_got(value)}")
-    return value
-
-
-def _order(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected an integer, got {_got(value)}")
-    if value < 1:
-        raise ValueError(f"must be 1 or more: {value!r}")
-    return value
-
-
-def _slide(value: Any) -> int:
-    value = _order(value)
+def check_slide(value: Any) -> int:
+    value = check_order(value)
     if value > SEED_SLIDES:
         raise ValueError(f"the 2018 presentation has {SEED_SLIDES} slides, got {value!r}")
     return value
 
 
-def _iso3(value: Any) -> str:
-    value = _text(value)
-    if not ISO3_RE.fullmatch(value) or (
-        value not in WTO_TERRITORIES and pycountry.countries.get(alpha_3=value) is None
-    ):
-        raise ValueError(f"not an ISO 3166-1 alpha-3 code: {_shown(value)}")
+def check_question_id(value: Any) -> str:
+    value = check_id(value)
+    if not value.startswith("q-"):
+        raise ValueError(f"a question id starts with 'q-': {value!r}")
     return value
 
 
-def _keys(value: Any) -> tuple[str, ...]:
+# The name only: the data stays valid in a project that holds some of the notebooks; the
+# notebook tests check that each section asks its questions.
+check_section = check_match(SECTION_RE, "not a section notebook name (NN_name, as notebooks/NN_name.ipynb)")
+
+
+def check_fact_ids(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
-        raise ValueError(f"expected a non-empty list of source keys, got {_got(value)}")
-    keys = tuple(_ident(v) for v in value)
-    for number, key in enumerate(keys):
-        if key in keys[:number]:
-            raise ValueError(f"source key {key!r} given twice")
-    return keys
+        raise ValueError(f"expected a non-empty list of event or body ids, got {got(value)}")
+    return tuple(check_id(v) for v in value)
 
 
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    check: Callable[[Any], Any]
-    required: bool = True  # the key must be present
-    nullable: bool = False  # null is a valid value (then None)
+def check_choices(value: Any) -> tuple[tuple[str, bool | None], ...]:
+    """(text, correct) pairs; `correct` is None for a plain string. Choices are French prose."""
+    if not isinstance(value, list) or not value:
+        raise ValueError(f"expected a non-empty list of choices, got {got(value)}")
+    items = []
+    for number, item in enumerate(value, start=1):
+        try:
+            if isinstance(item, dict):
+                unknown = sorted(set(item) - {"text", "correct"})
+                if unknown:
+                    raise ValueError(f"unknown key {unknown[0]!r} (a choice is a string or {{text, correct}})")
+                if "text" not in item:
+                    raise ValueError("'text' missing")
+                correct = check_bool(item["correct"]) if "correct" in item else None
+                items.append((check_text_fr(item["text"]), correct))
+            else:
+                items.append((check_text_fr(item), None))
+        except ValueError as exc:
+            raise ValueError(f"choice {number}: {exc}") from None
+    texts = [text for text, _ in items]
+    for number, text in enumerate(texts, start=1):
+        if texts.index(text) != number - 1:
+            raise ValueError(f"choice {number}: same text as choice {texts.index(text) + 1}: {text!r}")
+    return tuple(items)
 
 
 # Schema of each file: top-level key, the field that names an entry (None: entries are named by
 # their number), the fields.
-_SCHEMAS: dict[str, tuple[str, str | None, tuple[_Field, ...]]] = {
+SCHEMAS: dict[str, Schema] = {
     # `url: null`: no public copy was consulted (the 2018 presentation itself, a source not found);
     # the decks then show the title without a link, and the title must say so.
-    "sources.yaml": ("sources", "key", (_Field("key", _ident), _Field("url", _url, nullable=True), _Field("title", _text_fr))),
+    "sources.yaml": ("sources", "key", (Field("key", check_id), Field("url", check_url, nullable=True), Field("title", check_text_fr))),
     "events.yaml": (
         "events",
         "id",
         (
-            _Field("id", _ident),
-            _Field("track", _one_of(TRACKS, "track")),
-            _Field("kind", _one_of(KINDS, "kind")),
-            _Field("date", _date),
-            _Field("end", _date, required=False, nullable=True),
-            _Field("label_fr", _text_fr),
-            _Field("detail_fr", _text_fr),
-            _Field("symbol", _symbol, required=False, nullable=True),
-            _Field("symbol_status", _one_of(STATUSES, "status"), required=False, nullable=True),
-            _Field("status", _one_of(STATUSES, "status")),
-            _Field("sources", _keys),
+            Field("id", check_id),
+            Field("track", check_one_of(TRACKS, "track")),
+            Field("kind", check_one_of(KINDS, "kind")),
+            Field("date", check_date),
+            Field("end", check_date, required=False, nullable=True),
+            Field("label_fr", check_text_fr),
+            Field("detail_fr", check_text_fr),
+            Field("symbol", check_symbol, required=False, nullable=True),
+            Field("symbol_status", check_one_of(STATUSES, "status"), required=False, nullable=True),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
         ),
     ),
     "bodies.yaml": (
         "bodies",
         "id",
         (
-            _Field("id", _ident),
-            _Field("name_fr", _text_fr),
-            _Field("parent", _ident, nullable=True),
-            _Field("capacity_of", _ident, required=False, nullable=True),
-            _Field("work_programme", _bool),
-            _Field("status", _one_of(STATUSES, "status")),
-            _Field("sources", _keys),
+            Field("id", check_id),
+            Field("name_fr", check_text_fr),
+            Field("parent", check_id, nullable=True),
+            Field("capacity_of", check_id, required=False, nullable=True),
+            Field("work_programme", check_bool),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
         ),
     ),
     "signatories.yaml": (
         "signatories",
         "id",
         (
-            _Field("id", _ident),
-            _Field("name_fr", _text_fr),
-            _Field("iso3", _iso3, nullable=True),
-            _Field("order", _order),
-            _Field("eu_member", _bool),
-            _Field("status", _one_of(STATUSES, "status")),
-            _Field("sources", _keys),
+            Field("id", check_id),
+            Field("name_fr", check_text_fr),
+            Field("iso3", check_iso3, nullable=True),
+            Field("order", check_order),
+            Field("eu_member", check_bool),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
         ),
     ),
     # `text` is what our slides show (French typography); `seed` is the 2018 wording, verbatim.
     "seed_statements.yaml": (
         "statements",
         None,
-        (_Field("slide", _slide), _Field("text", _text_fr), _Field("seed", _text)),
+        (Field("slide", check_slide), Field("text", check_text_fr), Field("seed", check_text)),
+    ),
+    # Quiz text is French prose shown on a slide: the same typography as the facts.
+    "quizzes.yaml": (
+        "questions",
+        "id",
+        (
+            Field("id", check_question_id),
+            Field("section", check_section),
+            Field("kind", check_one_of(QUESTION_KINDS, "kind")),
+            Field("prompt_fr", check_text_fr),
+            Field("choices", check_choices),
+            Field("feedback_fr", check_text_fr),
+            Field("sources", check_keys),
+            Field("facts", check_fact_ids),
+        ),
     ),
 }
 
 
-# --- One file ---------------------------------------------------------------------------------
+# --- Rules across entries --------------------------------------------------------------------
 
-
-@dataclass
-class _Entry:
-    label: str  # "entry 'mc4' (line 31)"
-    line: int
-    values: dict[str, Any]  # checked fields only
-
-
-class _FileCheck:
-    """Checks one file against its schema, collecting every error line."""
-
-    def __init__(self, name: str, display: str):
-        self.display = display
-        self.top, self.id_field, self.fields = _SCHEMAS[name]
-        self._found: list[tuple[float, str]] = []  # (line for sorting, error line)
-        self.entries: list[_Entry] = []
-
-    @property
-    def errors(self) -> list[str]:
-        """Error lines in file order (the checks run field by field, then across entries)."""
-        return [text for _, text in sorted(self._found, key=lambda found: found[0])]
-
-    def file_error(self, message: str) -> None:
-        self._found.append((math.inf, f"{self.display}: {message}"))
-
-    def entry_error(self, entry: _Entry, message: str) -> None:
-        self._found.append((entry.line, f"{self.display}: {entry.label}: {message}"))
-
-    def field_error(self, entry: _Entry, field: str, message: str) -> None:
-        self.entry_error(entry, f"field '{field}': {message}")
-
-    def run(self, text: str) -> bool:
-        """Check the entries; False when a file-level problem stopped the reading."""
-        try:
-            data, node = _read_yaml(text)
-        except yaml.YAMLError as exc:
-            self._found.append((0, _yaml_problem(self.display, exc)))
-            return False
-        if not isinstance(data, dict) or self.top not in data:
-            self.file_error(f"top-level key '{self.top}' missing")
-            return False
-        for key in data:
-            if key != self.top:
-                self.file_error(f"unknown top-level key {_clip(str(key), 40)!r}")
-        items = data[self.top]
-        if not isinstance(items, list):
-            self.file_error(f"top-level key '{self.top}' must hold a list of entries, got {_got(items)}")
-            return False
-        lines = _item_lines(node, self.top, len(items))
-        for index, (item, line) in enumerate(zip(items, lines), start=1):
-            self._entry(index, item, line)
-        self._unique_ids()
-        return True
-
-    def _entry(self, index: int, item: Any, line: int | None) -> None:
-        raw_id = item.get(self.id_field) if isinstance(item, dict) and self.id_field else None
-        name = f"'{raw_id}'" if isinstance(raw_id, str) and ID_RE.fullmatch(raw_id) else f"#{index}"
-        entry = _Entry(f"entry {name} (line {line if line is not None else '?'})", line or 0, {})
-        if not isinstance(item, dict):
-            self.entry_error(entry, f"expected a mapping of fields, got {_got(item)}")
-            return
-        known = {f.name for f in self.fields}
-        for f in self.fields:
-            if f.name not in item:
-                if f.required:
-                    self.field_error(entry, f.name, "required field missing")
-                else:
-                    entry.values[f.name] = None
-                continue
-            value = item[f.name]
-            if value is None and f.nullable:
-                entry.values[f.name] = None
-                continue
-            try:
-                entry.values[f.name] = f.check(value)
-            except ValueError as exc:
-                self.field_error(entry, f.name, str(exc))
-        for key in item:
-            if key not in known:
-                self.field_error(entry, _clip(str(key), 40), "unknown field")
-        self.entries.append(entry)
-
-    def _unique_ids(self) -> None:
-        if self.id_field is None:
-            return
-        first: dict[str, int] = {}
-        for entry in self.entries:
-            entry_id = entry.values.get(self.id_field)
-            if entry_id is None:
-                continue
-            if entry_id in first:
-                self.field_error(entry, self.id_field, f"duplicate id {entry_id!r} (first at line {first[entry_id]})")
-            else:
-                first[entry_id] = entry.line
-
-    def unique(self, field: str, what: str) -> None:
-        """Refuse two entries with the same value of `field` (names, orders)."""
-        first: dict[Any, _Entry] = {}
-        for entry in self.entries:
-            value = entry.values.get(field)
-            if value is None:
-                continue
-            if value in first:
-                self.field_error(entry, field, f"same {what} as {first[value].label}: {value!r}")
-            else:
-                first[value] = entry
-
-    def check_sources(self, known: set[str]) -> None:
-        for entry in self.entries:
-            for key in entry.values.get("sources") or ():
-                if key not in known:
-                    self.field_error(entry, "sources", f"unknown source key {key!r} (not in sources.yaml)")
-
-
-def _check_statuses(check: _FileCheck, sources: Mapping[str, Source]) -> None:
+def _check_statuses(check: FileCheck, sources: Mapping[str, Source]) -> None:
     """A status must be backed by its kind of source: `verified` by a WTO page, `seed` by the seed."""
     for entry in check.entries:
         status, keys = entry.values.get("status"), entry.values.get("sources")
@@ -665,7 +236,7 @@ def _check_statuses(check: _FileCheck, sources: Mapping[str, Source]) -> None:
             check.field_error(entry, "sources", f"status 'seed' needs the source key '{SEED_SOURCE}' (the 2018 presentation)")
 
 
-def _check_events(check: _FileCheck) -> None:
+def _check_events(check: FileCheck) -> None:
     for entry in check.entries:
         values = entry.values
         if values.get("symbol_status") is not None and "symbol" in values and values["symbol"] is None:
@@ -695,7 +266,7 @@ def _check_events(check: _FileCheck) -> None:
                 )
 
 
-def _check_bodies(check: _FileCheck) -> None:
+def _check_bodies(check: FileCheck) -> None:
     check.unique("name_fr", "name")
     parents = {e.values["id"]: e.values.get("parent") for e in check.entries if e.values.get("id")}
     # A root is an entry whose parent is a valid null (not a missing or invalid parent field).
@@ -731,7 +302,7 @@ def _check_bodies(check: _FileCheck) -> None:
         check.file_error(f"expected exactly one root body (parent: null), found {found}")
 
 
-def _check_signatories(check: _FileCheck) -> None:
+def _check_signatories(check: FileCheck) -> None:
     check.unique("name_fr", "name")
     for entry in check.entries:
         iso3, entry_id = entry.values.get("iso3"), entry.values.get("id")
@@ -747,7 +318,7 @@ def _check_signatories(check: _FileCheck) -> None:
     for entry in unions:
         if entry is not union and entry.values.get("eu_member") is False:
             check.field_error(entry, "iso3", f"only the European Union's entry has no code ({union.label} has none already)")
-    orders: dict[int, _Entry] = {}
+    orders: dict[int, Entry] = {}
     for entry in check.entries:
         order, member = entry.values.get("order"), entry.values.get("eu_member")
         if order is None or member is None:
@@ -762,23 +333,70 @@ def _check_signatories(check: _FileCheck) -> None:
             orders[order] = entry
 
 
+def _check_questions(check: FileCheck, statuses: Mapping[str, tuple[str, str | None, str | None]] | None) -> None:
+    """`statuses`: for each event or body id, its status, its symbol and the symbol's status; None
+    when events.yaml or bodies.yaml has errors (then what a quiz rests on is not checked)."""
+    per_section: dict[str, list[str]] = {}
+    for entry in check.entries:
+        values = entry.values
+        kind, choices = values.get("kind"), values.get("choices")
+        if kind is not None and choices is not None:
+            _check_choices(check, entry, kind, choices)
+        cited = values.get("facts") or ()
+        if statuses is None:
+            cited = ()
+        for fact_id in cited:
+            if fact_id not in statuses:
+                check.field_error(entry, "facts", f"unknown fact {fact_id!r} (not an id of events.yaml or bodies.yaml)")
+            elif statuses[fact_id][0] == UNVERIFIED:
+                check.field_error(entry, "facts", f"{fact_id!r} is unverified: a quiz must not rest on it")
+        sure_symbols = set()
+        for fact_id in cited:
+            status, symbol, symbol_status = statuses.get(fact_id, (UNVERIFIED, None, None))
+            if symbol and UNVERIFIED not in (status, symbol_status):
+                sure_symbols.add(symbol)
+        texts = [values.get("prompt_fr"), values.get("feedback_fr"), *(t for t, _ in choices or ())]
+        quoted = dict.fromkeys(m.group(0) for text in filter(None, texts) for m in SYMBOL_RE.finditer(text))
+        for symbol in quoted if statuses is not None else ():
+            if symbol not in sure_symbols:
+                check.field_error(
+                    entry, "facts", f"symbol {symbol!r} is quoted but is not the symbol of a cited fact that is not unverified"
+                )
+        if values.get("section") and values.get("id"):
+            per_section.setdefault(values["section"], []).append(values["id"])
+    low, high = QUESTIONS_PER_SECTION
+    for section, ids in per_section.items():
+        if not low <= len(ids) <= high:
+            check.file_error(f"section '{section}': {len(ids)} question(s), expected {low} to {high}")
+
+
+def _check_choices(check: FileCheck, entry: Entry, kind: str, choices) -> None:
+    marked = [number for number, (_, correct) in enumerate(choices, start=1) if correct is not None]
+    if kind == "single":
+        low, high = SINGLE_CHOICES
+        right = [number for number, (_, correct) in enumerate(choices, start=1) if correct]
+        if len(right) != 1:
+            check.field_error(entry, "choices", f"a single-choice question needs exactly one choice with 'correct: true', found {len(right)}")
+    else:
+        low, high = ORDER_ITEMS
+        if marked:
+            check.field_error(entry, "choices", f"choice {marked[0]}: 'correct' has no meaning in an order question (list the items in the right order)")
+    if not low <= len(choices) <= high:
+        check.field_error(entry, "choices", f"{len(choices)} choices, expected {low} to {high} for a {kind} question")
+
+
 # --- The whole folder -------------------------------------------------------------------------
-
-
-def _display_name(folder: Path, name: str) -> str:
-    # Named from the repo root (the data folder is <root>/assets/data): `assets/data/events.yaml`.
-    return (folder / name).relative_to(folder.parent.parent).as_posix()
 
 
 def _check_file(
     folder: Path,
     name: str,
     texts: dict[str, str | None],
-    extra: Callable[[_FileCheck], None] | None = None,
+    extra: Callable[[FileCheck], None] | None = None,
     known: set[str] | None = None,
-) -> _FileCheck:
+) -> FileCheck:
     """Check one file (schema, source keys, its own cross-entry rules); its errors in `.errors`."""
-    check = _FileCheck(name, _display_name(folder, name))
+    check = FileCheck(display_name(folder, name), SCHEMAS[name])
     text = texts[name]
     if text is None:
         check.file_error("file missing")
@@ -790,32 +408,6 @@ def _check_file(
     return check
 
 
-def _checked(
-    folder: Path,
-    name: str,
-    texts: dict[str, str | None],
-    extra: Callable[[_FileCheck], None] | None = None,
-    known: set[str] | None = None,
-) -> _FileCheck:
-    """Check one file; raise DataError with all its errors."""
-    check = _check_file(folder, name, texts, extra, known)
-    if check.errors:
-        raise DataError(check.errors)
-    return check
-
-
-def _decode(folder: Path, name: str, raw: bytes | None) -> str | None:
-    if raw is None:
-        return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(
-            [f"{_display_name(folder, name)}: line {line}: not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8"]
-        ) from None
-
-
 @functools.lru_cache(maxsize=8)
 def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     folder = Path(folder_str)
@@ -823,14 +415,14 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     errors: list[str] = []
     for name, raw in zip(FILES, contents):
         try:
-            texts[name] = _decode(folder, name, raw)
+            texts[name] = decode(folder, name, raw)
         except DataError as exc:
             errors.extend(exc.errors)
             texts[name] = None
 
-    def check(name: str, extra=None, known=None) -> _FileCheck:
-        if texts[name] is None and any(line.startswith(_display_name(folder, name) + ":") for line in errors):
-            return _FileCheck(name, _display_name(folder, name))  # not UTF-8: reported already
+    def check(name: str, extra=None, known=None) -> FileCheck:
+        if texts[name] is None and any(line.startswith(display_name(folder, name) + ":") for line in errors):
+            return FileCheck(display_name(folder, name), SCHEMAS[name])  # not UTF-8: reported already
         result = _check_file(folder, name, texts, extra, known)
         errors.extend(result.errors)
         return result
@@ -843,11 +435,11 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
         for e in src.entries
         if {"key", "url", "title"} <= set(e.values)
     }
-    sources_ok = not any(line.startswith(_display_name(folder, "sources.yaml") + ":") for line in errors)
+    sources_ok = not any(line.startswith(display_name(folder, "sources.yaml") + ":") for line in errors)
     known = set(sources) if sources_ok else None  # keys of a broken sources.yaml prove nothing
 
-    def with_statuses(rules: Callable[[_FileCheck], None]) -> Callable[[_FileCheck], None]:
-        def run(c: _FileCheck) -> None:
+    def with_statuses(rules: Callable[[FileCheck], None]) -> Callable[[FileCheck], None]:
+        def run(c: FileCheck) -> None:
             rules(c)
             if known is not None:
                 _check_statuses(c, sources)
@@ -858,6 +450,15 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     bo = check("bodies.yaml", with_statuses(_check_bodies), known)
     si = check("signatories.yaml", with_statuses(_check_signatories), known)
     st = check("seed_statements.yaml")
+    # A quiz rests on events and bodies: their statuses and symbols (ids of a broken file prove nothing).
+    statuses = {
+        e.values["id"]: (e.values.get("status"), e.values.get("symbol"), e.values.get("symbol_status") or e.values.get("status"))
+        for e in (*ev.entries, *bo.entries)
+        if e.values.get("id")
+    }
+    if any(line.startswith((display_name(folder, "events.yaml") + ":", display_name(folder, "bodies.yaml") + ":")) for line in errors):
+        statuses = None
+    qu = check("quizzes.yaml", lambda c: _check_questions(c, statuses), known)
     if errors:
         raise DataError(errors)
 
@@ -872,9 +473,19 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     bodies = tuple(Body(**e.values) for e in bo.entries)
     signatories = tuple(Signatory(**e.values) for e in si.entries)
     statements = tuple(SeedStatement(**e.values) for e in st.entries)
+    questions = []
+    for v in (e.values for e in qu.entries):
+        answer = next((i for i, (_, correct) in enumerate(v["choices"]) if correct), None)
+        questions.append(
+            Question(
+                id=v["id"], section=v["section"], kind=v["kind"], prompt_fr=v["prompt_fr"],
+                choices=tuple(t for t, _ in v["choices"]), answer=answer if v["kind"] == "single" else None,
+                feedback_fr=v["feedback_fr"], sources=v["sources"], facts=v["facts"],
+            )
+        )
     return Facts(
         sources=sources, events=events, bodies=bodies, signatories=signatories,
-        extras={"seed_statements": statements},
+        seed_statements=statements, questions=tuple(questions),
     )
 
 
@@ -890,9 +501,4 @@ def load_facts(data_dir: Path | None = None) -> Facts:
     )
     facts = _load(str(folder), contents)
     # The cached Facts is shared; hand each caller its own dicts so one cannot alter another's.
-    return dataclasses.replace(facts, sources=dict(facts.sources), extras=dict(facts.extras))
-
-
-def load_seed_statements(data_dir: Path | None = None) -> tuple[SeedStatement, ...]:
-    """The statements of the 2018 presentation (`seed_statements.yaml`), validated with the rest."""
-    return load_facts(data_dir).extras["seed_statements"]
+    return dataclasses.replace(facts, sources=dict(facts.sources))

@@ -1,13 +1,15 @@
 """Typed records for the facts of the deck.
 
-The loader (`data.py`) turns the YAML files of `assets/data/` into these frozen
-records; figure builders take them and never read files themselves.
+The loader (`data/__init__.py`) turns the YAML files of `assets/data/` into these frozen
+records; figure builders, quizzes and the audit take them and never read files themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+import random
+from dataclasses import dataclass
 
 STATUSES = ("verified", "secondary", "seed", "unverified")
 
@@ -168,12 +170,71 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class SeedStatement:
+    """A statement of the 2018 presentation (`seed_statements.yaml`): as our slides show it, and
+    as the seed wrote it."""
+
+    slide: int
+    text: str
+    seed: str
+
+
+QUESTION_KINDS = ("single", "order")  # one right choice; steps to put back in order
+
+
+def stable_number(text: str) -> int:
+    """A stable integer from a text (Python's `hash` changes from one process to the next)."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:12], 16)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question (`quizzes.yaml`), asked at the end of its section."""
+
+    id: str
+    section: str  # the stem of the notebook that asks it
+    kind: str  # one of QUESTION_KINDS
+    prompt_fr: str
+    choices: tuple[str, ...]  # single: as shown; order: in the right order
+    answer: int | None  # single: index of the right choice
+    feedback_fr: str
+    sources: tuple[str, ...]
+    facts: tuple[str, ...]  # ids of the events or bodies the answer rests on
+
+    def shown_order(self) -> tuple[int, ...]:
+        """Indices of `choices` in the order they are shown.
+
+        An order question is shuffled with a seed taken from its id (the same everywhere, every
+        time) and never shown already solved."""
+        indices = list(range(len(self.choices)))
+        if self.kind != "order":
+            return tuple(indices)
+        random.Random(stable_number(self.id)).shuffle(indices)
+        if indices == sorted(indices):
+            indices = indices[1:] + indices[:1]
+        return tuple(indices)
+
+
+@dataclass(frozen=True)
 class Facts:
+    """Everything `assets/data/` holds, validated."""
+
     sources: dict[str, Source]
     events: tuple[Event, ...]
     bodies: tuple[Body, ...]
     signatories: tuple[Signatory, ...]
-    extras: dict = field(default_factory=dict)
+    seed_statements: tuple[SeedStatement, ...] = ()
+    questions: tuple[Question, ...] = ()
+
+    def questions_of(self, section: str) -> tuple[Question, ...]:
+        """The questions of one section, in file order."""
+        return tuple(q for q in self.questions if q.section == section)
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(f"no question {question_id!r} in assets/data/quizzes.yaml")
 
     def track(self, name: str) -> tuple[Event, ...]:
         """The events of one timeline, in date order."""

@@ -423,3 +423,19 @@ def build_momentum_timeline(events: Sequence[Event], sources: Mapping[str, Sourc
 def build_meetings_2018_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
     """Timeline C: 2018, the Joint Statement group's span and the General Council's work."""
     return _timeline(events, sources, name="meetings2018", axis=_month_axis(*_extent(events, True)), draw_spans=True, kind_buttons=False)
+
+
+# The builder of each track's figure (records.TRACKS): the one map from a track to its timeline,
+# read by the deck's timelines (`timeline.py`), the explorer and the fact audit. The epilogue, shown
+# only as context, is drawn on a year axis like timeline A.
+BUILDERS = {
+    "programme": build_programme_timeline,
+    "momentum": build_momentum_timeline,
+    "meetings2018": build_meetings_2018_timeline,
+    "epilogue": build_programme_timeline,
+}
+
+
+def build_track_timeline(track: str, events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
+    """The timeline of one track's events (all of them, or a filtered selection)."""
+    return BUILDERS[track](events, sources)

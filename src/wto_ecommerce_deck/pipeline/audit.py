@@ -31,18 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .. import data, paths
+from .. import calls, conventions, data, paths
+from ..conventions import FULL_DECK, SERIES_TITLE
 from ..data.links import short_title, symbol_url
-from ..errors import BuildError
+from ..errors import DeckError, say
 from ..figures import style
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
 SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
-FULL_DECK = "00_presentation_complete"  # notebooks.FULL_DECK: the six sections chained
-FULL_DECK_TITLE = "Présentation complète"
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-SERIES_TITLE = "Le commerce électronique à l'OMC"
 JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
 TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
@@ -208,26 +205,18 @@ def _flagged_in_hover(fig, label: str) -> bool:
     return any(TO_CONFIRM in text for text in _hovers(fig) if text.startswith(head))
 
 
-def _timeline(track: str):
-    def show(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
-        from ..figures import timelines
+def _timeline(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    from ..figures import timelines
 
-        builder = {
-            "programme": timelines.build_programme_timeline,
-            "momentum": timelines.build_momentum_timeline,
-            "meetings2018": timelines.build_meetings_2018_timeline,
-        }[track]
-        fig = builder(facts.track(track), facts.sources)
-        shown = []
-        for event_id in fig.layout.meta["events"]:
-            event = facts.event(event_id)
-            shown.append((f"event:{event_id}", _flagged_in_hover(fig, event.label_fr)))
-        return "frise", shown
-
-    return show
+    fig = timelines.build_track_timeline(call.track, facts.track(call.track), facts.sources)
+    shown = []
+    for event_id in fig.layout.meta["events"]:
+        event = facts.event(event_id)
+        shown.append((f"event:{event_id}", _flagged_in_hover(fig, event.label_fr)))
+    return "frise", shown
 
 
-def _structure(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+def _structure(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
     from ..figures.structure import build_structure_chart
 
     fig = build_structure_chart(facts.bodies, facts.sources)
@@ -236,7 +225,7 @@ def _structure(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]
     return "organigramme", [(f"body:{i}", _flagged_in_hover(fig, names[i])) for i in ids if i in names]
 
 
-def _members(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+def _members(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
     from ..figures.members_map import build_members_map
 
     fig = build_members_map(facts.signatories, facts.sources)
@@ -252,7 +241,7 @@ def _members(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]
     return "carte", shown
 
 
-def _explorer(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+def _explorer(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
     """The exported deck shows the explorer's static table of the track's events."""
     from .. import explorer
 
@@ -268,26 +257,21 @@ def _explorer(facts: Facts, args: Sequence) -> tuple[str, list[tuple[str, bool]]
     return "tableau", shown
 
 
-def _quiz(facts: Facts, args: Sequence, data_dir: Path | None = None):
-    from .. import quiz
-
-    question = next(q for q in quiz.load_quizzes(data_dir) if q.id == args[0])
+def _quiz(facts: Facts, args: Sequence):
+    question = facts.question(args[0])
     ids = {e.id for e in facts.events}
     keys = [f"event:{i}" if i in ids else f"body:{i}" for i in question.facts]
     # The quiz loader refuses unverified facts: nothing here needs a flag.
     return "quiz", [(k, False) for k in keys], question
 
 
-CALLS = {
-    ("timeline", "programme"): _timeline("programme"),
-    ("timeline", "momentum"): _timeline("momentum"),
-    ("timeline", "meetings_2018"): _timeline("meetings2018"),
-    ("structure", "chart"): _structure,
-    ("members", "map"): _members,
-    ("explorer", "timeline"): _explorer,
-    ("quiz", "show"): _quiz,
+# How the audit reads what each kind of notebook call shows (calls.py declares the calls).
+READERS = {
+    calls.TIMELINE: _timeline,
+    calls.STRUCTURE: _structure,
+    calls.MEMBERS: _members,
+    calls.EXPLORER: _explorer,
 }
-SETUP_CALLS = {("deck", "setup")}
 
 
 def _calls(source: str) -> list[tuple[str, str, list]] | None:
@@ -370,7 +354,8 @@ class _Index:
             "membres": {len(members), len([s for s in members if not s.eu_member])},
             "états membres": {len([s for s in members if s.eu_member])},
             "signataires": {len(entries)},
-            "entrées": {len(entries)},
+            # the entries of the document, and how many of them have each status (« ces 9 entrées »)
+            "entrées": {len(entries), *Counter(s.status for s in entries).values()},
         }
 
     def symbol(self, symbol: str) -> tuple[list[Event], str | None]:
@@ -412,6 +397,12 @@ class _Index:
             return [e for e in self.events if e.start.year == y1 and (e.end or e.start).year == y2]
         year = int(groups[0])
         return [e for e in self.events if e.start.year <= year <= (e.end or e.start).year]
+
+    def in_a_source(self, text: str) -> bool:
+        """Whether a source of sources.yaml gives the date in its title (an article's date, cited in
+        the speaker notes: « Third World Network, 16 février 2017 »)."""
+        wanted = plain(text).lower()
+        return any(wanted in plain(s.title).lower() for s in self.facts.sources.values())
 
     def _written(self, text: str) -> list[Event]:
         """Events whose own text states the date (« au plus tard jusqu'au 31 mars 2024 »)."""
@@ -462,15 +453,6 @@ def _mentions_in(text: str, index: _Index) -> list[tuple[str, str, list[Event], 
 # --------------------------------------------------------------------------- the audit
 
 
-def _cell_name(cell, index: int) -> str:
-    cell_id = cell.get("id")
-    return f"cell {index + 1}" + (f" (id {cell_id!r})" if cell_id else "")
-
-
-def _slide_type(cell) -> str:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
-
-
 def _heading(source: str) -> str:
     for line in source.splitlines():
         if line.strip():
@@ -492,12 +474,12 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
     all_facts = _all_facts(facts)
     index = _Index(facts)
     audit = Audit(facts={}, shown=[], mentions=[], problems=[], sources=dict(facts.sources), sections=[])
-    for path in sorted(folder.glob(NOTEBOOK_GLOB)):
-        label = f"notebooks/{path.name}"
+    for path in conventions.notebook_paths(folder):
+        label = conventions.label(path)
         nb = _read(path, label)
         section = Section(path.stem, nb.metadata.get("title", path.stem), label)
         audit.sections.append(section)
-        _audit_notebook(audit, nb, section, facts, all_facts, index, data_dir)
+        _audit_notebook(audit, nb, section, facts, all_facts, index)
     for shown in audit.shown:
         audit.facts[shown.fact] = all_facts[shown.fact]
     for fact_key in audit.facts:
@@ -508,60 +490,65 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
     return audit
 
 
-def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts, index: _Index, data_dir) -> None:
-    # Group the cells by slide; a slide's text is its non-notes markdown and the texts of its quizzes.
-    slides: list[list[tuple[int, object]]] = []
-    for number, cell in enumerate(nb.cells):
-        kind = _slide_type(cell)
-        if kind == "skip":
-            continue
-        if kind in ("slide", "subslide") or not slides:
-            slides.append([])
-        slides[-1].append((number, cell))
-    for group in slides:
-        heading = next((_heading(c.source) for _, c in group if c.cell_type == "markdown" and _slide_type(c) != "notes"), "")
+def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts, index: _Index) -> None:
+    # A slide's text is its non-notes markdown and the texts of its quizzes; its speaker notes are
+    # checked the same way (every date, symbol and number in the data, unverified ones flagged on
+    # the slide or in the notes), but are not listed as what the slide shows.
+    for group in conventions.slides(nb.cells, skip=True):
+        heading = next((_heading(c.source) for _, c in group if c.cell_type == "markdown" and not conventions.is_notes(c)), "")
         texts: list[tuple[str, str, set[str]]] = []  # (where, text, facts the text is about)
+        notes: list[tuple[str, str, set[str]]] = []
         for number, cell in group:
-            where = f"{section.label}: {_cell_name(cell, number)}"
-            if cell.cell_type == "markdown" and _slide_type(cell) != "notes":
-                texts.append((where, cell.source, set()))
+            where = f"{section.label}: {conventions.cell_name(cell, number)}"
+            if cell.cell_type == "markdown":
+                (notes if conventions.is_notes(cell) else texts).append((where, cell.source, set()))
             elif cell.cell_type == "code":
-                texts.extend(_audit_calls(audit, cell, where, section, facts, data_dir))
+                texts.extend(_audit_calls(audit, cell, where, section, facts))
         flagged = any(TO_CONFIRM in plain(text) for _, text, _ in texts)
         _audit_text(audit, texts, section, heading, flagged, index, all_facts)
+        if notes:
+            about = set().union(*(facts_about for _, _, facts_about in texts))
+            notes = [(where, text, about) for where, text, _ in notes]
+            notes_flagged = flagged or any(TO_CONFIRM in plain(text) for _, text, _ in notes)
+            _audit_text(audit, notes, section, heading, notes_flagged, index, all_facts, listed=False)
 
 
-def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts, data_dir):
-    calls = _calls(cell.source)
-    if calls is None:
+def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts):
+    found = _calls(cell.source)
+    if found is None:
         audit.problems.append(f"{where}: not a one-line call: the fact audit cannot tell what it shows")
         return []
     texts = []
-    for module, function, args in calls:
-        if (module, function) in SETUP_CALLS:
-            continue
-        handler = CALLS.get((module, function))
-        if handler is None:
+    for module, function, args in found:
+        call = calls.lookup(module, function)
+        if call is None:
             audit.problems.append(
-                f"{where}: {module}.{function}(): the fact audit does not know what this call shows (add it to audit.CALLS)"
+                f"{where}: {module}.{function}(): not a call the notebooks may make "
+                "(declare it with calls.notebook_call beside its definition)"
             )
             continue
+        if call.shows == calls.SETUP:
+            continue
         try:
-            if handler is _quiz:
-                how, shown, question = _quiz(facts, args, data_dir)
+            if call.shows == calls.QUIZ:
+                how, shown, question = _quiz(facts, args)
                 audit.extra_sources.setdefault(section.name, []).extend(question.sources)
                 quiz_text = " ".join([question.prompt_fr, *question.choices, question.feedback_fr])
                 texts.append((f"{where}: quiz {question.id!r}", quiz_text, {k for k, _ in shown}))
             else:
-                how, shown = handler(facts, args)
-        except (KeyError, IndexError, StopIteration) as exc:
+                how, shown = READERS[call.shows](facts, call, args)
+        except (KeyError, IndexError) as exc:
             audit.problems.append(f"{where}: {module}.{function}({', '.join(map(repr, args))}): unknown in the data ({exc})")
             continue
         audit.shown.extend(Shown(key, section.name, where, how, flag) for key, flag in shown)
     return texts
 
 
-def _audit_text(audit: Audit, texts, section: Section, heading: str, flagged: bool, index: _Index, all_facts) -> None:
+def _audit_text(
+    audit: Audit, texts, section: Section, heading: str, flagged: bool, index: _Index, all_facts, listed: bool = True
+) -> None:
+    """Check the dates, symbols and numbers of a slide's texts; `listed`: record them as what the
+    slide shows (False for speaker notes: checked, not shown)."""
     found = []
     for where, text, about in texts:
         for kind, written, events, symbol_status, precision in _mentions_in(text, index):
@@ -578,10 +565,11 @@ def _audit_text(audit: Audit, texts, section: Section, heading: str, flagged: bo
         else:
             statuses = [all_facts[k].status for k in resolved]
             status = min(statuses, key=_RANK.__getitem__) if statuses else None
-        audit.mentions.append(
-            Mention(section.name, where, heading, kind, written, tuple(resolved), status, flagged)
-        )
+        if listed:
+            audit.mentions.append(Mention(section.name, where, heading, kind, written, tuple(resolved), status, flagged))
         what = {"cote": "symbol", "date": "date", "nombre": "number"}[kind]
+        if not resolved and kind == "date" and not listed and index.in_a_source(written):
+            continue  # the notes cite a source with its date: sources.yaml holds it
         if not resolved:
             why = {
                 "cote": "no event has it as its symbol or names it in its detail",
@@ -596,7 +584,7 @@ def _audit_text(audit: Audit, texts, section: Section, heading: str, flagged: bo
                 f"{where}: {what} « {written} » rests only on unverified data ({ids}): flag it « {TO_CONFIRM} » on the slide"
             )
         # Years and two-year spans tell no record apart: they are checked, not listed as shown.
-        if precision != "year":
+        if precision != "year" and listed:
             audit.shown.extend(Shown(k, section.name, where, "texte", flagged) for k in resolved)
 
 
@@ -679,8 +667,8 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     import nbformat
 
     return [
-        nbformat.v4.new_markdown_cell(slide, id="sources-slide", metadata={"slideshow": {"slide_type": "slide"}}),
-        nbformat.v4.new_markdown_cell(notes, id="sources-notes", metadata={"slideshow": {"slide_type": "notes"}}),
+        nbformat.v4.new_markdown_cell(slide, id="sources-slide", metadata=conventions.slide_metadata(conventions.SLIDE)),
+        nbformat.v4.new_markdown_cell(notes, id="sources-notes", metadata=conventions.slide_metadata(conventions.NOTES)),
     ]
 
 
@@ -900,23 +888,12 @@ def report(audit: Audit, fmt: str = "text") -> str:
 
 def main(fmt: str = "text", out: Path | None = None) -> int:
     """`python -m wto_ecommerce_deck facts`: print the audit; exit 1 on invalid data or a problem."""
-    # The command's own process: skip the `iri` grammar jsonschema builds when nbformat is
-    # imported (seconds, for a format no notebook schema uses; as build.main does).
-    sys.modules.setdefault("rfc3987_syntax", None)
-    try:
-        audit = build_audit()
-    except data.DataError as exc:
-        for line in exc.errors:
-            print(f"error: {line}", file=sys.stderr)
-        return 1
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    audit = build_audit()
     sys.stdout.write(report(audit, fmt))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         path = write_sources_page(out, audit)
-        print(f"wrote {path}", file=sys.stderr)
-    for problem in audit.problems:
-        print(f"error: {problem}", file=sys.stderr)
-    return 1 if audit.problems else 0
+        say(f"wrote {path}")
+    if audit.problems:
+        raise DeckError(audit.problems)
+    return 0

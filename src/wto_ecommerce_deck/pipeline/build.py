@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from ..errors import BuildError
+from ..conventions import FULL_DECK, FULL_DECK_TITLE, notebook_paths, slide_count
+from ..errors import BuildError, say
 from ..paths import notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
@@ -35,11 +36,6 @@ SINGLE = "single"
 # command: it does not make a build stale, and it is carried over into the new build/.
 OWN_ENTRIES = ("index.html", "sources.html", "slides", "notebooks", "student", VENDOR, SINGLE)
 CELL_TIMEOUT = 120  # seconds; the same default as execute.CELL_TIMEOUT, without importing nbclient
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"  # as notebooks.discover finds them
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -159,11 +155,11 @@ def build(
 
     # 1. What is cached, with the standard library only: most builds stop here.
     environment = cache.environment_key()
-    planned = _plan(sorted(notebooks_dir().glob(NOTEBOOK_GLOB)), executions, environment, timeout)
+    planned = _plan(notebook_paths(notebooks_dir()), executions, environment, timeout)
     if planned and all(p.lookup and p.lookup.hit for p in planned):
         key = _output_key(root, environment, [(p.name, p.lookup.key) for p in planned], single_file)
         if state.up_to_date(out, key):
-            _say(
+            say(
                 f"Nothing to do ({len(planned)} notebooks cached, {_shown(out, root)} up to date) — rien à refaire"
                 f" [{time.monotonic() - started:.1f} s]"
             )
@@ -173,18 +169,13 @@ def build(
     import nbformat
 
     from . import audit, notebooks, vendor
-    from .. import data, quiz
+    from .. import data
     from .progress import Progress
 
-    try:
-        data.load_facts()  # a bad data file stops the build before any kernel starts
-        quiz.load_quizzes()
-        vendor.check()
-        # the facts each deck shows, for its « Sources » slide and build/sources.html; that every
-        # date, symbol and number on a slide is in the data is checked by tests/test_audit.py
-        facts_audit = audit.build_audit()
-    except (data.DataError, vendor.MissingAsset) as exc:
-        raise BuildError(str(exc)) from None
+    data.load_facts()  # a bad data file (the quizzes too) stops the build before any kernel starts
+    vendor.check()
+    # the facts each deck shows, for its « Sources » slide and build/sources.html
+    facts_audit = audit.build_audit()
     sections = notebooks.discover(notebooks_dir())
     if [s.name for s in sections] != [p.name for p in planned]:
         raise BuildError(f"{notebooks_dir()}: the notebooks changed while the build was reading them")
@@ -192,9 +183,9 @@ def build(
     show = Progress([p.name for p in planned])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        _say(f"Executing {len(todo)} of {len(planned)} notebooks ({jobs} at a time, at most {timeout} s per cell):")
+        say(f"Executing {len(todo)} of {len(planned)} notebooks ({jobs} at a time, at most {timeout} s per cell):")
     else:
-        _say(f"All {len(planned)} notebooks cached; exporting:")
+        say(f"All {len(planned)} notebooks cached; exporting:")
     show.start({p.name: "cached" for p in planned if p.lookup and p.lookup.hit})
     before = executions.snapshot()
     executed = asyncio.run(_execute_all(todo, root, jobs, timeout, show)) if todo else {}
@@ -208,7 +199,7 @@ def build(
             if cache.base_key(item.path, environment, timeout) == item.lookup.base:
                 key = executions.store(item.name, item.lookup.base, done.files_read, done.text, before)
             if key is None:
-                _say(f"  {item.name}: its sources changed during the build; not cached, the next build runs it again")
+                say(f"  {item.name}: its sources changed during the build; not cached, the next build runs it again")
                 key = "changed-during-build"
             texts[item.name] = done.text
         else:
@@ -219,7 +210,7 @@ def build(
 
     decks = _export(out, sections, nbs, single_file, facts_audit)
     state.remember(out, _output_key(root, environment, keys, single_file))
-    _say(f"Built {decks} decks into {_shown(out, root)} in {time.monotonic() - started:.1f} s")
+    say(f"Built {decks} decks into {_shown(out, root)} in {time.monotonic() - started:.1f} s")
     return out
 
 
@@ -241,15 +232,23 @@ def _export(out: Path, sections, nbs: dict, single_file: bool, facts_audit) -> i
         # Only what the decks draw: the smallest plotly.js bundle with their trace types.
         bundles.install(tmp / VENDOR / "plotly" / "plotly.min.js", repo_root() / "node_modules", bundles.trace_types(nbs.values()))
         ordered = [nbs[s.name] for s in sections]
-        decks = [(notebooks.FULL_DECK, notebooks.chain(ordered), notebooks.FULL_DECK_TITLE)]
+        decks = [(FULL_DECK, notebooks.chain(ordered), FULL_DECK_TITLE)]
         decks += [(s.name, nbs[s.name], s.title) for s in sections]
         # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
         decks = [(name, audit.with_sources_slide(nb, name, facts_audit), title) for name, nb, title in decks]
         entries = [_write_deck(tmp, name, nb, title, single_file) for name, nb, title in decks]
-        entries = [site.with_lite(e, out) for e in entries]  # build/lite/ is carried over by _swap
+        # PDFs that `make pdf` printed before stay in build/ (carried over): the index links them
+        entries = [site.with_pdfs(entry, out) for entry in entries]
+        entries = [site.with_lite(e, out) for e in entries]  # so does build/lite/ (`make lite`)
         (tmp / "index.html").write_text(site.index_html(entries), encoding="utf-8")
         audit.write_sources_page(tmp, facts_audit)
         student.write_copies(tmp)
+        # A date, symbol or number on a slide or in its notes that no record holds, or an
+        # unverified fact shown without « à confirmer », stops the build, one line each naming the
+        # notebook and the cell. Checked last (the notebooks ran and were cached, the decks were
+        # exported): a cell that fails or a widget without fallback is named by its own error first.
+        if facts_audit.problems:
+            raise BuildError(facts_audit.problems)
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -272,7 +271,7 @@ def _write_deck(out: Path, name: str, nb, title: str, single_file: bool):
         except InlineError as exc:
             raise BuildError(f"slides/{name}.html: {exc}") from None
         (out / SINGLE / f"{name}.html").write_text(whole, encoding="utf-8")
-    return site.DeckEntry(name, title, site.slide_count(nb), f"slides/{name}.html", f"notebooks/{name}.ipynb")
+    return site.DeckEntry(name, title, slide_count(nb.cells), f"slides/{name}.html", f"notebooks/{name}.ipynb")
 
 
 def _swap(tmp: Path, out: Path) -> None:
@@ -304,25 +303,3 @@ def _link_or_copy(source, target) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def main(
-    out: Path | None = None,
-    jobs: int | None = None,
-    timeout: int = CELL_TIMEOUT,
-    single_file: bool = False,
-    use_cache: bool = True,
-    cache_dir: Path | None = None,
-) -> int:
-    # The command's own process: skip the `iri` grammar jsonschema would build when nbformat is
-    # imported (seconds, for a format no notebook schema uses; see execute.py).
-    sys.modules.setdefault("rfc3987_syntax", None)
-    try:
-        build(out, jobs, timeout, single_file=single_file, use_cache=use_cache, cache_dir=cache_dir)
-    except BuildError as exc:
-        for line in str(exc).splitlines():
-            _say(f"error: {line}")
-        _say("build failed: the previous build/ is unchanged")
-        return 1
-    except KeyboardInterrupt:
-        _say("build interrupted: the previous build/ is unchanged")
-        return 130
-    return 0

@@ -257,8 +257,17 @@ class BuildState:
         _write_atomically(self._record(out), json.dumps(record, indent=1, sort_keys=True))
         self._forget_missing()
 
-    def forget(self, out: Path) -> None:
-        self._record(out).unlink(missing_ok=True)
+    def accept(self, out: Path, entry: str) -> None:
+        """Another command rewrote one of the build's entries as the build itself would now write it
+        (`make pdf`: index.html with the links to the PDFs): take it as the build's own, so that the
+        next build still has nothing to do."""
+        record = _read_json(self._record(out))
+        if not record or record.get("out") != str(out):
+            return
+        files = {k: v for k, v in (record.get("files") or {}).items() if k != entry and not k.startswith(entry + "/")}
+        files.update(folder_files(out, (entry,)))
+        record["files"] = dict(sorted(files.items()))
+        _write_atomically(self._record(out), json.dumps(record, indent=1, sort_keys=True))
 
     def _forget_missing(self) -> None:
         # Tests and benchmarks build into temporary folders: drop the records of folders gone.

@@ -1,7 +1,7 @@
 """Run a notebook top to bottom in a fresh kernel, with a timeout on every cell.
 
 nbclient with ipykernel 7 was seen to hang in about 3 of 50 runs with no timeout
-(DESIGN.md), so every cell has one; a cell that times out or a kernel that dies is
+(with ipykernel 7, measured here), so every cell has one; a cell that times out or a kernel that dies is
 tried once more in a fresh kernel, then the build fails naming the notebook and the
 cell. A cell that raises fails at once: running it again would raise again.
 
@@ -34,7 +34,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..errors import BuildError
-from .notebooks import cell_name, read
+from ..conventions import cell_name
+from .notebooks import read
 
 CELL_TIMEOUT = 120  # seconds; the slowest cell here takes about 2 s
 STARTUP_TIMEOUT = 60

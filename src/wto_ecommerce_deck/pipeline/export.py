@@ -10,15 +10,15 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
 from . import notebooks
+from .. import conventions
+from ..conventions import SERIES_TITLE
 from ..errors import BuildError
 from ..paths import notebooks_dir, theme_dir
 from ..widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
-SERIES_TITLE = "Le commerce électronique à l'OMC"
-
 REVEAL_CONFIG = {
-    "width": 1280,
-    "height": 720,
+    "width": conventions.SLIDE_WIDTH,
+    "height": conventions.SLIDE_HEIGHT,
     "margin": 0.04,
     "center": False,
     "hash": True,
@@ -71,22 +71,21 @@ def uses(nb: nbformat.NotebookNode) -> dict[str, bool]:
 
 def _shown(cell) -> bool:
     """Whether the cell's outputs reach the deck (skipped and removed cells do not)."""
-    skipped = cell.metadata.get("slideshow", {}).get("slide_type") == "skip"
-    return not skipped and "remove-cell" not in cell.metadata.get("tags", [])
+    return conventions.reaches_deck(cell)
 
 
 def _where(cell, index: int, title: str) -> str:
     """`notebooks/NN_name.ipynb: cell N (id 'x')`: the source notebook of a cell of an executed deck
     (the full deck chains the sections), found by the cell's id and source."""
-    for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+    for path in conventions.notebook_paths(notebooks_dir()):
         try:
             source = nbformat.read(str(path), as_version=4)
         except Exception:  # noqa: BLE001 - an unreadable notebook was reported before the export
             continue
         for number, candidate in enumerate(source.cells):
             if candidate.get("id") == cell.get("id") and candidate.source == cell.source:
-                return f"notebooks/{path.name}: {notebooks.cell_name(candidate, number)}"
-    return f"deck « {title} »: {notebooks.cell_name(cell, index)}"
+                return f"{conventions.label(path)}: {conventions.cell_name(candidate, number)}"
+    return f"deck « {title} »: {conventions.cell_name(cell, index)}"
 
 
 def _without_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -124,8 +123,8 @@ def check_kernel_free(nb: nbformat.NotebookNode, title: str) -> None:
 
 def exporter() -> SlidesExporter:
     config = Config()
-    config.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    config.TagRemovePreprocessor.remove_input_tags = {conventions.HIDE_INPUT_TAG}
+    config.TagRemovePreprocessor.remove_cell_tags = {conventions.REMOVE_CELL_TAG}
     config.TagRemovePreprocessor.enabled = True
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
     exp = SlidesExporter(

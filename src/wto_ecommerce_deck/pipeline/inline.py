@@ -12,6 +12,8 @@ import base64
 import re
 from pathlib import Path
 
+from ..errors import DeckError
+
 # Tags as the exporter writes them, whatever the order of their attributes.
 _LINK = re.compile(r"<link\b(?P<attrs>[^>]*?)/?>")
 _SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>\s*</script>")
@@ -27,8 +29,8 @@ _SCRIPT_HAZARD = re.compile(r"<(?=/script|script|!--)", re.IGNORECASE)
 _MIME = {".woff2": "font/woff2", ".woff": "font/woff", ".svg": "image/svg+xml", ".png": "image/png"}
 
 
-class InlineError(Exception):
-    pass
+class InlineError(DeckError):
+    """An asset that a deck links cannot be inlined; the message is one line."""
 
 
 def _ranges(spec: str) -> list[tuple[int, int]]:

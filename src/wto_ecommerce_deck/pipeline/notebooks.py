@@ -8,11 +8,9 @@ from pathlib import Path
 
 import nbformat
 
+from .. import conventions
+from ..conventions import FULL_DECK_TITLE, SLIDE_TYPES, cell_name
 from ..errors import BuildError
-
-SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
-FULL_DECK = "00_presentation_complete"
-FULL_DECK_TITLE = "Présentation complète"
 
 
 @dataclass(frozen=True)
@@ -23,13 +21,7 @@ class Section:
 
     @property
     def label(self) -> str:
-        return f"notebooks/{self.path.name}"
-
-
-def cell_name(cell, index: int) -> str:
-    """How an error names a cell: its id when it has one, and its position."""
-    cell_id = cell.get("id")
-    return f"cell {index + 1}" + (f" (id {cell_id!r})" if cell_id else "")
+        return conventions.label(self.path)
 
 
 def read(path: Path, label: str | None = None) -> nbformat.NotebookNode:
@@ -60,7 +52,7 @@ def read(path: Path, label: str | None = None) -> nbformat.NotebookNode:
     if not nb.metadata.get("title"):
         raise BuildError(f"{label}: metadata: title missing (the section's French title)")
     for index, cell in enumerate(nb.cells):
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        slide_type = conventions.slide_type(cell, None)
         if slide_type is None:
             raise BuildError(f"{label}: {cell_name(cell, index)}: slideshow.slide_type missing")
         if slide_type not in SLIDE_TYPES:
@@ -73,8 +65,8 @@ def read(path: Path, label: str | None = None) -> nbformat.NotebookNode:
 def discover(folder: Path) -> list[Section]:
     """The section notebooks, in file-name order (`NN_name.ipynb`)."""
     sections = []
-    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
-        nb = read(path, f"notebooks/{path.name}")
+    for path in conventions.notebook_paths(folder):
+        nb = read(path, conventions.label(path))
         sections.append(Section(path.stem, path, nb.metadata["title"]))
     if not sections:
         raise BuildError(f"{folder}: no notebook named NN_name.ipynb")
@@ -101,15 +93,10 @@ def notes_outside_fragments(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     last bullet. Where notes sit in a slide does not change what the slide shows.
     """
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
-    groups: list[list] = []
-    for cell in copy.cells:
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if slide_type in ("slide", "subslide") or not groups:
-            groups.append([])
-        groups[-1].append(cell)
+    groups = conventions.slides(copy.cells)
     copy.cells = []
     for group in groups:
-        notes = [c for c in group if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
-        others = [c for c in group if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+        notes = [c for _, c in group if conventions.is_notes(c)]
+        others = [c for _, c in group if not conventions.is_notes(c)]
         copy.cells.extend(others[:1] + notes + others[1:])
     return copy

@@ -13,20 +13,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .. import chromium
+from ..errors import DeckError, say
 from ..paths import repo_root
-
-PDF_DIR = "pdf"
-VIEWPORT = {"width": 1280, "height": 720}  # the decks' reveal size (export.REVEAL_CONFIG)
-CHROMIUM_ARGS = chromium.ARGS
+from .site import PDF_DIR, refresh_index
 READY_TIMEOUT_S = 60
-_LOCAL = ("file:", "about:", "data:", "blob:")  # what never leaves the machine
 
 # Chromium writes `/CreationDate (D:20261127221457+00'00')` and the same `/ModDate`.
 # The replacement has the same length, so the PDF's byte offsets stay right.
@@ -77,7 +73,7 @@ _LAYOUT = """() => {
 }"""
 
 
-class PrintError(Exception):
+class PrintError(DeckError):
     """A deck that could not be printed as it should; the message is one line."""
 
 
@@ -101,10 +97,6 @@ class Printed:
     page_size: tuple[float, float]  # CSS px
     notes: int = 0  # pages that carry notes (the handout)
     plots: list[PlotBox] = field(default_factory=list)
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def pdf_name(deck: str, notes: bool = False) -> str:
@@ -131,14 +123,6 @@ def page_count(data: bytes) -> int:
     return len(_PDF_PAGE.findall(data))
 
 
-def launch(playwright):
-    """Debian's chromium through Playwright (never `playwright install`: no download)."""
-    executable = shutil.which("chromium")
-    if not executable:
-        raise PrintError("chromium is not on PATH: 'apt-get install chromium' (make pdf does it as root)")
-    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-
-
 def print_deck(browser, build: Path, deck: str, out_dir: Path, notes: bool = False,
                timeout: float = READY_TIMEOUT_S) -> Printed:
     """Print one deck (or its handout) to `out_dir`; raise PrintError with one line if it goes wrong."""
@@ -146,23 +130,9 @@ def print_deck(browser, build: Path, deck: str, out_dir: Path, notes: bool = Fal
     if not html.is_file():
         raise PrintError(f"no such deck: {html}")
     query = "print-pdf&showNotes=true" if notes else "print-pdf"
-    context = browser.new_context(viewport=VIEWPORT)
-    external: list[str] = []
-    errors: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(_LOCAL):
-            request_route.continue_()
-        else:
-            external.append(url)
-            request_route.abort()
-
+    context = chromium.OfflineContext(browser)  # the decks' reveal size
+    page, external, errors = context.page, context.external, context.errors
     try:
-        page = context.new_page()
-        page.route("**/*", route)
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{html.resolve().as_uri()}?{query}")
         try:
             page.wait_for_selector("html[data-print-ready=yes]", state="attached", timeout=timeout * 1000)
@@ -216,7 +186,7 @@ def print_all(build: Path, out_dir: Path, decks: list[str], notes: bool = False,
     failed: list[str] = []
     width = max(len(d) for d in decks)
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = chromium.launch(playwright)
         try:
             for deck in decks:
                 started = time.monotonic()
@@ -226,14 +196,24 @@ def print_all(build: Path, out_dir: Path, decks: list[str], notes: bool = False,
                         done.append(print_deck(browser, build, deck, out_dir, True, timeout))
                 except (PrintError, PlaywrightError) as exc:
                     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                    _say(f"error: {deck}: {reason}")
+                    say(f"error: {deck}: {reason}")
                     failed.append(deck)
                     continue
                 files = ", ".join(f"{p.path.name} {p.size / 1024:.0f} KB" for p in done)
-                _say(f"  {deck:<{width}}  {done[0].pages:2d} pages  {files}  {time.monotonic() - started:4.1f} s")
+                say(f"  {deck:<{width}}  {done[0].pages:2d} pages  {files}  {time.monotonic() - started:4.1f} s")
         finally:
             browser.close()
     return failed
+
+
+def link_in_index(build: Path, cache_dir: Path | None = None) -> None:
+    """After printing into build/pdf/: build/index.html links each deck's PDF and handout, and the
+    build's record (in `cache_dir`, default .cache/) takes that page as its own, so that the next
+    `make slides` has nothing to do (it writes the same links: build.py reads build/pdf/ too)."""
+    from .build import OWN_ENTRIES
+
+    refresh_index(build)
+    cache.BuildState((cache_dir or repo_root() / ".cache").resolve() / "builds", OWN_ENTRIES).accept(build.resolve(), "index.html")
 
 
 def main(build: Path | None = None, out: Path | None = None, decks: list[str] | None = None,
@@ -242,27 +222,22 @@ def main(build: Path | None = None, out: Path | None = None, decks: list[str] | 
     out = (out or build / PDF_DIR).resolve()
     available = decks_in(build)
     if not available:
-        _say(f"error: no decks in {build / 'slides'}: run 'make slides' first")
-        return 1
+        raise DeckError(f"no decks in {build / 'slides'}: run 'make slides' first")
     unknown = [d for d in decks or [] if d not in available]
     if unknown:
-        _say(f"error: no such deck: {', '.join(unknown)} (the decks: {', '.join(available)})")
-        return 1
+        raise DeckError(f"no such deck: {', '.join(unknown)} (the decks: {', '.join(available)})")
     try:
         import playwright  # noqa: F401  (the `test` extra; `make setup` installs it)
     except ImportError:
-        _say("error: playwright is missing: pip install -e '.[test]' (make setup does)")
-        return 1
+        raise DeckError("playwright is missing: pip install -e '.[test]' (make setup does)") from None
     chosen = decks or available
     what = "slides and handouts" if notes else "slides"
-    _say(f"Printing {len(chosen)} decks ({what}) to {out}:")
+    say(f"Printing {len(chosen)} decks ({what}) to {out}:")
     started = time.monotonic()
-    try:
-        failed = print_all(build, out, chosen, notes, timeout)
-    except PrintError as exc:
-        _say(f"error: {exc}")
-        return 1
+    failed = print_all(build, out, chosen, notes, timeout)
+    if out == build / PDF_DIR and (build / "index.html").is_file():
+        link_in_index(build)
     if failed:
         return 1  # each failed deck said so on its own line
-    _say(f"Printed {len(chosen)} decks into {out} in {time.monotonic() - started:.1f} s")
+    say(f"Printed {len(chosen)} decks into {out} in {time.monotonic() - started:.1f} s")
     return 0

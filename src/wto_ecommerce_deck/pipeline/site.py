@@ -9,8 +9,10 @@ from pathlib import Path
 
 import nbformat
 
+from ..conventions import SERIES_TITLE, slide_count
 from .audit import index_link_html
-from .export import SERIES_TITLE
+
+PDF_DIR = "pdf"  # where `make pdf` prints the decks, inside build/
 
 
 @dataclass(frozen=True)
@@ -32,20 +34,6 @@ def with_lite(entry: DeckEntry, build: Path) -> DeckEntry:
     return dataclasses.replace(entry, lite_path=notebook_link(build, entry.name))
 
 
-def slide_count(nb: nbformat.NotebookNode) -> int:
-    """How many reveal sections (slides and subslides) the deck has."""
-    count = 0
-    started = False
-    for cell in nb.cells:
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if slide_type in ("skip", "notes"):
-            continue
-        if slide_type in ("slide", "subslide") or not started:
-            count += 1
-        started = True
-    return count
-
-
 def _row(entry: DeckEntry) -> str:
     count = f"{entry.slides}\u00a0diapositive{'s' if entry.slides > 1 else ''}"
     links = [f'<a href="{html.escape(entry.notebook_path)}" download>notebook</a>']
@@ -64,31 +52,32 @@ def _row(entry: DeckEntry) -> str:
     )
 
 
+def with_pdfs(entry: DeckEntry, build: Path) -> DeckEntry:
+    """The entry with the links to its PDF and handout that `make pdf` wrote into `build/pdf/`."""
+    pdf, handout = f"{PDF_DIR}/{entry.name}.pdf", f"{PDF_DIR}/{entry.name}-notes.pdf"
+    return dataclasses.replace(
+        entry,
+        pdf_path=pdf if (build / pdf).is_file() else None,
+        handout_path=handout if (build / handout).is_file() else None,
+    )
+
+
 def entries_in(build: Path) -> list[DeckEntry]:
-    """The decks of a finished build, read back from it (the full deck first)."""
+    """The decks of a finished build, read back from it (the full deck first), with their PDFs."""
     entries = []
     for notebook in sorted((build / "notebooks").glob("*.ipynb")):
         name = notebook.stem
         nb = nbformat.read(str(notebook), as_version=4)
-        pdf = build / "pdf" / f"{name}.pdf"
-        handout = build / "pdf" / f"{name}-notes.pdf"
-        entries.append(
-            DeckEntry(
-                name,
-                nb.metadata.get("title", name),
-                slide_count(nb),
-                f"slides/{name}.html",
-                f"notebooks/{name}.ipynb",
-                f"pdf/{name}.pdf" if pdf.is_file() else None,
-                f"pdf/{name}-notes.pdf" if handout.is_file() else None,
-            )
+        entry = DeckEntry(
+            name, nb.metadata.get("title", name), slide_count(nb.cells), f"slides/{name}.html", f"notebooks/{name}.ipynb"
         )
-        entries[-1] = with_lite(entries[-1], build)
+        entries.append(with_lite(with_pdfs(entry, build), build))
     return entries
 
 
 def refresh_index(build: Path) -> Path:
-    """Rewrite `build/index.html` from what the build holds (after `make pdf`, say)."""
+    """Rewrite `build/index.html` from what the build holds: `make pdf` calls it once the PDFs are
+    written, so that the page links each deck's PDF and handout."""
     index = build / "index.html"
     index.write_text(index_html(entries_in(build)), encoding="utf-8")
     return index

@@ -1,7 +1,7 @@
 """Student copies of the decks: `make student` writes `build/student/NN_section.ipynb`.
 
 One source, two audiences: a student copy is the section notebook itself, minus what belongs to
-the presenter (speaker notes, cells tagged `presenter-only`), with no outputs, so that the quizzes
+the presenter (its speaker notes), with no outputs, so that the quizzes
 and explorers are left to do. It runs top to bottom in a fresh kernel, and a test checks that the
 copies keep every other cell of the decks, in order.
 """
@@ -11,17 +11,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 
 from . import notebooks
-from ..errors import BuildError
+from .. import conventions
+from ..errors import say
 from ..paths import notebooks_dir, repo_root
 
 FOLDER = "student"
-PRESENTER_ONLY = "presenter-only"
 INTRO_ID = "etudiant-00"
 INTRO_FR = (
     "**Carnet de l'étudiant.** Exécutez les cellules dans l'ordre (Maj\u00a0+\u00a0Entrée, "
@@ -33,8 +32,7 @@ INTRO_FR = (
 
 
 def is_presenter_only(cell: nbformat.NotebookNode) -> bool:
-    slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
-    return slide_type == "notes" or PRESENTER_ONLY in cell.metadata.get("tags", [])
+    return conventions.is_notes(cell)
 
 
 def student_copy(nb: nbformat.NotebookNode, source_label: str) -> nbformat.NotebookNode:
@@ -50,8 +48,8 @@ def student_copy(nb: nbformat.NotebookNode, source_label: str) -> nbformat.Noteb
         cell.metadata.pop("execution", None)
         cells.append(cell)
     intro = nbformat.v4.new_markdown_cell(INTRO_FR, id=INTRO_ID)
-    intro.metadata["slideshow"] = {"slide_type": "skip"}
-    setup = 1 if cells and "setup" in cells[0].metadata.get("tags", []) else 0
+    intro.metadata.update(conventions.slide_metadata(conventions.SKIP))
+    setup = 1 if cells and conventions.has_tag(cells[0], conventions.SETUP_TAG) else 0
     cells.insert(setup, intro)
     copy.cells = cells
     copy.metadata.pop("widgets", None)
@@ -94,11 +92,7 @@ def write_into_build(out: Path | None = None) -> Path:
 
 
 def main(out: Path | None = None) -> int:
-    try:
-        folder = write_into_build(out)
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    folder = write_into_build(out)
     count = len(list(folder.glob("*.ipynb")))
-    print(f"Wrote {count} student notebooks into {folder}", file=sys.stderr)
+    say(f"Wrote {count} student notebooks into {folder}")
     return 0

