@@ -136,9 +136,16 @@ def test_section_runs_in_the_browser(student, lite_site, name):
         # the banner, in French, first
         expect(page.locator(".jp-Cell").first).to_contain_text("s’exécute dans votre navigateur", timeout=30_000)
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        # the notebook panel must have the focus, or « Exécuter toutes les cellules » does nothing
+        page.locator(".jp-Notebook .jp-Cell").first.click()
         page.get_by_role("menuitem", name="Exécution").click()
         page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()
-        page.wait_for_function(ALL_RUN, timeout=180_000, polling=500)
+        try:
+            # Pyodide may still be starting (the indicator reads idle early): generous on a loaded machine
+            page.wait_for_function(ALL_RUN, timeout=300_000, polling=500)
+        except Exception:
+            prompts = page.evaluate("Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent)")
+            pytest.fail(f"{name}: the run did not finish in 300 s; prompts {prompts}, errors {page.evaluate(ERROR_OUTPUTS)}")
         assert page.evaluate(ERROR_OUTPUTS) == []
 
         expected_plots = len(re.findall(r"(timeline|members|structure)\.\w+\(\)", source))
