@@ -21,10 +21,18 @@ $(UV):
 
 # The environment is the lock, exactly: `uv pip sync` installs every pinned version (hashes
 # checked) and removes anything else; then the package itself, editable, without dependencies.
-$(STAMP): $(LOCK) pyproject.toml | $(UV)
+# Then our prebuilt JupyterLab extension (widgets, a reliable slideshow and the speaker notes in
+# RISE's page, see its README.md): an editable install skips the data files that install it, so
+# it is copied into the environment here; a change to it re-installs.
+LABEXT := src/wto_ecommerce_deck/live/jupyter/labextensions/wto-deck-rise-bridge
+LABEXT_FILES := $(LABEXT)/package.json $(LABEXT)/install.json $(LABEXT)/README.md $(LABEXT)/static/remoteEntry.js
+$(STAMP): $(LOCK) pyproject.toml $(LABEXT_FILES) | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
 	$(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK)
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	rm -rf $(VENV)/share/jupyter/labextensions/wto-deck-rise-bridge
+	mkdir -p $(VENV)/share/jupyter/labextensions
+	cp -R $(LABEXT) $(VENV)/share/jupyter/labextensions/
 	touch $@
 
 # Resolve pyproject.toml's ranges again (newest versions the registry has), rewrite the lock

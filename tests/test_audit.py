@@ -20,6 +20,7 @@ skip_iri_grammar()  # as the commands do, before nbformat is imported
 
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
+from markupsafe import escape  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 from wto_ecommerce_deck import cli, conventions, data  # noqa: E402
@@ -332,7 +333,7 @@ def test_sources_page(result, tmp_path):
             ("https://www.wto.org/", "https://docs.wto.org/")
         ) or (href.startswith("https://") and urlsplit(href).hostname in hosts), href
     for fact in result.facts.values():
-        assert f"<td>{audit._esc(fact.label_fr)}</td>" in page
+        assert f"<td>{escape(fact.label_fr)}</td>" in page
     for status, number in result.counts().items():
         assert re.search(rf"<td>[^<]*</td><td>{number}</td>", page)
     assert page.count('class="unsure-row"') == len([f for f in result.facts.values() if f.unsure])

@@ -128,6 +128,22 @@ def test_notebook_change_reexecutes_only_that_notebook(project):
 
 
 @pytest.mark.slow  # builds that execute notebooks
+def test_a_changed_word_of_the_catalogue_rebuilds_the_pages(tmp_path):
+    """The title's kernel reads no catalogue: the build itself must see that the words changed."""
+    root = make_project(tmp_path, (TITLE,))
+    assert build(root).returncode == 0
+    catalogue = root / "assets" / "i18n" / "fr.json"
+    words = json.loads(catalogue.read_text(encoding="utf-8"))
+    words["index"]["handout"] = "PDF avec les notes"
+    words["index"]["notebook"] = "le notebook"
+    catalogue.write_text(json.dumps(words, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to do" not in result.stderr and states(result.stderr) == {TITLE: "cached"}, result.stderr
+    assert ">le notebook</a>" in (root / "build" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow  # builds that execute notebooks
 def test_single_file_decks_run_offline(project, offline_page):
     result = build(project, "--single-file")
     assert result.returncode == 0, result.stderr

@@ -48,7 +48,7 @@ def test_a_missing_dependency_says_what_to_install(monkeypatch):
     checks = checkenv.run()
     report = checkenv.report(checks)
     assert "✗ plotly absent (>=6.0,<8) → pip install 'plotly>=6.0,<8'" in report
-    assert "✗ Il manque 1 élément(s)" in report
+    assert "✗ Il manque 1 élément pour les notebooks" in report  # the plural from the catalogue
     assert "pip install -e ." in report
     monkeypatch.setattr(checkenv, "run", lambda: checks)
     assert checkenv.main() == 1

@@ -327,7 +327,7 @@ def test_hostile_index_page(offline_page, hostile_site):
     report = view.page.evaluate(DOM_REPORT)
     assert assert_inert(view, dialogs, report) == []
     assert view.page.evaluate("document.querySelector('a.deck').textContent") == TITLE
-    assert view.page.title() == conventions.SERIES_TITLE
+    assert view.page.title() == conventions.SERIES_TITLE  # the catalogue's deck.series_title
 
 
 def test_hostile_sources_page(offline_page, hostile_site):

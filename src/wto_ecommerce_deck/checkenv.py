@@ -45,13 +45,18 @@ _INSTALLED = _installed_version()
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# The JupyterLab front-end extensions the live decks use, by the folder they install.
+from wto_ecommerce_deck import messages  # noqa: E402  (standard library only, like this module)
+from wto_ecommerce_deck.messages import t  # noqa: E402  (standard library only, like this module)
+
+# The JupyterLab front-end extensions the live decks use, by the folder they install, with what
+# they serve (a key of `cli.check_env.role` in the message catalogue).
 LAB_EXTENSIONS = {
-    "jupyterlab-rise": ("jupyterlab-rise", "diaporama"),
+    "jupyterlab-rise": ("jupyterlab-rise", "slideshow"),
     "jupyterlab-plotly": ("plotly", "figures"),
     "@jupyter-widgets/jupyterlab-manager": ("ipywidgets", "quiz"),
 }
-INSTALL_ALL = "pip install -e .  (conda : conda env update -f environment.yml)"
+INSTALL_ALL = "pip install -e ."
+INSTALL_ALL_CONDA = "conda env update -f environment.yml"
 
 
 @dataclass(frozen=True)
@@ -90,13 +95,13 @@ def check_python(requires_python: str) -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
     ok = not requires_python or Version(version) in SpecifierSet(requires_python)
     return Check(ok, f"Python {version}" + (f" ({requires_python})" if requires_python else ""),
-                 f"installez Python {requires_python} (conda : python=3.11)")
+                 t("cli.check_env.install_python", version=requires_python))
 
 
 def check_package() -> Check:
     if _INSTALLED is None:
-        return Check(False, f"paquet {DISTRIBUTION} non installé", "dans le dossier du dépôt : pip install -e .")
-    return Check(True, f"paquet {DISTRIBUTION} {_INSTALLED}")
+        return Check(False, t("cli.check_env.package_missing", name=DISTRIBUTION), t("cli.check_env.install_package"))
+    return Check(True, t("cli.check_env.package", name=DISTRIBUTION, version=_INSTALLED))
 
 
 def _range(req: Requirement) -> str:
@@ -110,14 +115,14 @@ def check_requirement(req: Requirement) -> Check:
     try:
         version = metadata.version(req.name)
     except metadata.PackageNotFoundError:
-        return Check(False, f"{req.name} absent ({spec})", install)
+        return Check(False, t("cli.check_env.requirement_missing", name=req.name, spec=spec), install)
     try:
         ok = req.specifier.contains(Version(version), prereleases=True)
     except InvalidVersion:
         ok = False
     if ok:
         return Check(True, f"{req.name} {version}")
-    return Check(False, f"{req.name} {version} hors de {spec}", install)
+    return Check(False, t("cli.check_env.requirement_out_of_range", name=req.name, version=version, spec=spec), install)
 
 
 def check_kernel() -> Check:
@@ -127,8 +132,7 @@ def check_kernel() -> Check:
         found = "python3" in KernelSpecManager().find_kernel_specs()
     except Exception:  # jupyter_client missing or broken: said by its own line
         found = False
-    return Check(found, "noyau Jupyter « python3 » (ipykernel)",
-                 "python -m ipykernel install --sys-prefix")
+    return Check(found, t("cli.check_env.kernel"), "python -m ipykernel install --sys-prefix")
 
 
 def check_lab_extensions() -> list[Check]:
@@ -139,9 +143,11 @@ def check_lab_extensions() -> list[Check]:
     except Exception:
         folders = []
     checks = []
+    roles = messages.group("cli.check_env.role")
     for name, (package, role) in LAB_EXTENSIONS.items():
         found = any((folder / name / "package.json").is_file() for folder in folders)
-        checks.append(Check(found, f"extension JupyterLab {name} ({role})", f"pip install {package} (puis relancer JupyterLab)"))
+        checks.append(Check(found, t("cli.check_env.lab_extension", name=name, role=roles[role]),
+                            t("cli.check_env.install_lab_extension", package=package)))
     try:
         from jupyter_core.paths import jupyter_config_path
         from jupyter_server.extension.config import ExtensionConfigManager
@@ -149,8 +155,7 @@ def check_lab_extensions() -> list[Check]:
         enabled = ExtensionConfigManager(read_config_path=jupyter_config_path()).enabled("jupyterlab_rise")
     except Exception:
         enabled = False
-    checks.append(Check(enabled, "extension serveur jupyterlab_rise activée (/rise/…)",
-                        "jupyter server extension enable jupyterlab_rise"))
+    checks.append(Check(enabled, t("cli.check_env.server_extension"), "jupyter server extension enable jupyterlab_rise"))
     return checks
 
 
@@ -160,12 +165,12 @@ def check_data() -> Check:
 
         facts = data.load_facts()
     except ImportError as exc:
-        return Check(False, f"données assets/data/ non vérifiées (module {exc.name} absent)", "installez d'abord ce qui précède")
+        return Check(False, t("cli.check_env.data_unchecked", module=exc.name), t("cli.check_env.install_above_first"))
     except Exception as exc:  # a DataError names file, entry and field; anything else is shown as is
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Check(False, f"données assets/data/ invalides : {first}", "corrigez le fichier nommé (voir assets/data/README.md)")
+        return Check(False, t("cli.check_env.data_invalid", problem=first), t("cli.check_env.fix_data"))
     count = len(getattr(facts, "events", []) or [])
-    return Check(True, "données assets/data/ valides" + (f" ({count} événements)" if count else ""))
+    return Check(True, t("cli.check_env.data_valid_events", count=count) if count else t("cli.check_env.data_valid"))
 
 
 def check_node_assets() -> Check:
@@ -174,25 +179,24 @@ def check_node_assets() -> Check:
 
         vendor.check()
     except ImportError as exc:
-        return Check(False, f"fichiers npm pour l'export non vérifiés (module {exc.name} absent)",
-                     "installez d'abord ce qui précède", required=False)
-    except Exception as exc:
-        return Check(False, "fichiers npm pour l'export hors ligne (node_modules/)",
-                     "npm ci (Node.js 20 ou plus)", required=False)
-    return Check(True, "fichiers npm pour l'export hors ligne (node_modules/)", required=False)
+        return Check(False, t("cli.check_env.npm_unchecked", module=exc.name), t("cli.check_env.install_above_first"),
+                     required=False)
+    except Exception:
+        return Check(False, t("cli.check_env.npm"), t("cli.check_env.install_npm"), required=False)
+    return Check(True, t("cli.check_env.npm"), required=False)
 
 
 def check_chromium() -> list[Check]:
     from wto_ecommerce_deck import chromium as browser  # standard library only: fine in a script
 
     chromium = browser.executable()
-    checks = [Check(bool(chromium), "chromium (PDF et tests du navigateur)" + (f" : {chromium}" if chromium else ""),
-                    "sudo apt-get install chromium (Debian ; pas `playwright install`)", required=False)]
+    checks = [Check(bool(chromium), t("cli.check_env.chromium_at", path=chromium) if chromium else t("cli.check_env.chromium"),
+                    t("cli.check_env.install_chromium"), required=False)]
     try:
         metadata.version("playwright")
-        checks.append(Check(True, "playwright (tests du navigateur)", required=False))
+        checks.append(Check(True, t("cli.check_env.playwright"), required=False))
     except metadata.PackageNotFoundError:
-        checks.append(Check(False, "playwright (tests du navigateur)", "pip install -e '.[test]'", required=False))
+        checks.append(Check(False, t("cli.check_env.playwright"), "pip install -e '.[test]'", required=False))
     return checks
 
 
@@ -206,18 +210,18 @@ def run() -> list[Check]:
 
 
 def report(checks: list[Check]) -> str:
-    lines = ["Environnement pour « Le commerce électronique à l'OMC »", "", "Pour faire tourner les notebooks :"]
+    lines = [t("cli.check_env.title", series=t("deck.series_title")), "", t("cli.check_env.for_notebooks")]
     lines += [c.line() for c in checks if c.required]
-    lines += ["", "Pour exporter les présentations et lancer les tests (facultatif) :"]
+    lines += ["", t("cli.check_env.for_export")]
     lines += [c.line() for c in checks if not c.required]
     missing = [c for c in checks if c.required and not c.ok]
     lines.append("")
     if missing:
-        lines.append(f"✗ Il manque {len(missing)} élément(s) pour les notebooks : faites ce qu'indiquent les →")
-        lines.append(f"  Le plus simple, dans le dossier du dépôt : {INSTALL_ALL}")
-        lines.append("  Puis relancez : python -m wto_ecommerce_deck check-env")
+        lines.append("✗ " + t("cli.check_env.missing", count=len(missing)))
+        lines.append("  " + t("cli.check_env.install_all", command=INSTALL_ALL, conda=INSTALL_ALL_CONDA))
+        lines.append("  " + t("cli.check_env.run_again"))
     else:
-        lines.append("✓ Prêt : ouvrez les notebooks avec `jupyter lab` (dossier notebooks/).")
+        lines.append("✓ " + t("cli.check_env.ready"))
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from .errors import DeckError, report, say, skip_iri_grammar
+from .messages import t
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,23 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     skip_iri_grammar()  # the command's own process: nbformat imports faster
     # The one place where an error becomes output and an exit code: each command raises
     # DeckError (its one-line messages) and the closing note of its command is said after them.
-    notes = _NOTES.get(args.command, {})
     try:
         return _run(args)
     except DeckError as exc:
-        return report(exc, notes.get("failed"))
+        return report(exc, _notes(args.command)[0])
     except KeyboardInterrupt:
-        say(notes.get("interrupted", "interrupted"))
+        say(_notes(args.command)[1])
         return 130
 
 
-# What a command says after its error lines, or when Ctrl-C stops it.
-_NOTES = {
-    "build": {
-        "failed": "build failed: the previous build/ is unchanged",
-        "interrupted": "build interrupted: the previous build/ is unchanged",
-    },
-}
+def _notes(command: str) -> tuple[str | None, str]:
+    """What a command says after its error lines, and when Ctrl-C stops it."""
+    if command == "build":
+        return t("cli.build.failed"), t("cli.build.interrupted")
+    return None, t("cli.interrupted")
 
 
 def _run(args: argparse.Namespace) -> int:

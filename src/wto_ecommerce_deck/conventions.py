@@ -5,7 +5,8 @@ Every reader of a notebook uses this module (the build, the export, the fact aud
 copies, the index page, the live deck, the tests), so a new slide type, tag or deck name is one
 edit here. It sits at the top of the package, not in `pipeline/`, because the live side
 (`live/present.py`) and the notebook-facing modules need it too and must not import the build
-pipeline; it imports nothing but the standard library, so importing it costs nothing.
+pipeline; it imports nothing but the standard library (and `messages`, which reads one JSON file), so
+importing it costs nothing.
 
 A cell is anything with a `metadata` mapping (an `nbformat.NotebookNode` or the plain dict of a
 notebook read as JSON).
@@ -17,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence, TypeVar
 
+from .messages import t  # standard library only, like this module
+
 # --- Notebooks ---------------------------------------------------------------------------------
 
 # A section notebook is `notebooks/NN_name.ipynb`; the sections are read in file-name order.
@@ -24,10 +27,11 @@ NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 SECTION_RE = re.compile(r"\d{2}_[a-z0-9_]+")  # a section's name: the notebook's stem
 NOTEBOOKS_FOLDER = "notebooks"
 
-# The decks: the six sections chained into the full deck, under the series' title.
+# The decks: the six sections chained into the full deck, under the series' title (the titles are
+# words of the interface: the message catalogue's, assets/i18n/).
 FULL_DECK = "00_presentation_complete"
-FULL_DECK_TITLE = "Présentation complète"
-SERIES_TITLE = "Le commerce électronique à l'OMC"
+FULL_DECK_TITLE = t("deck.full_deck_title")  # « Présentation complète »
+SERIES_TITLE = t("deck.series_title")  # « Le commerce électronique à l'OMC »
 
 # Every deck is drawn for a 1280×720 slide (reveal's size, the PDF page, the RISE slideshow).
 SLIDE_WIDTH = 1280

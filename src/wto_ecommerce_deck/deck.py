@@ -26,8 +26,10 @@ import re
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
+from . import messages
 from .calls import SETUP, notebook_call
 from .paths import theme_dir
+from .messages import t
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -104,7 +106,7 @@ def figure_payload(fig_dict: dict) -> str:
 def plot_html(fig_dict: dict, plot_id: str) -> str:
     meta = fig_dict.get("layout", {}).get("meta") or {}
     label = meta.get("title_fr") if isinstance(meta, dict) else None
-    label = html.escape(label or "Graphique interactif")
+    label = html.escape(label or t("deck.plot_label"))
     return (
         f'<div class="deck-plot" id="{plot_id}" role="figure" aria-label="{label}"></div>\n'
         f'<script type="application/json" class="deck-plot-data" data-for="{plot_id}">'
@@ -128,7 +130,11 @@ class DeckRenderer(MimetypeRenderer):
 
 
 @notebook_call(SETUP)
-def setup() -> None:
-    """Make every figure of the notebook render with the `deck` renderer."""
+def setup(lang: str = messages.DEFAULT_LANG) -> None:
+    """Make every figure of the notebook render with the `deck` renderer, in `lang`.
+
+    A translated notebook calls `deck.setup(lang="en")` (pipeline/translate.py writes it), so
+    its figures, quizzes and explorers speak its language wherever the notebook runs."""
+    messages.use(lang)
     pio.renderers["deck"] = DeckRenderer()
     pio.renderers.default = "deck"

@@ -33,8 +33,10 @@ def say(message: str) -> None:
 
 def report(exc: DeckError, note: str | None = None) -> int:
     """Print the error's lines (`error: …`) and the command's closing note; return the exit code."""
+    from .messages import t  # here: messages imports this module
+
     for line in exc.lines:
-        say(f"error: {line}")
+        say(t("cli.error", message=line))
     if note:
         say(note)
     return 1

@@ -16,90 +16,57 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 import plotly.io as pio
 
-from . import data
+from . import data, messages, theme
 from .calls import EXPLORER, notebook_call
 from .deck import PLOT_CONFIG, PLOTLY_MIME
 from .figures import style, timelines
-from .data.links import symbol_url
 from .data.records import KINDS, Event, Facts, Source
-from .widgets_export import NBSP, WithFallback, live_style, source_links, sources_html, stable_ids
+from .messages import t
+from .widgets_export import WithFallback, live_style, stable_ids
 
-# The tracks a student can explore, with their French names (the builder of each track's figure
-# is figures.timelines.BUILDERS).
-TRACKS_FR = {
-    "programme": "Programme de travail et moratoire, de 1998 à 2026",
-    "momentum": "Nouvel élan, 2016–2017",
-    "meetings2018": "Les réunions de 2018",
-    "epilogue": "Après 2018 (contexte ajouté)",
-}
+# The tracks a student can explore (their names: `explorer.track.*` of the message catalogue; the
+# builder of each track's figure is figures.timelines.BUILDERS).
+TRACKS = tuple(timelines.BUILDERS)
 FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab
 UNVERIFIED = style.UNVERIFIED
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+# The markup is `assets/theme/templates/explorer.html.j2` (links, symbols and statuses from
+# `markup.html.j2`); the words, the message catalogue (`explorer.*`).
+TEMPLATE = "explorer.html.j2"
+
+
+def _html(name: str, *args) -> str:
+    return str(theme.macro(name, TEMPLATE)(*args))
+
+
+def track_names() -> dict[str, str]:
+    """Each track's name as the student reads it, in TRACKS order."""
+    names = messages.group("explorer.track")
+    return {track: names[track] for track in TRACKS}
 
 
 def symbol_html(event: Event) -> str:
-    if not event.symbol:
-        return "—"
-    link = f'<a href="{html.escape(symbol_url(event.symbol))}" target="_blank" rel="noopener">{_esc(event.symbol)}</a>'
-    if event.shown_symbol_status == UNVERIFIED:
-        link += f' <strong class="deck-unsure">({style.TO_CONFIRM_FR})</strong>'
-    return link
+    """The event's WTO symbol linked to the WTO document portal, flagged when unsure; « — » when none."""
+    return str(theme.macro("symbol")(event.symbol, event.shown_symbol_status))
 
 
 def status_html(event: Event) -> str:
-    text = _esc(style.status_fr(event.status))
-    return f'<strong class="deck-unsure">{text}</strong>' if event.status == UNVERIFIED else text
+    return str(theme.macro("status")(event.status))
 
 
 def detail_html(event: Event, sources: Mapping[str, Source]) -> str:
     """Everything known about one event, escaped, for the detail panel."""
-    return (
-        '<div class="omc-detail">'
-        f'<p class="omc-detail-title"><strong>{_esc(event.label_fr)}</strong></p>'
-        f"<p><b>Date{NBSP}:</b> {_esc(event.date_fr)}</p>"
-        f"<p>{_esc(event.detail_fr)}</p>"
-        f"<p><b>Cote OMC{NBSP}:</b> {symbol_html(event)}</p>"
-        f"<p><b>Statut{NBSP}:</b> {status_html(event)}</p>"
-        f"<p>{sources_html(event.sources, sources)}</p>"
-        "</div>"
-    )
+    return _html("detail", event, sources)
 
 
 def table_html(events: Sequence[Event], sources: Mapping[str, Source], caption: str) -> str:
-    rows = "\n".join(
-        "<tr>"
-        f"<td>{_esc(e.date_fr)}</td>"
-        f"<td>{_esc(e.label_fr)}</td>"
-        f"<td>{symbol_html(e)}</td>"
-        f"<td>{source_links(e.sources, sources, short=True)}</td>"
-        f"<td>{status_html(e)}</td>"
-        "</tr>"
-        for e in events
-    )
-    return (
-        f'<div class="deck-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">\n'
-        f'<table class="deck-events"><caption>{_esc(caption)}</caption>\n'
-        '<colgroup><col class="deck-col-date"><col class="deck-col-event"><col class="deck-col-symbol">'
-        '<col class="deck-col-source"><col class="deck-col-status"></colgroup>\n'
-        '<thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Cote OMC</th>'
-        '<th scope="col">Source</th><th scope="col">Statut</th></tr></thead>\n'
-        f"<tbody>\n{rows}\n</tbody></table>\n</div>"
-    )
+    return _html("table", events, sources, caption)
 
 
 def static_html(track: str, events: Sequence[Event], sources: Mapping[str, Source]) -> str:
     """The export's stand-in: what the explorer is, then the table of the track's events."""
-    count = len(events)
-    caption = f"{TRACKS_FR[track]}{NBSP}: {count} événement{'s' if count > 1 else ''}"
-    return (
-        f'<p class="deck-fallback-note"><strong>Explorateur interactif{NBSP}: à utiliser dans JupyterLab</strong> '
-        f"(filtres par frise, type et années{NBSP}; détail de chaque événement). "
-        f"Sans noyau Python, voici les événements de la frise.</p>\n"
-        f"{table_html(events, sources, caption)}"
-    )
+    return _html("fallback", track_names()[track], events, sources)
 
 
 def _years(events: Sequence[Event]) -> tuple[int, int]:
@@ -112,15 +79,7 @@ def filter_events(events: Sequence[Event], kinds: Sequence[str], years: tuple[in
     return [e for e in events if e.kind in kinds and e.start.year <= high and (e.end or e.start).year >= low]
 
 
-LIVE_CSS = """
-.omc-explorer { font-size: 16px; max-width: 1180px; }
-.omc-explorer .widget-label, .omc-explorer .widget-checkbox label, .omc-explorer select,
-.omc-explorer .widget-dropdown select { font-size: 16px; }
-.omc-explorer .omc-detail p { margin: 0.25em 0; line-height: 1.35; font-size: 16px; }
-.omc-explorer .omc-detail-title { font-size: 1.15em; }
-.omc-explorer .deck-unsure { color: #b3261e; }
-.omc-explorer .widget-html-content { white-space: normal; }
-"""
+LIVE_CSS = "explorer-live.css"  # the live widget's look, in assets/theme/
 
 
 class Explorer(WithFallback):
@@ -129,8 +88,8 @@ class Explorer(WithFallback):
     kind = "explorer"
 
     def __init__(self, facts: Facts, track: str):
-        if track not in TRACKS_FR:
-            raise KeyError(f"unknown track {track!r}; tracks are {', '.join(TRACKS_FR)}")
+        if track not in TRACKS:
+            raise KeyError(f"unknown track {track!r}; tracks are {', '.join(TRACKS)}")
         self.facts = facts
         self.sources = dict(facts.sources)
         self._holding = False
@@ -138,12 +97,12 @@ class Explorer(WithFallback):
         first = facts.track(track)
         with stable_ids(f"explorer-{track}"):
             self.track = widgets.Dropdown(
-                options=[(name, key) for key, name in TRACKS_FR.items()], value=track, description="Frise",
+                options=[(name, key) for key, name in track_names().items()], value=track, description=t("explorer.track_filter"),
                 layout=widgets.Layout(width="520px"),
             )
             low, high = _years(first)
             self.years = widgets.IntRangeSlider(
-                min=low, max=high, value=(low, high), step=1, description="Années",
+                min=low, max=high, value=(low, high), step=1, description=t("explorer.years_filter"),
                 continuous_update=False, layout=widgets.Layout(width="520px"),
             )
             self.kinds_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
@@ -152,11 +111,11 @@ class Explorer(WithFallback):
             self.detail = widgets.HTML(layout=widgets.Layout(width="50%", padding="0 0 0 12px"))
             self.figure = widgets.Output(layout=widgets.Layout(min_height=f"{FIGURE_HEIGHT}px"))
             self.tabs = widgets.Tab(children=[widgets.HBox([self.events, self.detail]), self.figure])
-            self.tabs.set_title(0, "Liste et détail")
-            self.tabs.set_title(1, "Frise")
+            self.tabs.set_title(0, t("explorer.list_tab"))
+            self.tabs.set_title(1, t("explorer.figure_tab"))
             self._set_kinds(first)
             box = widgets.VBox([
-                live_style(LIVE_CSS),
+                live_style(theme.css(LIVE_CSS)),
                 widgets.HBox([self.track, self.years], layout=widgets.Layout(flex_flow="row wrap")),
                 self.kinds_row,
                 self.count,
@@ -183,16 +142,17 @@ class Explorer(WithFallback):
 
     def _set_kinds(self, events: Sequence[Event]) -> None:
         present = [kind for kind in KINDS if any(e.kind == kind for e in events)]
+        kind_names = messages.group("kind_button")
         for old in self.kind_boxes.values():
             old.close()
         self.kind_boxes = {
-            kind: widgets.Checkbox(value=True, description=style.KIND_BUTTONS_FR[kind], indent=False,
+            kind: widgets.Checkbox(value=True, description=kind_names[kind], indent=False,
                                    layout=widgets.Layout(width="auto", margin="0 18px 0 0"))
             for kind in present
         }
         for box in self.kind_boxes.values():
             box.observe(lambda _change: self.refresh(), names="value")
-        self.kinds_row.children = [widgets.HTML(f"<b>Types{NBSP}:</b>{NBSP}"), *self.kind_boxes.values()]
+        self.kinds_row.children = [widgets.HTML(_html("kinds_label")), *self.kind_boxes.values()]
 
     def _on_track(self, _change) -> None:
         events = self.track_events()
@@ -213,7 +173,7 @@ class Explorer(WithFallback):
             return
         events = self.shown()
         total = len(self.track_events())
-        self.count.value = f"{len(events)} événement{'s' if len(events) > 1 else ''} sur {total}"
+        self.count.value = html.escape(t("explorer.count", count=len(events), total=total))
         previous = self.events.value
         self.events.options = [(f"{e.date_fr} · {e.label_fr}", e.id) for e in events]
         ids = [e.id for e in events]
@@ -224,7 +184,7 @@ class Explorer(WithFallback):
 
     def _show_detail(self) -> None:
         if self.events.value is None:
-            self.detail.value = "<p><em>Aucun événement ne correspond à ces filtres.</em></p>"
+            self.detail.value = _html("no_match")
             return
         self.detail.value = detail_html(self.facts.event(self.events.value), self.sources)
 
@@ -236,7 +196,7 @@ class Explorer(WithFallback):
         events = self.shown()
         if not events:
             self.figure.outputs = ({"output_type": "display_data", "metadata": {},
-                                    "data": {"text/plain": "Aucun événement ne correspond à ces filtres."}},)
+                                    "data": {"text/plain": t("explorer.no_match")}},)
             return
         fig = timelines.build_track_timeline(self.track.value, events, self.sources)
         fig.update_layout(height=FIGURE_HEIGHT)
@@ -245,7 +205,7 @@ class Explorer(WithFallback):
         self.figure.outputs = ({
             "output_type": "display_data",
             "metadata": {},
-            "data": {PLOTLY_MIME: payload, "text/plain": f"Frise{NBSP}: {len(events)} événement{'s' if len(events) > 1 else ''}"},
+            "data": {PLOTLY_MIME: payload, "text/plain": t("explorer.figure_text", count=len(events))},
         },)
 
 

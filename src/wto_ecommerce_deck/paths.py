@@ -36,5 +36,16 @@ def theme_dir() -> Path:
     return repo_root() / "assets" / "theme"
 
 
+def i18n_dir() -> Path:
+    """The message catalogues, one per language (`fr.json`): the project's, or else those of the
+    clone the package comes from (a project folder given by `WTO_DECK_ROOT` may hold only its data;
+    the interface's words belong to the program)."""
+    own = repo_root() / "assets" / "i18n"
+    if own.is_dir():
+        return own
+    clone = Path(__file__).resolve().parents[2] / "assets" / "i18n"
+    return clone if clone.is_dir() else own
+
+
 def notebooks_dir() -> Path:
     return repo_root() / "notebooks"

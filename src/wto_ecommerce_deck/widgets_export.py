@@ -20,7 +20,6 @@ bytes, widget state included, which the build's reproducibility relies on.
 from __future__ import annotations
 
 import contextlib
-import html
 import itertools
 from collections import Counter
 from typing import Iterator
@@ -28,8 +27,9 @@ from typing import Iterator
 import ipywidgets as widgets
 from ipywidgets import comm as widget_comm
 
-from . import data
-from .data.links import short_title
+from markupsafe import Markup
+
+from . import theme
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 FALLBACK_CLASS = "deck-fallback"
@@ -64,11 +64,9 @@ def stable_ids(scope: str) -> Iterator[None]:
 
 
 def fallback_html(kind: str, name: str, inner: str) -> str:
-    """The static stand-in, marked so that the export and the tests can recognise it."""
-    return (
-        f'<div class="{FALLBACK_CLASS} deck-{html.escape(kind)}" data-fallback-kind="{html.escape(kind)}" '
-        f'data-fallback-for="{html.escape(name)}">\n{inner}\n</div>\n'
-    )
+    """The static stand-in, marked so that the export and the tests can recognise it
+    (`markup.html.j2`, macro `fallback`; `inner` is markup)."""
+    return str(theme.macro("fallback")(FALLBACK_CLASS, kind, name, Markup(inner)))
 
 
 class WithFallback:
@@ -91,31 +89,8 @@ class WithFallback:
 
 
 def live_style(css: str) -> widgets.HTML:
-    """A `<style>` for the live widget (ipywidgets sets an HTML widget's value as markup)."""
+    """A `<style>` for the live widget (ipywidgets sets an HTML widget's value as markup); `css`: the
+    text of a stylesheet of assets/theme/ (`theme.css("quiz-live.css")`)."""
     return widgets.HTML(f"<style>{css}</style>", layout=widgets.Layout(height="0px", margin="0"))
 
 
-
-
-def source_links(keys, sources, short: bool = False) -> str:
-    """The cited sources, escaped, each linked to its page (`short`: short titles, full one on hover)."""
-    links = []
-    for key in keys:
-        source = sources.get(key)
-        if source is None:  # the loaders refuse unknown keys; never drop one silently
-            links.append(html.escape(key))
-            continue
-        text = short_title(source.title) if short else source.title
-        hover = f' title="{html.escape(source.title)}"' if short and text != source.title else ""
-        href = data.safe_href(source.url, sources)  # an https:// page of a known host, or no link
-        if href is None:
-            links.append(f"<span{hover}>{html.escape(text)}</span>")
-            continue
-        links.append(f'<a href="{html.escape(href)}"{hover} target="_blank" rel="noopener">{html.escape(text)}</a>')
-    return " ; ".join(links)
-
-
-def sources_html(keys, sources, short: bool = False) -> str:
-    """« Source : <a>title</a> ; … »."""
-    label = "Sources" if len(keys) > 1 else "Source"
-    return f"{label}{NBSP}: " + source_links(keys, sources, short)

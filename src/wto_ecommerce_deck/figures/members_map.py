@@ -17,6 +17,8 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 
 from ..data.records import Signatory, Source
+from .. import messages
+from ..messages import t
 from . import style
 
 # WTO members missing from (or a few pixels wide in) plotly's world_110m topojson,
@@ -60,12 +62,15 @@ class _Category:
 
 
 # Okabe–Ito blue / orange / reddish purple: apart for every common colour blindness.
-EU = _Category("eu", "États membres de l'UE", "État membre de l'Union européenne, compté par l'entrée de l'UE", "#0072B2")
-OTHER = _Category("other", "Autres Membres", "Membre signataire", "#B07800")
+EU = _Category("eu", t("figure.map_eu"), t("figure.map_eu_hover"), "#0072B2")
+OTHER = _Category("other", t("figure.map_other"), t("figure.map_other_hover"), "#B07800")
 SECONDARY = _Category(
-    "secondary", f"Membres ({style.STATUS_FR['secondary']})", f"Membre signataire ({style.STATUS_FR['secondary']})", "#56B4E9"
+    "secondary", t("figure.map_secondary", status=style.STATUS_FR["secondary"]),
+    t("figure.map_secondary_hover", status=style.STATUS_FR["secondary"]), "#56B4E9",
 )
-UNSURE = _Category("unsure", f"Membres {style.TO_CONFIRM_FR}", f"Membre signataire ({style.TO_CONFIRM_FR})", "#CC79A7")
+UNSURE = _Category(
+    "unsure", t("figure.map_unsure", flag=style.TO_CONFIRM_FR), t("figure.map_unsure_hover", flag=style.TO_CONFIRM_FR), "#CC79A7"
+)
 CATEGORIES = (EU, OTHER, SECONDARY, UNSURE)
 
 
@@ -96,11 +101,12 @@ def members_summary_fr(signatories: Sequence[Signatory]) -> str:
     data: the count is only as sure as its entries, so it says how many are not verified."""
     members = [s for s in signatories if s.iso3]
     eu = [s for s in members if s.eu_member]
-    text = f"{len(members)}{style.NBSP}Membres (dont les {len(eu)}{style.NBSP}États membres de l'UE)"
+    text = t("figure.map_summary", members=len(members), eu=len(eu))
+    plural = messages.group("status_plural")  # « de source secondaire », « à confirmer »
     for status in (style.SECONDARY, style.UNVERIFIED):
         count = sum(1 for s in members if s.status == status)
         if count:
-            text += f", dont {count}{style.NBSP}{'de ' if status == style.SECONDARY else ''}{style.STATUS_FR[status]}"
+            text += t("figure.map_summary_status", count=count, status=plural[status])
     return text
 
 
@@ -134,7 +140,7 @@ def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, So
         if small:
             traces.append(
                 go.Scattergeo(
-                    name=f"{category.legend_fr} (petits territoires)",
+                    name=t("figure.map_small", legend=category.legend_fr),
                     legendgroup=category.key,
                     showlegend=False,
                     lon=[SMALL_MEMBER_CENTRES[s.iso3][0] for s, _ in small],

@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 
 from ..data.records import Body, Source
 from . import style
+from .. import messages
+from ..messages import t
 
 # Geometry, in pixels of the slide's plot (~1200×540 less margins), turned into paper fractions.
 PLOT_WIDTH_PX = 1180
@@ -94,12 +96,13 @@ def _shown_name(body: Body, names: Mapping[str, str]) -> str:
     with the marks of its status when it is not verified."""
     name = body.name_fr
     if body.capacity_of in names:
-        name = f"{names[body.capacity_of]} réuni en tant {_que(name)}{name}"
+        # French elides « que » before a vowel: the catalogue has both forms (the same text in a
+        # language that does not elide).
+        if name[:1].lower() in "aeéèêiouy":
+            name = t("figure.capacity_name_vowel", body=names[body.capacity_of], name=name)
+        else:
+            name = t("figure.capacity_name", body=names[body.capacity_of], name=name)
     return style.status_label(name, body.status)
-
-
-def _que(name: str) -> str:
-    return "qu'" if name[:1].lower() in "aeéèêiouy" else "que "
 
 
 def _wrapped_name(text: str, width_fraction: float) -> list[str]:
@@ -109,13 +112,9 @@ def _wrapped_name(text: str, width_fraction: float) -> list[str]:
 
 
 def _hover(body: Body, sources: Mapping[str, Source], names: Mapping[str, str]) -> str:
-    role = (
-        "Organe du Programme de travail sur le commerce électronique"
-        if body.work_programme
-        else "Hors du Programme de travail sur le commerce électronique"
-    )
+    role = t("figure.structure_in") if body.work_programme else t("figure.structure_out")
     if body.capacity_of in names:
-        role = f"Le {names[body.capacity_of]}, réuni en une autre qualité. {role}"
+        role = t("figure.capacity_role", body=names[body.capacity_of], role=role)
     return style.hover_block(
         title=body.name_fr,
         date_fr=None,
@@ -234,16 +233,16 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     highlighted = [b for b in bodies if b.work_programme]
     statuses = {b.status for b in bodies}
     status_text = (
-        f"statut{style.NBSP}: tous {style.STATUS_FR['verified']}s"
+        t("figure.structure_all_verified", verified=messages.group("status_plural")["verified"])
         if statuses == {"verified"}
-        else f"cadre en tirets{style.NBSP}: organe non {style.STATUS_FR['verified']}, statut noté après son nom"
+        else t("figure.structure_dashed", verified=style.STATUS_FR["verified"])
     )
     annotations.append(
         dict(
             text=(
-                f'<span style="color:{HIGHLIGHT_FILL}">■</span> En bleu{style.NBSP}: '
-                f"les {len(highlighted)}{style.NBSP}organes du Programme de travail sur le commerce électronique"
-                f"  ·  {style.escape(status_text)}"
+                f'<span style="color:{HIGHLIGHT_FILL}">■</span> '
+                + style.escape(t("figure.structure_key", count=len(highlighted)))
+                + f"  ·  {style.escape(status_text)}"
             ),
             x=0,
             y=0,
@@ -268,7 +267,7 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
         hovertemplate=style.HOVER_TEMPLATE,
         hoverlabel=dict(bordercolor=[HIGHLIGHT_FILL if b.work_programme else PLAIN_BORDER for b in bodies]),
         showlegend=False,
-        name="Organes",
+        name=t("figure.structure_trace"),
     )
     fig = go.Figure(hover_trace)
     keys = [key for b in bodies for key in b.sources]

@@ -2,7 +2,8 @@
 
 Every figure is drawn for a 1280×720 slide (plots of about 1200×540 px) shown
 on a projector, so text is large and colours keep WCAG AA contrast on white.
-Nothing here reads files: builders stay pure and deterministic.
+Nothing here reads files but the message catalogue (the words, read once, at import):
+builders stay pure and deterministic.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import html
 import textwrap
 from typing import Iterable, Mapping, Sequence
 
+from .. import messages
 from ..data.records import Source
+from ..messages import t
 
 # Quoted: unquoted, "Source Sans 3" ends with a number, which makes the whole CSS
 # font-family value invalid; the browser then ignores it and plotly mis-measures text.
@@ -54,41 +57,17 @@ KIND_SYMBOLS = {
     "review": "square",
 }
 
-# Lane titles (plural, shown at the left of the timelines and in the legend)
-# and the short names of the filter buttons.
-KIND_LANES_FR = {
-    "conference": "Conférences ministérielles",
-    "declaration": "Déclarations",
-    "decision": "Décisions",
-    "workshop": "Ateliers et séminaires",
-    "group": "Nouveaux groupes",
-    "communication": "Communications",
-    "meeting": "Réunions",
-    "review": "Examens du Conseil général",
-}
-KIND_BUTTONS_FR = {
-    "conference": "Conférences",
-    "declaration": "Déclarations",
-    "decision": "Décisions",
-    "workshop": "Ateliers",
-    "group": "Groupes",
-    "communication": "Communications",
-    "meeting": "Réunions",
-    "review": "Examens",
-}
-
+# The words (lane titles, filter buttons, statuses, month abbreviations, the status key) are the
+# message catalogue's (assets/i18n/fr.json: kind_lane, kind_button, status, month_short, figure.*).
+KIND_LANES_FR = messages.group("kind_lane")  # plural, at the left of the timelines and in the legend
+KIND_BUTTONS_FR = messages.group("kind_button")  # the short names of the filter buttons
 # One vocabulary for statuses, wherever the decks show one (hovers, tables, keys, notes, the
 # sources page): the words of the data README.
-STATUS_FR = {
-    "verified": "vérifié",
-    "secondary": "source secondaire",
-    "seed": "présentation de 2018",
-    "unverified": "à confirmer",
-}
+STATUS_FR = messages.group("status")
 UNVERIFIED = "unverified"
 SECONDARY = "secondary"
 TO_CONFIRM_FR = STATUS_FR[UNVERIFIED]
-SYMBOL_TO_CONFIRM_FR = f"cote {TO_CONFIRM_FR}"
+SYMBOL_TO_CONFIRM_FR = t("figure.symbol_to_confirm", flag=TO_CONFIRM_FR)  # « cote à confirmer »
 
 # Status on the slide itself, without hovering, on screen and on paper. Two questions, two marks:
 # how sure the FACT is changes the marker (solid: verified or 2018 presentation; pale with a
@@ -98,7 +77,7 @@ SYMBOL_TO_CONFIRM_FR = f"cote {TO_CONFIRM_FR}"
 # marks a figure uses, on the figure.
 SECONDARY_SUFFIX = " *"
 UNVERIFIED_SUFFIX = f" ({TO_CONFIRM_FR})"
-SYMBOL_BADGE = f" [cote{NBSP}?]"
+SYMBOL_BADGE = " " + t("figure.symbol_badge")  # « [cote ?] »
 SECONDARY_FILL_ALPHA = 0.3
 KEY_GLYPHS = {"solid": "●", "secondary": "◉", "unverified": "○"}
 
@@ -141,30 +120,17 @@ def status_key(statuses: Iterable[str], symbol_statuses: Iterable[str | None] = 
     parts = []
     solid = [s for s in ("verified", "seed") if s in statuses]
     if solid:
-        parts.append(f"{KEY_GLYPHS['solid']} " + " ou ".join(STATUS_FR[s] for s in solid))
+        parts.append(f"{KEY_GLYPHS['solid']} " + t("figure.key_or").join(STATUS_FR[s] for s in solid))
     if SECONDARY in statuses:
         parts.append(f"{KEY_GLYPHS['secondary']} {STATUS_FR[SECONDARY]} ({SECONDARY_SUFFIX.strip()})")
     if UNVERIFIED in statuses:
-        parts.append(f"{KEY_GLYPHS['unverified']} fait {TO_CONFIRM_FR}")
+        parts.append(f"{KEY_GLYPHS['unverified']} " + t("figure.key_fact_unsure", flag=TO_CONFIRM_FR))
     if UNVERIFIED in set(symbol_statuses):
-        parts.append(f"{SYMBOL_BADGE.strip()} cote OMC {TO_CONFIRM_FR}")
+        parts.append(f"{SYMBOL_BADGE.strip()} " + t("figure.key_symbol_unsure", flag=TO_CONFIRM_FR))
     return f"  ·  ".join(escape(p) for p in parts)
 
 
-MONTH_ABBREVIATIONS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
+MONTH_ABBREVIATIONS_FR = tuple(messages.group("month_short").values())  # « janv. » … « déc. »
 
 HOVER_WRAP_CHARS = 60  # plotly never wraps hover text itself
 
@@ -218,16 +184,17 @@ def hover_block(
         lines.append(wrap(detail))
     lines.extend(extra_lines)
     if symbol:
-        symbol_note = f" ({SYMBOL_TO_CONFIRM_FR})" if symbol_status == UNVERIFIED else ""
-        lines.append(f"Cote OMC{NBSP}: {escape(symbol)}{symbol_note}")
-    status_line = f"Statut{NBSP}: {escape(status_fr(status))}"
+        if symbol_status == UNVERIFIED:
+            lines.append(escape(t("figure.symbol_unsure", symbol=symbol, flag=SYMBOL_TO_CONFIRM_FR)))
+        else:
+            lines.append(escape(t("figure.symbol", symbol=symbol)))
+    status_line = escape(t("figure.status", status=status_fr(status)))
     if status == UNVERIFIED:
         status_line = f"<b>{status_line}</b>"
     lines.append(status_line)
     titles = source_titles(source_keys, sources)
     if titles:
-        label = "Sources" if len(titles) > 1 else "Source"
-        lines.append(wrap(f"{label}{NBSP}: " + " ; ".join(titles)))
+        lines.append(wrap(t("common.sources_label", count=len(titles)) + t("common.colon") + " ; ".join(titles)))
     return "<br>".join(lines)
 
 

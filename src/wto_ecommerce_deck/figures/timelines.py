@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from ..data.records import KINDS, Event, PartialDate, Source
 from . import style
+from ..messages import t
 
 # Geometry assumed for label packing: the plot area (lane titles excluded) of a ~900 px
 # wide notebook output; the 1200 px slide then has room to spare, never overlaps.
@@ -380,7 +381,7 @@ def _kind_buttons(trace_kinds: Sequence[str]) -> dict:
     def only(kind: str | None) -> list:
         return [True if kind in (None, k) else "legendonly" for k in trace_kinds]
 
-    buttons = [dict(label="Tout", method="restyle", args=[{"visible": only(None)}])]
+    buttons = [dict(label=t("figure.all_kinds"), method="restyle", args=[{"visible": only(None)}])]
     buttons += [dict(label=style.KIND_BUTTONS_FR[k], method="restyle", args=[{"visible": only(k)}]) for k in kinds]
     return dict(
         type="buttons",

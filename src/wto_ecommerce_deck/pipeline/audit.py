@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .. import calls, conventions, data, paths
-from ..conventions import FULL_DECK, SERIES_TITLE
-from ..data.links import short_title, symbol_url
+from .. import calls, conventions, data, paths, theme
+from ..conventions import FULL_DECK
 from ..errors import DeckError, say
 from ..figures import style
+from .. import messages
+from ..messages import DEFAULT_LANG, t
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
@@ -44,22 +45,10 @@ JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of sign
 TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
 
-STATUS_PLURAL_FR = {
-    "verified": "vérifiés",
-    "secondary": "de source secondaire",
-    "seed": "de la présentation de 2018",
-    "unverified": TO_CONFIRM,
-}
 # How sure a status is, most sure first: a mention is as sure as its surest record.
 _RANK = {"verified": 0, "seed": 1, "secondary": 2, "unverified": 3}
-HOW_FR = {
-    "frise": "frise",
-    "organigramme": "organigramme",
-    "carte": "carte",
-    "tableau": "tableau de l'explorateur",
-    "quiz": "quiz",
-    "texte": "texte de la diapositive",
-}
+# How a deck shows a fact (the words: `sources_page.how` of the message catalogue).
+HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte")
 
 
 # --------------------------------------------------------------------------- records
@@ -98,7 +87,7 @@ class Shown:
     fact: str  # Fact.key
     section: str
     where: str  # "notebooks/02_programme_de_travail.ipynb: cell 7 (id 'programme-07')"
-    how: str  # a key of HOW_FR
+    how: str  # one of HOWS
     flagged: bool  # shown with « à confirmer » (in the hover, the legend, the table or the slide)
 
 
@@ -486,7 +475,7 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
         fact = audit.facts[fact_key]
         unflagged = [s for s in audit.shown if s.fact == fact_key and s.how != "texte" and fact.needs_flag(s.how) and not s.flagged]
         for s in unflagged:
-            audit.problems.append(f"{s.where}: {fact.label_fr!r} ({fact.record_id}) is unverified but its {HOW_FR[s.how]} does not say « {TO_CONFIRM} »")
+            audit.problems.append(f"{s.where}: {fact.label_fr!r} ({fact.record_id}) is unverified but its {messages.group('sources_page.how')[s.how]} does not say « {TO_CONFIRM} »")
     return audit
 
 
@@ -591,24 +580,11 @@ def _audit_text(
 # --------------------------------------------------------------------------- the « Sources » slide
 
 
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _link(url: str | None, text: str, sources: Mapping[str, Source], title: str | None = None) -> str:
-    """A link when the URL may be linked (https, a WTO or listed source host), else the text alone."""
-    href = data.safe_href(url, sources)
-    if href is None:
-        return _esc(text)
-    hover = f' title="{_esc(title)}"' if title and title != text else ""
-    return f'<a href="{_esc(href)}"{hover} target="_blank" rel="noopener">{_esc(text)}</a>'
-
-
 def counts_sentence(counts: Mapping[str, int]) -> str:
     """« 12 vérifiés, 3 de source secondaire, 1 de la présentation de 2018, 2 à confirmer »."""
-    parts = [f"{n}{NBSP}{STATUS_PLURAL_FR[status]}" for status, n in counts.items() if n]
-    return ", ".join(parts) if parts else "aucun"
+    plural = messages.group("status_plural")
+    parts = [f"{n}{NBSP}{plural[status]}" for status, n in counts.items() if n]
+    return ", ".join(parts) if parts else t("sources_slide.none")
 
 
 def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
@@ -616,59 +592,26 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     speaker notes: the sources of the facts the deck shows, how many of each status, the « à
     confirmer » convention and a link to `../sources.html` (the decks live in build/slides/).
 
-    Data text goes in HTML blocks, escaped: markdown never interprets it."""
+    Both from templates of `assets/theme/templates/` (`sources_slide.md.j2`, `sources_notes.html.j2`);
+    data text goes in HTML blocks, escaped: markdown never interprets it."""
     audit = audit or build_audit()
     facts = audit.facts_of(section)
+    where = t("sources_slide.where_full") if section == FULL_DECK else t("sources_slide.where_part")
+    context = dict(sources=audit.sources, sources_page=SOURCES_PAGE, where=where)
     keys = audit.source_keys(section)
-    unsure = [f for f in facts if f.unsure]
-    items = "\n".join(
-        f"<li>{_link(audit.sources[k].url, short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)}</li>"
-        for k in keys
+    # Every source named by its publisher: a long list (the full deck cites about 30) takes three
+    # narrower columns (omc.css, `.deck-sources-long`) so that the slide still fits 1024×768.
+    slide = theme.render(
+        "sources_slide.md.j2", count=len(facts), counts_sentence=counts_sentence(audit.counts(section)),
+        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS,
+        **context,
     )
-    count = len(facts)
-    # Every source named by its publisher now: a long list (the full deck cites about 30) takes three
-    # narrower columns so that the slide still fits 1024×768.
-    columns, size = (3, 0.45) if len(keys) > SOURCES_PER_TWO_COLUMNS else (2, 0.6)
-    where = "cette présentation" if section == FULL_DECK else "cette partie"
-    symbols = len(audit.unsure_symbols(section))
-    symbols_note = f"{NBSP}; cotes OMC {TO_CONFIRM}{NBSP}: {symbols}" if symbols else ""
-    slide = (
-        "## Sources\n\n"
-        '<div class="deck-sources">\n'
-        f'<p class="deck-sources-count">{count}{NBSP}fait{"s" if count > 1 else ""} dans {where}{NBSP}: '
-        f"{_esc(counts_sentence(audit.counts(section)) + symbols_note)}.</p>\n"
-        f'<ul class="deck-sources-list" style="columns: {columns}; column-gap: 2em; font-size: {size}em; line-height: 1.3;">\n{items}\n</ul>\n'
-        f'<p class="deck-sources-note" style="font-size: {min(size, 0.5)}em;">«{NBSP}{TO_CONFIRM}{NBSP}»{NBSP}: fait non vérifié, '
-        f"jamais présenté comme certain (marqueur creux sur les frises, «{NBSP}[cote{NBSP}?]{NBSP}» pour une cote, "
-        f"mention dans les survols et les tableaux). Un «{NBSP}*{NBSP}» signale un fait de source secondaire.</p>\n"
-        f'<p class="deck-sources-link" style="font-size: 0.7em;"><a href="../{SOURCES_PAGE}" style="text-decoration: underline;">Tous les faits des présentations{NBSP}: '
-        f"date, cote OMC, source et statut</a></p>\n"
-        "</div>"
-    )
-    unsure_items = "".join(
-        f"<li>{_esc(f.label_fr)} ({_esc(f.record_id)})"
-        + (f"{NBSP}: cote {_esc(f.symbol)}" if f.status != style.UNVERIFIED and f.symbol else "")
-        + "</li>"
-        for f in unsure
-    )
-    notes = (
-        '<div class="deck-sources-notes">\n'
-        f"<p>Source{NBSP}: les fichiers de données du projet (assets/data), chaque fait avec sa source, audités par "
-        f"<code>python -m wto_ecommerce_deck facts</code>{NBSP}; la page {SOURCES_PAGE} donne chaque fait avec sa date, "
-        f"sa cote OMC, son lien et son statut.</p>\n"
-        + (
-            f"<p>Faits ou cotes «{NBSP}{TO_CONFIRM}{NBSP}» montrés dans {where} ({len(unsure)})"
-            f"{NBSP}: ne pas les présenter comme certains.</p>\n<ul>{unsure_items}</ul>\n"
-            if unsure
-            else f"<p>Aucun fait ni aucune cote «{NBSP}{TO_CONFIRM}{NBSP}» dans {where}.</p>\n"
-        )
-        + "</div>"
-    )
+    notes = theme.render("sources_notes.html.j2", unsure=[f for f in facts if f.unsure], **context)
     import nbformat
 
     return [
-        nbformat.v4.new_markdown_cell(slide, id="sources-slide", metadata=conventions.slide_metadata(conventions.SLIDE)),
-        nbformat.v4.new_markdown_cell(notes, id="sources-notes", metadata=conventions.slide_metadata(conventions.NOTES)),
+        nbformat.v4.new_markdown_cell(slide.rstrip("\n"), id="sources-slide", metadata=conventions.slide_metadata(conventions.SLIDE)),
+        nbformat.v4.new_markdown_cell(notes.rstrip("\n"), id="sources-notes", metadata=conventions.slide_metadata(conventions.NOTES)),
     ]
 
 
@@ -688,135 +631,41 @@ def with_sources_slide(nb, section: str, audit: Audit | None = None):
 
 # --------------------------------------------------------------------------- build/sources.html
 
-_KIND_TITLES = {
-    "event": "Événements (dates et cotes OMC)",
-    "body": "Organes de l'OMC (organigramme)",
-    "signatory": f"Membres de la Déclaration conjointe ({JOINT_STATEMENT_SYMBOL})",
-}
+KINDS = ("event", "body", "signatory")  # the tables of the page, in this order
 
 
-def _status_cell(fact: Fact) -> str:
-    text = _esc(style.status_fr(fact.status))
-    return f'<strong class="unsure">{text}</strong>' if fact.status == style.UNVERIFIED else text
-
-
-def _symbol_cell(fact: Fact, sources: Mapping[str, Source]) -> str:
-    if not fact.symbol:
-        return "—"
-    cell = _link(symbol_url(fact.symbol), fact.symbol, sources)
-    if fact.symbol_status == style.UNVERIFIED:
-        cell += f' <strong class="unsure">({_esc(TO_CONFIRM)})</strong>'
-    return cell
-
-
-def _sections_cell(audit: Audit, fact: Fact) -> str:
-    titles = {s.name: s.title for s in audit.sections}
-    names = audit.shown_in(fact.key)
-    shown = ", ".join(_esc(titles.get(n, n)) for n in names)
-    how = ", ".join(_esc(HOW_FR[h]) for h in audit.hows(fact.key))
-    return f"{shown} <span class=\"how\">({how})</span>"
-
-
-def sources_page_html(audit: Audit) -> str:
-    counts = audit.counts()
+def sources_page_html(audit: Audit, lang: str = DEFAULT_LANG) -> str:
+    """The page: `assets/theme/templates/sources.html.j2`, its words from the message catalogue."""
     facts = audit.facts_of()
-    rows_by_kind: dict[str, list[str]] = {}
+    titles = {s.name: s.title for s in audit.sections}
+    how = messages.group("sources_page.how")
+    rows: dict[str, list] = {}
     for fact in facts:
-        sources = " ; ".join(
-            _link(audit.sources[k].url, short_title(audit.sources[k].title), audit.sources, audit.sources[k].title)
-            if k in audit.sources else _esc(k)
-            for k in fact.sources
+        shown = [titles.get(n, n) for n in audit.shown_in(fact.key)]
+        rows.setdefault(fact.kind, []).append((fact, shown, [how[h] for h in audit.hows(fact.key)]))
+    mentions = [
+        (
+            _section_title(audit, m.section),
+            dict(slide=m.slide, text=m.text, status=m.status,
+                 records=[audit.facts[k].record_id for k in m.facts if k in audit.facts]),
         )
-        css = ' class="unsure-row"' if fact.unsure else ""
-        rows_by_kind.setdefault(fact.kind, []).append(
-            f"<tr{css}><td>{_esc(fact.date_fr) or '—'}</td><td>{_esc(fact.label_fr)}</td>"
-            f"<td>{_symbol_cell(fact, audit.sources)}</td><td>{_status_cell(fact)}</td>"
-            f"<td>{sources}</td><td>{_sections_cell(audit, fact)}</td></tr>"
-        )
-    tables = []
-    for kind, title in _KIND_TITLES.items():
-        rows = rows_by_kind.get(kind)
-        if not rows:
-            continue
-        tables.append(
-            f'<h2 id="{kind}">{_esc(title)} ({len(rows)})</h2>\n<div class="scroll"><table>\n'
-            "<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Fait</th><th scope=\"col\">Cote OMC</th>"
-            "<th scope=\"col\">Statut</th><th scope=\"col\">Sources</th><th scope=\"col\">Montré dans</th></tr></thead>\n"
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
-        )
-    status_rows = "\n".join(
-        f"<tr><td>{_esc(style.status_fr(status))}</td><td>{counts[status]}</td></tr>" for status in STATUSES
-    )
-    source_rows = "\n".join(
-        f"<li>{_link(s.url, s.title, audit.sources)} <span class=\"how\">({_esc(key)})</span></li>"
-        for key, s in audit.sources.items()
-        if key in audit.source_keys()
-    )
-    mention_rows = "\n".join(
-        f"<tr><td>{_esc(_section_title(audit, m.section))}</td><td>{_esc(m.slide)}</td><td>{_esc(m.text)}</td>"
-        f"<td>{_esc(', '.join(audit.facts[k].record_id for k in m.facts if k in audit.facts)) or '—'}</td>"
-        f"<td>{_esc(style.status_fr(m.status)) if m.status else '—'}</td></tr>"
         for m in audit.mentions
+    ]
+    cited = set(audit.source_keys())
+    return theme.render(
+        "sources.html.j2",
+        lang,
+        index_page="index.html",
+        facts=facts,
+        counts=audit.counts(),
+        counts_sentence=counts_sentence(audit.counts()),
+        unsure_symbols=len(audit.unsure_symbols()),
+        tables=[(kind, rows[kind]) for kind in KINDS if rows.get(kind)],
+        joint_statement=JOINT_STATEMENT_SYMBOL,
+        mentions=mentions,
+        cited=[key for key in audit.sources if key in cited],
+        sources=audit.sources,
     )
-    unsure_symbols = len(audit.unsure_symbols())
-    return f"""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sources et statut des faits · {_esc(SERIES_TITLE)}</title>
-<link rel="stylesheet" href="vendor/fonts/fonts.css">
-<style>
-body {{ font-family: "Source Sans 3", Arial, sans-serif; max-width: 72rem; margin: 3rem auto; padding: 0 1rem;
-       color: #1a1a1a; font-size: 1.1rem; line-height: 1.45; }}
-h1 {{ color: #00467f; }}
-h2 {{ color: #00467f; margin-top: 2.2rem; }}
-a {{ color: #0b5cad; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; }}
-th, td {{ border-bottom: 1px solid #d9d9d9; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }}
-.scroll {{ overflow-x: auto; }}
-.unsure {{ color: #b3261e; }}
-.unsure-row td:first-child {{ border-left: 4px solid #b3261e; }}
-.how {{ color: #4d4d4d; font-size: 0.9em; }}
-.counts {{ width: auto; min-width: 20rem; }}
-.counts td:last-child {{ text-align: right; }}
-</style>
-</head>
-<body>
-<main>
-<p><a href="index.html">← Les présentations</a></p>
-<h1>Sources et statut des faits</h1>
-<p>Chaque date, cote OMC et nombre montré dans les présentations vient des fichiers de données du projet
-(<code>assets/data/</code>), avec sa source et son statut{NBSP}: <strong>vérifié</strong> (vu dans une page ou un
-document de l{chr(8217)}OMC), <strong>source secondaire</strong> (sources sérieuses hors OMC), <strong>présentation
-de 2018</strong> (affirmé par la présentation d{chr(8217)}origine) ou <strong class="unsure">{_esc(TO_CONFIRM)}</strong>,
-jamais présenté comme certain. Sur les frises, un marqueur plein signale un fait vérifié ou de la présentation de 2018,
-un marqueur pâle à point central suivi de «{NBSP}*{NBSP}» un fait de source secondaire, un marqueur creux suivi de
-«{NBSP}({_esc(TO_CONFIRM)}){NBSP}» un fait {_esc(TO_CONFIRM)}, et «{NBSP}[cote{NBSP}?]{NBSP}» une cote OMC {_esc(TO_CONFIRM)}{NBSP};
-la légende de chaque figure le rappelle, et les survols et les tableaux donnent le statut en toutes lettres. Cette page est produite par <code>python -m wto_ecommerce_deck facts</code>.</p>
-<h2>En résumé</h2>
-<p>{len(facts)}{NBSP}faits montrés{NBSP}: {_esc(counts_sentence(counts))}. Cotes OMC {_esc(TO_CONFIRM)}{NBSP}: {unsure_symbols}.</p>
-<table class="counts"><thead><tr><th scope="col">Statut</th><th scope="col">Faits</th></tr></thead>
-<tbody>
-{status_rows}
-</tbody></table>
-{chr(10).join(tables)}
-<h2 id="mentions">Dates, cotes et nombres écrits sur les diapositives ({len(audit.mentions)})</h2>
-<div class="scroll"><table>
-<thead><tr><th scope="col">Partie</th><th scope="col">Diapositive</th><th scope="col">Mention</th>
-<th scope="col">Faits</th><th scope="col">Statut</th></tr></thead>
-<tbody>
-{mention_rows}
-</tbody></table></div>
-<h2 id="sources">Sources citées</h2>
-<ul>
-{source_rows}
-</ul>
-</main>
-</body>
-</html>
-"""
 
 
 def _section_title(audit: Audit, name: str) -> str:
@@ -833,17 +682,14 @@ def write_sources_page(build_dir: Path, audit: Audit | None = None) -> Path:
 
 def index_link_html() -> str:
     """The paragraph that `build/index.html` shows under the list of decks."""
-    return (
-        f'<p class="sources-link"><a href="{SOURCES_PAGE}">Sources et statut des faits</a>{NBSP}: '
-        "chaque date, cote OMC et nombre des présentations, avec sa source et son statut.</p>"
-    )
+    return str(theme.macro("sources_page_link")(SOURCES_PAGE))
 
 
 # --------------------------------------------------------------------------- the command
 
 
 def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
-    urls = [audit.sources[k].url or f"{k} (sans lien)" for k in fact.sources if k in audit.sources]
+    urls = [audit.sources[k].url or t("cli.facts.no_link", source=k) for k in fact.sources if k in audit.sources]
     symbol = (fact.symbol or "—") + (f" ({TO_CONFIRM})" if fact.symbol and fact.symbol_status == style.UNVERIFIED else "")
     return (fact.date_fr.replace(NBSP, " ") or "—", fact.label_fr.replace(NBSP, " "), symbol, fact.status, " ".join(urls))
 
@@ -851,11 +697,11 @@ def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
 def report(audit: Audit, fmt: str = "text") -> str:
     facts = audit.facts_of()
     counts = audit.counts()
-    header = ("date", "fait", "cote OMC", "statut", "source")
+    header = (t("cli.facts.date"), t("cli.facts.fact"), t("cli.facts.symbol"), t("cli.facts.status"), t("cli.facts.source"))
     rows = [_row_text(f, audit) for f in facts]
     lines = []
     if fmt == "markdown":
-        lines.append(f"# Faits montrés dans les présentations ({len(facts)})\n")
+        lines.append(t("cli.facts.markdown_title", count=len(facts)) + "\n")
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))
         for row in rows:
@@ -870,19 +716,16 @@ def report(audit: Audit, fmt: str = "text") -> str:
             lines.append("  ".join(clip(c, w).ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
         lines.append("")
     by_kind = Counter(f.kind for f in facts)
-    lines.append(
-        f"{len(facts)} facts shown ({by_kind.get('event', 0)} events, {by_kind.get('body', 0)} bodies, "
-        f"{by_kind.get('signatory', 0)} signatories); by status: "
-        + ", ".join(f"{status} {n}" for status, n in counts.items())
-    )
+    lines.append(t(
+        "cli.facts.summary", count=len(facts), events=by_kind.get("event", 0), bodies=by_kind.get("body", 0),
+        signatories=by_kind.get("signatory", 0), statuses=", ".join(f"{status} {n}" for status, n in counts.items()),
+    ))
     unsure = [f for f in facts if any(f.needs_flag(s.how) for s in audit.shown if s.fact == f.key)]
     flagged = sum(1 for f in unsure if all(s.flagged for s in audit.shown if s.fact == f.key and f.needs_flag(s.how)))
-    lines.append(
-        f"unverified facts or symbols shown: {len(unsure)}, flagged « {TO_CONFIRM} » wherever shown: {flagged}; "
-        f"symbols {TO_CONFIRM}: {len(audit.unsure_symbols())}; "
-        f"dates, symbols and numbers written on slides: {len(audit.mentions)}, not in the data: "
-        f"{sum(1 for m in audit.mentions if not m.facts)}"
-    )
+    lines.append(t(
+        "cli.facts.unsure", unsure=len(unsure), flag=TO_CONFIRM, flagged=flagged, symbols=len(audit.unsure_symbols()),
+        mentions=len(audit.mentions), missing=sum(1 for m in audit.mentions if not m.facts),
+    ))
     return "\n".join(lines) + "\n"
 
 
@@ -893,7 +736,7 @@ def main(fmt: str = "text", out: Path | None = None) -> int:
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         path = write_sources_page(out, audit)
-        say(f"wrote {path}")
+        say(t("cli.facts.wrote", path=path))
     if audit.problems:
         raise DeckError(audit.problems)
     return 0

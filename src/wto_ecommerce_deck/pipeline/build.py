@@ -28,7 +28,8 @@ from pathlib import Path
 from . import cache
 from ..conventions import FULL_DECK, FULL_DECK_TITLE, notebook_paths, slide_count
 from ..errors import BuildError, say
-from ..paths import notebooks_dir, repo_root, theme_dir
+from ..messages import t
+from ..paths import i18n_dir, notebooks_dir, repo_root, theme_dir
 
 VENDOR = "vendor"
 SINGLE = "single"
@@ -66,6 +67,7 @@ def _output_key(root: Path, environment: str, notebook_keys: list[tuple[str, str
             "theme": cache.digest_tree(theme_dir()),  # template, CSS, lifecycle script, locale
             "npm": cache.digest_file(root / "node_modules" / ".package-lock.json"),  # reveal.js, fonts, topojson
             "data": cache.digest_tree(root / "assets" / "data"),  # validated again when it changed
+            "i18n": cache.digest_tree(i18n_dir()),  # the interface's words: pages, slides' chrome
             "single_file": single_file,
         }
     )
@@ -91,7 +93,7 @@ async def _execute_all(todo: list[Planned], root: Path, jobs: int, timeout: int,
                 else:
                     show.set(item.name, "failed", time.monotonic() - show.started.get(item.name, time.monotonic()))
                 raise
-            retry = f" (after {done.attempts - 1} retry)" if done.attempts > 1 else ""
+            retry = t("cli.build.retried", count=done.attempts - 1) if done.attempts > 1 else ""
             show.set(item.name, "done", done.seconds, retry)
             results[item.name] = done
 
@@ -159,10 +161,7 @@ def build(
     if planned and all(p.lookup and p.lookup.hit for p in planned):
         key = _output_key(root, environment, [(p.name, p.lookup.key) for p in planned], single_file)
         if state.up_to_date(out, key):
-            say(
-                f"Nothing to do ({len(planned)} notebooks cached, {_shown(out, root)} up to date) — rien à refaire"
-                f" [{time.monotonic() - started:.1f} s]"
-            )
+            say(t("cli.build.nothing_to_do", count=len(planned), out=_shown(out, root), seconds=f"{time.monotonic() - started:.1f}"))
             return out
 
     # 2. Something changed: check the inputs, execute what the cache does not hold, export.
@@ -183,9 +182,9 @@ def build(
     show = Progress([p.name for p in planned])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        say(f"Executing {len(todo)} of {len(planned)} notebooks ({jobs} at a time, at most {timeout} s per cell):")
+        say(t("cli.build.executing", todo=len(todo), count=len(planned), jobs=jobs, timeout=timeout))
     else:
-        say(f"All {len(planned)} notebooks cached; exporting:")
+        say(t("cli.build.all_cached", count=len(planned)))
     show.start({p.name: "cached" for p in planned if p.lookup and p.lookup.hit})
     before = executions.snapshot()
     executed = asyncio.run(_execute_all(todo, root, jobs, timeout, show)) if todo else {}
@@ -199,7 +198,7 @@ def build(
             if cache.base_key(item.path, environment, timeout) == item.lookup.base:
                 key = executions.store(item.name, item.lookup.base, done.files_read, done.text, before)
             if key is None:
-                say(f"  {item.name}: its sources changed during the build; not cached, the next build runs it again")
+                say(t("cli.build.changed_during_build", name=item.name))
                 key = "changed-during-build"
             texts[item.name] = done.text
         else:
@@ -210,7 +209,7 @@ def build(
 
     decks = _export(out, sections, nbs, single_file, facts_audit)
     state.remember(out, _output_key(root, environment, keys, single_file))
-    say(f"Built {decks} decks into {_shown(out, root)} in {time.monotonic() - started:.1f} s")
+    say(t("cli.build.built", count=decks, out=_shown(out, root), seconds=f"{time.monotonic() - started:.1f}"))
     return out
 
 

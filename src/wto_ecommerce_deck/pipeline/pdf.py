@@ -20,6 +20,7 @@ from pathlib import Path
 from . import cache
 from .. import chromium
 from ..errors import DeckError, say
+from ..messages import t
 from ..paths import repo_root
 from .site import PDF_DIR, refresh_index
 READY_TIMEOUT_S = 60
@@ -196,11 +197,12 @@ def print_all(build: Path, out_dir: Path, decks: list[str], notes: bool = False,
                         done.append(print_deck(browser, build, deck, out_dir, True, timeout))
                 except (PrintError, PlaywrightError) as exc:
                     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                    say(f"error: {deck}: {reason}")
+                    say(t("cli.error", message=f"{deck}: {reason}"))
                     failed.append(deck)
                     continue
-                files = ", ".join(f"{p.path.name} {p.size / 1024:.0f} KB" for p in done)
-                say(f"  {deck:<{width}}  {done[0].pages:2d} pages  {files}  {time.monotonic() - started:4.1f} s")
+                files = ", ".join(t("cli.pdf.file", name=p.path.name, size=f"{p.size / 1024:.0f}") for p in done)
+                say(t("cli.pdf.printed_deck", deck=f"{deck:<{width}}", count=done[0].pages, pages=f"{done[0].pages:2d}",
+                      files=files, seconds=f"{time.monotonic() - started:4.1f}"))
         finally:
             browser.close()
     return failed
@@ -222,22 +224,22 @@ def main(build: Path | None = None, out: Path | None = None, decks: list[str] | 
     out = (out or build / PDF_DIR).resolve()
     available = decks_in(build)
     if not available:
-        raise DeckError(f"no decks in {build / 'slides'}: run 'make slides' first")
+        raise DeckError(t("cli.pdf.no_decks", folder=build / "slides"))
     unknown = [d for d in decks or [] if d not in available]
     if unknown:
-        raise DeckError(f"no such deck: {', '.join(unknown)} (the decks: {', '.join(available)})")
+        raise DeckError(t("cli.pdf.no_such_deck", names=", ".join(unknown), decks=", ".join(available)))
     try:
         import playwright  # noqa: F401  (the `test` extra; `make setup` installs it)
     except ImportError:
-        raise DeckError("playwright is missing: pip install -e '.[test]' (make setup does)") from None
+        raise DeckError(t("cli.pdf.no_playwright")) from None
     chosen = decks or available
-    what = "slides and handouts" if notes else "slides"
-    say(f"Printing {len(chosen)} decks ({what}) to {out}:")
+    what = t("cli.pdf.slides_and_handouts") if notes else t("cli.pdf.slides")
+    say(t("cli.pdf.printing", count=len(chosen), what=what, out=out))
     started = time.monotonic()
     failed = print_all(build, out, chosen, notes, timeout)
     if out == build / PDF_DIR and (build / "index.html").is_file():
         link_in_index(build)
     if failed:
         return 1  # each failed deck said so on its own line
-    say(f"Printed {len(chosen)} decks into {out} in {time.monotonic() - started:.1f} s")
+    say(t("cli.pdf.printed", count=len(chosen), out=out, seconds=f"{time.monotonic() - started:.1f}"))
     return 0

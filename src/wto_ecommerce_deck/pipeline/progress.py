@@ -11,6 +11,8 @@ import sys
 import time
 from typing import TextIO
 
+from .. import messages
+
 STATES = ("queued", "running", "retrying", "cached", "done", "failed", "stopped")
 
 
@@ -25,6 +27,7 @@ class Progress:
         self.started: dict[str, float] = {}
         self.seconds: dict[str, float] = {}
         self._drawn = 0
+        self.words = messages.group("cli.state")  # each state as the line shows it
 
     def line(self, name: str) -> str:
         state = self.state[name]
@@ -32,7 +35,7 @@ class Progress:
         if self.live and seconds is None and name in self.started and state in ("running", "retrying"):
             seconds = time.monotonic() - self.started[name]
         shown = f"{seconds:5.1f} s" if seconds is not None else ""
-        return f"  {name:<{self.width}}  {state:<8}{shown}{self.note[name]}".rstrip()
+        return f"  {name:<{self.width}}  {self.words[state]:<8}{shown}{self.note[name]}".rstrip()
 
     def start(self, states: dict[str, str] | None = None) -> None:
         """Show every notebook once, queued or cached."""

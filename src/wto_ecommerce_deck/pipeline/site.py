@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from ..conventions import SERIES_TITLE, slide_count
-from .audit import index_link_html
+from .. import theme
+from ..conventions import slide_count
+from ..messages import DEFAULT_LANG
+from .audit import SOURCES_PAGE
 
 PDF_DIR = "pdf"  # where `make pdf` prints the decks, inside build/
 
@@ -32,24 +33,6 @@ def with_lite(entry: DeckEntry, build: Path) -> DeckEntry:
     from .lite import notebook_link
 
     return dataclasses.replace(entry, lite_path=notebook_link(build, entry.name))
-
-
-def _row(entry: DeckEntry) -> str:
-    count = f"{entry.slides}\u00a0diapositive{'s' if entry.slides > 1 else ''}"
-    links = [f'<a href="{html.escape(entry.notebook_path)}" download>notebook</a>']
-    if entry.lite_path:
-        links.append(f'<a class="lite" href="{html.escape(entry.lite_path)}">ouvrir dans le navigateur</a>')
-    if entry.pdf_path:
-        links.append(f'<a href="{html.escape(entry.pdf_path)}">PDF</a>')
-    if entry.handout_path:
-        links.append(f'<a href="{html.escape(entry.handout_path)}">PDF avec notes</a>')
-    return (
-        "<li>"
-        f'<a class="deck" href="{html.escape(entry.html_path)}">{html.escape(entry.title)}</a>'
-        f' <span class="count">{count}</span> · '
-        + " · ".join(links)
-        + "</li>"
-    )
 
 
 def with_pdfs(entry: DeckEntry, build: Path) -> DeckEntry:
@@ -83,34 +66,6 @@ def refresh_index(build: Path) -> Path:
     return index
 
 
-def index_html(entries: list[DeckEntry]) -> str:
-    rows = "\n".join(_row(e) for e in entries)
-    return f"""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(SERIES_TITLE)}</title>
-<link rel="stylesheet" href="vendor/fonts/fonts.css">
-<style>
-body {{ font-family: "Source Sans 3", Arial, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem;
-       color: #1a1a1a; font-size: 1.25rem; line-height: 1.5; }}
-h1 {{ color: #00467f; }}
-li {{ margin: 0.4rem 0; }}
-a {{ color: #0b5cad; }}
-.count {{ color: #4a4a4a; }}
-</style>
-</head>
-<body>
-<main>
-<h1>{html.escape(SERIES_TITLE)}</h1>
-<p>Diapositives de formation (OMC, 2018), reconstruites en notebooks Jupyter. Elles s\u2019ouvrent sans réseau\u00a0:
-touches fléchées pour avancer, <kbd>S</kbd> pour la vue présentateur, <kbd>Échap</kbd> pour la vue d\u2019ensemble.</p>
-<ul class="decks">
-{rows}
-</ul>
-{index_link_html()}
-</main>
-</body>
-</html>
-"""
+def index_html(entries: list[DeckEntry], lang: str = DEFAULT_LANG) -> str:
+    """The page: `assets/theme/templates/index.html.j2`, its words from the message catalogue."""
+    return theme.render("index.html.j2", lang, entries=entries, sources_page=SOURCES_PAGE)

@@ -18,17 +18,12 @@ import nbformat
 from . import notebooks
 from .. import conventions
 from ..errors import say
+from ..messages import t
 from ..paths import notebooks_dir, repo_root
 
 FOLDER = "student"
 INTRO_ID = "etudiant-00"
-INTRO_FR = (
-    "**Carnet de l'étudiant.** Exécutez les cellules dans l'ordre (Maj\u00a0+\u00a0Entrée, "
-    "ou «\u00a0Exécuter tout\u00a0»). Les quiz vérifient vos réponses et donnent la source\u00a0; "
-    "l'explorateur filtre les frises par type et par années et affiche le détail de chaque événement. "
-    "Chaque fait porte sa source et son statut\u00a0: vérifié, source secondaire, présentation de 2018 "
-    "ou «\u00a0à confirmer\u00a0»."
-)
+INTRO_FR = t("student.intro")  # the first cell of a student notebook (markdown)
 
 
 def is_presenter_only(cell: nbformat.NotebookNode) -> bool:
@@ -94,5 +89,5 @@ def write_into_build(out: Path | None = None) -> Path:
 def main(out: Path | None = None) -> int:
     folder = write_into_build(out)
     count = len(list(folder.glob("*.ipynb")))
-    say(f"Wrote {count} student notebooks into {folder}")
+    say(t("cli.student.wrote", count=count, folder=folder))
     return 0
