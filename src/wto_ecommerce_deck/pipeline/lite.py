@@ -65,7 +65,7 @@ TOPOJSON_FILES = ("world_110m.json",)
 LANGUAGE_LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en"}
 PACKAGE = "wto-ecommerce-deck"
 BUNDLE = "_bundle"  # inside our wheel: the project files the notebooks read (paths.repo_root finds it)
-BUNDLED = ("assets/data", "assets/theme/plotly-locale-fr.js")
+BUNDLED = ("assets/data", "assets/theme", "assets/i18n")
 ZIP_DATE = (2018, 12, 1, 0, 0, 0)  # fixed: the same sources give the same wheel
 KEY_FILE = ".lite-key"
 
@@ -166,7 +166,7 @@ def _pip_download(entries: list[Locked], target: Path, platform: str | None) -> 
     else:
         where = ["--platform", "any", "--implementation", "py", "--abi", "none"]
     command = [
-        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+        *_pip(), "download", "--quiet", "--no-deps", "--only-binary=:all:",
         "--python-version", LOCK_PYTHON, *where, "--require-hashes", "-r", str(requirements), "-d", str(target),
     ]  # fmt: skip
     try:
@@ -180,6 +180,19 @@ def _pip_download(entries: list[Locked], target: Path, platform: str | None) -> 
 
 
 LOCK_PYTHON = "3.14"  # Pyodide 314's Python; checked against the npm package's lock
+
+
+def _pip() -> list[str]:
+    """pip, the registry's own client: the environment's, or that of `.tools/` (the venv made by
+    uv has no pip), or the system's."""
+    import importlib.util
+
+    if importlib.util.find_spec("pip"):
+        return [sys.executable, "-m", "pip"]
+    tools = repo_root() / ".tools" / "bin" / "python"
+    if tools.is_file():
+        return [str(tools), "-m", "pip"]
+    return [shutil.which("python3") or "python3", "-m", "pip"]
 
 
 def fetch_wheels(entries: list[Locked], cache: Path) -> dict[str, Path]:
