@@ -419,7 +419,7 @@ def write_pyodide(site: Path, cache: Path) -> dict:
     from .. import __version__
 
     packages[PACKAGE] = _lock_entry(
-        PACKAGE, __version__, ours, ["wto_ecommerce_deck"], ["plotly", "ipywidgets", "pycountry", "pyyaml"]
+        PACKAGE, __version__, ours, ["wto_ecommerce_deck"], ["plotly", "ipywidgets", "pycountry", "pyyaml", "jinja2"]
     )
     for name, item in packages.items():
         for dependency in item["depends"]:
