@@ -67,9 +67,10 @@ def test_mentions_resolve_to_the_right_records(result):
 def test_figures_show_what_their_builders_carry(result):
     facts = data.load_facts()
     for section, track, builder in [
-        ("02_programme_de_travail", "programme", timelines.build_programme_timeline),
+        ("02_programme_de_travail", "programme", lambda e, s: timelines.build_programme_timeline(e, s, timelines.SEED_PERIOD)),
         ("04_nouvel_elan", "momentum", timelines.build_momentum_timeline),
         ("06_discussions_en_cours", "meetings2018", timelines.build_meetings_2018_timeline),
+        ("07_depuis_2018", "programme", lambda e, s: timelines.build_programme_timeline(e, s, timelines.AFTER_SEED_PERIOD)),
     ]:
         fig = builder(facts.track(track), facts.sources)
         shown = {s.fact for s in result.shown if s.section == section and s.how == "frise"}
@@ -192,8 +193,8 @@ def test_notes_may_cite_a_source_with_its_date_and_count_entries_by_status(tmp_p
     and count the signatory entries of a status (« ces 9 entrées »), which signatories.yaml holds;
     a date that no source title and no event holds is still refused."""
     facts = data.load_facts()
-    events = " ".join(audit.plain(f"{e.date_fr} {e.label_fr} {e.detail_fr}") for e in facts.events)
-    dates = (m.group(0) for s in facts.sources.values() for m in re.finditer(r"\b\d{1,2} \w+ 20\d\d\b", s.title))
+    events = " ".join(audit.plain(f"{e.date_fr} {e.label['fr']} {e.detail['fr']}") for e in facts.events)
+    dates = (m.group(0) for s in facts.sources.values() for m in re.finditer(r"\b\d{1,2} \w+ 20\d\d\b", s.title["fr"]))
     dated = next(d for d in dates if d not in events)  # an article's date that is no event's
     unsure = sum(1 for s in facts.signatories if not s.eu_member and s.status == "unverified")
     notes = f"Source : {dated}. Ces {unsure} entrées sont à confirmer."
@@ -333,7 +334,7 @@ def test_sources_page(result, tmp_path):
             ("https://www.wto.org/", "https://docs.wto.org/")
         ) or (href.startswith("https://") and urlsplit(href).hostname in hosts), href
     for fact in result.facts.values():
-        assert f"<td>{escape(fact.label_fr)}</td>" in page
+        assert f"<td>{escape(fact.label.text())}</td>" in page
     for status, number in result.counts().items():
         assert re.search(rf"<td>[^<]*</td><td>{number}</td>", page)
     assert page.count('class="unsure-row"') == len([f for f in result.facts.values() if f.unsure])

@@ -113,7 +113,7 @@ def test_secondary_facts_name_the_page_they_come_from():
     no_link = {k for k, s in facts.sources.items() if s.url is None}
     assert no_link == {"seed", "min17-60-unseen", "not-seen"}
     for key in no_link:  # a source without a link says why
-        assert any(w in facts.sources[key].title for w in ("pas de copie", "non vues", "non retrouvée")), key
+        assert any(w in facts.sources[key].title["fr"] for w in ("pas de copie", "non vues", "non retrouvée")), key
     for event in facts.events:
         if event.status != "secondary":
             continue
@@ -122,8 +122,8 @@ def test_secondary_facts_name_the_page_they_come_from():
         assert named or "not-seen" in event.sources, event.id
     # The seed is the 2018 training deck itself, not a WTO page.
     seed = facts.sources["seed"]
-    assert seed.url is None and "2018" in seed.title and "Secrétariat de l'OMC" in seed.title
-    assert "Division du Conseil et du CNC" in seed.title
+    assert seed.url is None and "2018" in seed.title["fr"] and "Secrétariat de l'OMC" in seed.title["fr"]
+    assert "Division du Conseil et du CNC" in seed.title["fr"]
 
 
 def test_bodies_tree():
@@ -158,9 +158,9 @@ def test_unquoted_years_and_dates_are_normalised(data):
 
 
 def test_cache_sees_edits(data):
-    assert load_facts(data).event("mc4").label_fr == "CM4 Doha"
-    edit(data, "events.yaml", 'label_fr: "CM4 Doha"', 'label_fr: "CM4 Doha (Qatar)"')
-    assert load_facts(data).event("mc4").label_fr == "CM4 Doha (Qatar)"
+    assert load_facts(data).event("mc4").label["fr"] == "CM4 Doha"
+    edit(data, "events.yaml", 'fr: "CM4 Doha"', 'fr: "CM4 Doha (Qatar)"')
+    assert load_facts(data).event("mc4").label["fr"] == "CM4 Doha (Qatar)"
 
 
 # --- bad inputs: one exact line each ------------------------------------------------------------
@@ -173,8 +173,8 @@ def mc4(data: Path) -> str:
 
 
 def test_missing_field(data):
-    edit(data, "events.yaml", '    label_fr: "CM4 Doha"\n', "")
-    assert errors_of(data) == [f"{mc4(data)}: field 'label_fr': required field missing"]
+    edit(data, "events.yaml", '    label:\n      fr: "CM4 Doha"\n      en: "MC4 Doha"\n      es: "CM4 Doha"\n', "")
+    assert errors_of(data) == [f"{mc4(data)}: field 'label': required field missing"]
 
 
 def test_missing_id_names_entry_by_index(data):
@@ -228,12 +228,12 @@ def test_duplicate_id(data):
 
 
 def test_unknown_field(data):
-    edit(data, "events.yaml", '    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    colour: red\n')
+    edit(data, "events.yaml", "    status: verified\n", "    status: verified\n    colour: red\n", entry="mc4")
     assert errors_of(data) == [f"{mc4(data)}: field 'colour': unknown field"]
 
 
 def test_malformed_yaml(data):
-    edit(data, "events.yaml", '    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha" (Qatar)\n')
+    edit(data, "events.yaml", '      fr: "CM4 Doha"\n', '      fr: "CM4 Doha" (Qatar)\n')
     line = line_of(data, "events.yaml", "(Qatar)")
     assert errors_of(data) == [
         f"{EV}: line {line}: malformed YAML: while parsing a block mapping: expected <block end>, but found '<scalar>'"
@@ -241,9 +241,9 @@ def test_malformed_yaml(data):
 
 
 def test_duplicate_key_is_malformed(data):
-    edit(data, "events.yaml", '    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    label_fr: "Doha"\n')
-    line = line_of(data, "events.yaml", 'label_fr: "Doha"')
-    assert errors_of(data) == [f"{EV}: line {line}: malformed YAML: duplicate key 'label_fr'"]
+    edit(data, "events.yaml", '      fr: "CM4 Doha"\n', '      fr: "CM4 Doha"\n      fr: "Doha"\n')
+    line = line_of(data, "events.yaml", 'fr: "Doha"')
+    assert errors_of(data) == [f"{EV}: line {line}: malformed YAML: duplicate key 'fr'"]
 
 
 def test_top_level_key_missing(data):
@@ -278,9 +278,9 @@ def test_end_before_start(data):
 
 
 def test_html_string(data):
-    edit(data, "events.yaml", 'label_fr: "CM4 Doha"', 'label_fr: "<b>CM4</b> Doha"')
+    edit(data, "events.yaml", 'fr: "CM4 Doha"', 'fr: "<b>CM4</b> Doha"')
     assert errors_of(data) == [
-        f"{mc4(data)}: field 'label_fr': HTML is not allowed (contains '<' or '>'): '<b>CM4</b> Doha'"
+        f"{mc4(data)}: field 'label.fr': HTML is not allowed (contains '<' or '>'): '<b>CM4</b> Doha'"
     ]
 
 
@@ -317,12 +317,12 @@ def test_a_body_in_another_capacity_names_a_known_body_with_the_same_parent(data
 
 def test_several_errors_reported_together(data):
     edit(data, "events.yaml", 'date: "2001-11-09"', 'date: "2001-13-09"')
-    edit(data, "events.yaml", 'label_fr: "CM4 Doha"', 'label_fr: ""')
+    edit(data, "events.yaml", 'fr: "CM4 Doha"', 'fr: ""')
     edit(data, "events.yaml", "kind: conference", "kind: summit", entry="mc5")
     mc5 = f"{EV}: entry 'mc5' (line {line_of(data, 'events.yaml', '- id: mc5')})"
     assert errors_of(data) == [
         f"{mc4(data)}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'",
-        f"{mc4(data)}: field 'label_fr': must not be empty",
+        f"{mc4(data)}: field 'label.fr': must not be empty",
         f"{mc5}: field 'kind': unknown kind 'summit'; expected one of "
         "conference, declaration, decision, workshop, group, communication, meeting, review",
     ]
@@ -368,9 +368,9 @@ BAD_INPUTS = [
     bad("yaml-unclosed-flow", "malformed YAML", *MC4, ("sources: [briefnote, fr-wp]", "sources: [briefnote, fr-wp"),
         "assets/data/events.yaml: line {line}: malformed YAML: while parsing a flow sequence: expected ',' or ']', but got ':'",
         at="- id: mc5"),
-    bad("yaml-tab-indent", "malformed YAML", *MC4, ('    label_fr: "CM4 Doha"', '\tlabel_fr: "CM4 Doha"'),
+    bad("yaml-tab-indent", "malformed YAML", *MC4, ('      fr: "CM4 Doha"', '\tfr: "CM4 Doha"'),
         "assets/data/events.yaml: line {line}: malformed YAML: while scanning for the next token: found character '\\t' that cannot start any token",
-        at='\tlabel_fr'),
+        at='\tfr'),
     bad("yaml-undefined-alias", "malformed YAML", *MC4, ("sources: [briefnote, fr-wp]", "sources: *refs"),
         "assets/data/events.yaml: line {line}: malformed YAML: aliases (*name) are not allowed in the data files: write the value out",
         at="*refs"),
@@ -384,26 +384,26 @@ BAD_INPUTS = [
          ("    sources: [wto-cancun-2003, ictsd-cancun-2003, briefnote]\n  - id: mc6", "    sources: [wto-cancun-2003, ictsd-cancun-2003, briefnote]\n    <<: *base\n  - id: mc6")),
         "assets/data/events.yaml: line {line}: malformed YAML: merge keys (<<) are not allowed in the data files: write the fields out",
         at="<<: *base"),
-    bad("yaml-inline-merge-key", "malformed YAML", *MC4, ('    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    <<: {colour: red}\n'),
+    bad("yaml-inline-merge-key", "malformed YAML", *MC4, ('      fr: "CM4 Doha"\n', '      fr: "CM4 Doha"\n    <<: {colour: red}\n'),
         "assets/data/events.yaml: line {line}: malformed YAML: merge keys (<<) are not allowed in the data files: write the fields out",
         at="<<: {colour"),
-    bad("yaml-explicit-tag-binary", "malformed YAML", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: !!binary "aGk="'),
+    bad("yaml-explicit-tag-binary", "malformed YAML", *MC4, ('fr: "CM4 Doha"', 'fr: !!binary "aGk="'),
         "assets/data/events.yaml: line {line}: malformed YAML: explicit tag !!binary is not allowed in the data files", at="!!binary"),
-    bad("yaml-explicit-tag-python", "malformed YAML", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: !!python/object/apply:os.system ["id"]'),
+    bad("yaml-explicit-tag-python", "malformed YAML", *MC4, ('fr: "CM4 Doha"', 'fr: !!python/object/apply:os.system ["id"]'),
         "assets/data/events.yaml: line {line}: malformed YAML: explicit tag !!python/object/apply:os.system is not allowed in the data files",
         at="!!python"),
-    bad("yaml-bad-int-tag", "malformed YAML", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: !!int "Doha"'),
+    bad("yaml-bad-int-tag", "malformed YAML", *MC4, ('fr: "CM4 Doha"', 'fr: !!int "Doha"'),
         "assets/data/events.yaml: line {line}: malformed YAML: explicit tag !!int is not allowed in the data files", at="!!int"),
-    bad("yaml-duplicate-key", "malformed YAML", *MC4, ('    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    label_fr: "Doha"\n'),
-        "assets/data/events.yaml: line {line}: malformed YAML: duplicate key 'label_fr'", at='label_fr: "Doha"'),
+    bad("yaml-duplicate-key", "malformed YAML", *MC4, ('      fr: "CM4 Doha"\n', '      fr: "CM4 Doha"\n      fr: "Doha"\n'),
+        "assets/data/events.yaml: line {line}: malformed YAML: duplicate key 'fr'", at='fr: "Doha"'),
     bad("yaml-entry-not-a-mapping", "malformed YAML", *MC4, ("  - id: mc4\n", "  - CM4 Doha\n  - id: mc4\n"),
         "assets/data/events.yaml: entry #9 (line {line}): expected a mapping of fields, got str: 'CM4 Doha'", at="- CM4 Doha"),
     bad("yaml-top-level-not-a-list", "wrong type", "bodies.yaml", None, ("bodies:\n", "bodies: {}\nold_bodies:\n"),
         "assets/data/bodies.yaml: unknown top-level key 'old_bodies'",
         "assets/data/bodies.yaml: top-level key 'bodies' must hold a list of entries, got dict: {{}}"),
     # wrong types
-    bad("type-label-int", "wrong type", *MC4, ('label_fr: "CM4 Doha"', "label_fr: 4"),
-        "{entry}: field 'label_fr': expected a string, got int: 4"),
+    bad("type-label-int", "wrong type", *MC4, ('fr: "CM4 Doha"', "fr: 4"),
+        "{entry}: field 'label.fr': expected a string, got int: 4"),
     bad("type-date-float", "wrong type", *MC4, ('date: "2001-11-09"', "date: 2001.11"),
         "{entry}: field 'date': expected a string, got float: 2001.11"),
     bad("type-sources-string", "wrong type", *MC4, ("sources: [briefnote, fr-wp]", "sources: briefnote"),
@@ -416,8 +416,10 @@ BAD_INPUTS = [
         "{entry}: field 'work_programme': expected true or false, got str: 'no'"),
     bad("type-order-negative", "wrong type", "signatories.yaml", "ALB", ("order: 1", "order: 0"),
         "{entry}: field 'order': must be 1 or more: 0"),
-    bad("type-null-required", "wrong type", *MC4, ('label_fr: "CM4 Doha"', "label_fr:"),
-        "{entry}: field 'label_fr': expected a string, got null"),
+    bad("type-null-required", "wrong type", *MC4, ('    label:\n      fr: "CM4 Doha"\n      en: "MC4 Doha"\n      es: "CM4 Doha"\n', "    label:\n"),
+        "{entry}: field 'label': expected a mapping of languages to texts ({{fr: …, en: …, es: …}}), got null"),
+    bad("type-null-text", "wrong type", *MC4, ('fr: "CM4 Doha"', "fr:"),
+        "{entry}: field 'label.fr': expected a string, got null"),
     # dates
     bad("date-month-13", "impossible date", *MC4, ('date: "2001-11-09"', 'date: "2001-13-09"'),
         "{entry}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'"),
@@ -521,9 +523,9 @@ BAD_INPUTS = [
     bad("id-with-space", "duplicate id", *MC4, ("  - id: mc4\n", "  - id: mc 4\n"),
         "assets/data/events.yaml: entry #9 (line {line}): field 'id': not an id (letters, digits and single hyphens): 'mc 4'",
         at="- id: mc 4"),
-    bad("name-duplicate", "duplicate id", "bodies.yaml", "ctd", ('name_fr: "Comité du commerce et du développement"', 'name_fr: "Conseil des ADPIC"'),
-        "{entry}: field 'name_fr': same name as entry 'trips' (line {line}): 'Conseil des ADPIC'", at="- id: trips"),
-    bad("field-unknown", "unknown key", *MC4, ('    label_fr: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n    colour: red\n'),
+    bad("name-duplicate", "duplicate id", "bodies.yaml", "ctd", ('fr: "Comité du commerce et du développement"', 'fr: "Conseil des ADPIC"'),
+        "{entry}: field 'name.fr': same name as entry 'trips' (line {line}): 'Conseil des ADPIC'", at="- id: trips"),
+    bad("field-unknown", "unknown key", *MC4, ("    status: verified\n", "    status: verified\n    colour: red\n"),
         "{entry}: field 'colour': unknown field"),
     bad("field-misspelt", "unknown key", *MC4, ("    status: verified\n", "    statut: verified\n"),
         "{entry}: field 'status': required field missing", "{entry}: field 'statut': unknown field"),
@@ -532,52 +534,52 @@ BAD_INPUTS = [
         "assets/data/bodies.yaml: entry 'ctg' (line {line}): field 'parent': cycle: ctg → gc → ctg",
         at="- id: ctg"),
     # hostile strings (refused at the door; tests/test_hostile.py shows the deck would show them as text anyway)
-    bad("hostile-script", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "<script>window.__pwned=1</script>"'),
-        "{entry}: field 'label_fr': HTML is not allowed (contains '<' or '>'): '<script>window.__pwned=1</script>'"),
-    bad("hostile-img-onerror", "hostile string", "bodies.yaml", "gc", ('name_fr: "Conseil général"', "name_fr: '<img src=x onerror=\"window.__pwned=1\">'"),
-        "{entry}: field 'name_fr': HTML is not allowed (contains '<' or '>'): '<img src=x onerror=\"window.__pwned=1\">'"),
-    bad("hostile-attribute-breakout", "hostile string", "signatories.yaml", "ALB", ('name_fr: "Albanie"', "name_fr: '\"><svg onload=alert(1)>'"),
-        "{entry}: field 'name_fr': HTML is not allowed (contains '<' or '>'): '\"><svg onload=alert(1)>'"),
+    bad("hostile-script", "hostile string", *MC4, ('fr: "CM4 Doha"', 'fr: "<script>window.__pwned=1</script>"'),
+        "{entry}: field 'label.fr': HTML is not allowed (contains '<' or '>'): '<script>window.__pwned=1</script>'"),
+    bad("hostile-img-onerror", "hostile string", "bodies.yaml", "gc", ('fr: "Conseil général"', "fr: '<img src=x onerror=\"window.__pwned=1\">'"),
+        "{entry}: field 'name.fr': HTML is not allowed (contains '<' or '>'): '<img src=x onerror=\"window.__pwned=1\">'"),
+    bad("hostile-attribute-breakout", "hostile string", "signatories.yaml", "ALB", ('fr: "Albanie"', "fr: '\"><svg onload=alert(1)>'"),
+        "{entry}: field 'name.fr': HTML is not allowed (contains '<' or '>'): '\"><svg onload=alert(1)>'"),
     bad("hostile-title", "hostile string", "sources.yaml", "jsi",
-        ('title: "Initiative liée', 'title: "</title><script>alert(1)</script>Initiative liée'),
-        "{entry}: field 'title': HTML is not allowed (contains '<' or '>'): "
+        ('fr: "Initiative liée', 'fr: "</title><script>alert(1)</script>Initiative liée'),
+        "{entry}: field 'title.fr': HTML is not allowed (contains '<' or '>'): "
         "'</title><script>alert(1)</script>Initiative liée à la Déclaration conjointe sur le commerce électro…'"),
-    bad("hostile-bidi-override", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 \\u202eahoD"'),
-        "{entry}: field 'label_fr': invisible formatting character U+202E is not allowed"),
-    bad("hostile-zero-width", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 Do\\u200bha"'),
-        "{entry}: field 'label_fr': invisible formatting character U+200B is not allowed"),
-    bad("hostile-nul", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4\\0Doha"'),
-        "{entry}: field 'label_fr': a control character (U+0000) is not allowed: write the text on one line"),
-    bad("hostile-lone-surrogate", "hostile string", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 \\ud800"'),
-        "{entry}: field 'label_fr': invalid character U+D800 (a lone surrogate, not UTF-8 text)"),
+    bad("hostile-bidi-override", "hostile string", *MC4, ('fr: "CM4 Doha"', 'fr: "CM4 \\u202eahoD"'),
+        "{entry}: field 'label.fr': invisible formatting character U+202E is not allowed"),
+    bad("hostile-zero-width", "hostile string", *MC4, ('fr: "CM4 Doha"', 'fr: "CM4 Do\\u200bha"'),
+        "{entry}: field 'label.fr': invisible formatting character U+200B is not allowed"),
+    bad("hostile-nul", "hostile string", *MC4, ('fr: "CM4 Doha"', 'fr: "CM4\\0Doha"'),
+        "{entry}: field 'label.fr': a control character (U+0000) is not allowed: write the text on one line"),
+    bad("hostile-lone-surrogate", "hostile string", *MC4, ('fr: "CM4 Doha"', 'fr: "CM4 \\ud800"'),
+        "{entry}: field 'label.fr': invalid character U+D800 (a lone surrogate, not UTF-8 text)"),
     # text: UTF-8 and French typography
-    bad("text-line-break", "French text", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4\\nDoha"'),
-        "{entry}: field 'label_fr': a line break or tab (U+000A) is not allowed: write the text on one line"),
-    bad("text-empty", "French text", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "  "'),
-        "{entry}: field 'label_fr': must not be empty"),
-    bad("text-trailing-space", "French text", *MC4, ('label_fr: "CM4 Doha"', 'label_fr: "CM4 Doha "'),
-        "{entry}: field 'label_fr': leading or trailing space: 'CM4 Doha '"),
-    bad("text-mojibake", "French text", "events.yaml", "mc2", ('label_fr: "CM2 Genève"', 'label_fr: "CM2 GenÃ¨ve"'),
-        "{entry}: field 'label_fr': looks like UTF-8 read with the wrong encoding ('Ã¨'): 'CM2 GenÃ¨ve'"),
-    bad("text-decomposed-accent", "French text", "events.yaml", "mc2", ('label_fr: "CM2 Genève"', 'label_fr: "CM2 Gene\\u0300ve"'),
-        "{entry}: field 'label_fr': not in composed Unicode form (NFC; an accent typed apart from its letter?): 'CM2 Gene\u0300ve'"),
-    bad("text-replacement-char", "French text", "events.yaml", "mc2", ('label_fr: "CM2 Genève"', 'label_fr: "CM2 Gen\\ufffdve"'),
-        "{entry}: field 'label_fr': replacement character U+FFFD: the text was damaged by a wrong encoding"),
-    bad("typo-straight-quotes", "French text", *MC4, ('label_fr: "CM4 Doha"', "label_fr: 'CM4 \"Doha\"'"),
-        "{entry}: field 'label_fr': French typography: straight double quote (use « » or “ ”): 'CM4 \"Doha\"'"),
+    bad("text-line-break", "French text", *MC4, ('fr: "CM4 Doha"', 'fr: "CM4\\nDoha"'),
+        "{entry}: field 'label.fr': a line break or tab (U+000A) is not allowed: write the text on one line"),
+    bad("text-empty", "French text", *MC4, ('fr: "CM4 Doha"', 'fr: "  "'),
+        "{entry}: field 'label.fr': must not be empty"),
+    bad("text-trailing-space", "French text", *MC4, ('fr: "CM4 Doha"', 'fr: "CM4 Doha "'),
+        "{entry}: field 'label.fr': leading or trailing space: 'CM4 Doha '"),
+    bad("text-mojibake", "French text", "events.yaml", "mc2", ('fr: "CM2 Genève"', 'fr: "CM2 GenÃ¨ve"'),
+        "{entry}: field 'label.fr': looks like UTF-8 read with the wrong encoding ('Ã¨'): 'CM2 GenÃ¨ve'"),
+    bad("text-decomposed-accent", "French text", "events.yaml", "mc2", ('fr: "CM2 Genève"', 'fr: "CM2 Gene\\u0300ve"'),
+        "{entry}: field 'label.fr': not in composed Unicode form (NFC; an accent typed apart from its letter?): 'CM2 Gene\u0300ve'"),
+    bad("text-replacement-char", "French text", "events.yaml", "mc2", ('fr: "CM2 Genève"', 'fr: "CM2 Gen\\ufffdve"'),
+        "{entry}: field 'label.fr': replacement character U+FFFD: the text was damaged by a wrong encoding"),
+    bad("typo-straight-quotes", "French text", *MC4, ('fr: "CM4 Doha"', "fr: 'CM4 \"Doha\"'"),
+        "{entry}: field 'label.fr': French typography: straight double quote (use « » or “ ”): 'CM4 \"Doha\"'"),
     bad("typo-plain-space-before-colon", "French text", "events.yaml", "co-convenors-2019",
-        (f'label_fr: "Coorganisateurs{NBSP}: Australie', 'label_fr: "Coorganisateurs : Australie'),
-        "{entry}: field 'label_fr': French typography: plain space before : ; ! ? % (use a non-breaking space, U+00A0): "
+        (f'fr: "Coorganisateurs{NBSP}: Australie', 'fr: "Coorganisateurs : Australie'),
+        "{entry}: field 'label.fr': French typography: plain space before : ; ! ? % (use a non-breaking space, U+00A0): "
         "'Coorganisateurs : Australie, Japon, S'"),
     bad("typo-no-space-before-semicolon", "French text", "events.yaml", "jsi-2018-themes",
         (f"numérique{NBSP}; ouverture", "numérique; ouverture"),
-        "{entry}: field 'detail_fr': French typography: no space before : ; ! ? (add a non-breaking space, U+00A0): "
+        "{entry}: field 'detail.fr': French typography: no space before : ; ! ? (add a non-breaking space, U+00A0): "
         "'le commerce numérique; ouverture des march'"),
     bad("typo-guillemets-plain-space", "French text", "events.yaml", "substantial-conclusion-2023",
-        (f'label_fr: "«{NBSP}Conclusion substantielle{NBSP}»"', 'label_fr: "« Conclusion substantielle »"'),
-        "{entry}: field 'label_fr': French typography: « not followed by a non-breaking space (U+00A0): '« Conclusion substant'"),
+        (f'fr: "«{NBSP}Conclusion substantielle{NBSP}»"', 'fr: "« Conclusion substantielle »"'),
+        "{entry}: field 'label.fr': French typography: « not followed by a non-breaking space (U+00A0): '« Conclusion substant'"),
     bad("typo-three-dots", "French text", "events.yaml", "momentum-themes", ("électroniques… mais", "électroniques... mais"),
-        "{entry}: field 'detail_fr': French typography: three dots (use …): 'ctions électroniques... mais des positions '"),
+        "{entry}: field 'detail.fr': French typography: three dots (use …): 'ctions électroniques... mais des positions '"),
     bad("seed-statement-slide", "wrong type", "seed_statements.yaml", None, ("  - slide: 8\n    text: \"16 communications\"", "  - slide: 9\n    text: \"16 communications\""),
         "assets/data/seed_statements.yaml: entry #{index} (line {entry_line}): field 'slide': the 2018 presentation has 8 slides, got 9",
         at="- slide: 9"),
@@ -659,14 +661,14 @@ def test_errors_of_every_file_come_at_once(data):
 
 def test_the_cli_prints_one_line_per_error_and_fails(data, monkeypatch, capsys):
     edit(data, "events.yaml", 'date: "2001-11-09"', 'date: "2001-13-09"')
-    edit(data, "events.yaml", 'label_fr: "CM4 Doha"', 'label_fr: "<script>x</script>"')
+    edit(data, "events.yaml", 'fr: "CM4 Doha"', 'fr: "<script>x</script>"')
     monkeypatch.setenv("WTO_DECK_ROOT", str(data.parent.parent))
     assert cli.main(["facts"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [
         f"error: {mc4(data)}: field 'date': not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '2001-13-09'",
-        f"error: {mc4(data)}: field 'label_fr': HTML is not allowed (contains '<' or '>'): '<script>x</script>'",
+        f"error: {mc4(data)}: field 'label.fr': HTML is not allowed (contains '<' or '>'): '<script>x</script>'",
     ]
 
 
@@ -717,11 +719,14 @@ def scratch(tmp_path_factory) -> Path:
 
 # Where an arbitrary text goes: (file, the text it replaces, the record field that would show it).
 TEXT_FIELDS = [
-    ("events.yaml", 'label_fr: "CM4 Doha"', "label_fr"),
-    ("events.yaml", 'detail_fr: "La cinquième Conférence ministérielle s\'achève sans consensus."', "detail_fr"),
-    ("bodies.yaml", 'name_fr: "Conseil général"', "name_fr"),
-    ("signatories.yaml", 'name_fr: "Albanie"', "name_fr"),
-    ("sources.yaml", 'title: "Note d\'information sur le commerce électronique (OMC, en anglais)"', "title"),
+    ("events.yaml", 'fr: "CM4 Doha"', "label"),
+    ("events.yaml", 'en: "MC4 Doha"', "label"),
+    ("events.yaml", 'fr: "La cinquième Conférence ministérielle s\'achève sans consensus."', "detail"),
+    ("events.yaml", 'es: "La Quinta Conferencia Ministerial concluye sin consenso."', "detail"),
+    ("bodies.yaml", 'fr: "Conseil général"', "name"),
+    ("signatories.yaml", 'fr: "Albanie"', "name"),
+    ("sources.yaml", 'fr: "Note d\'information sur le commerce électronique (OMC, en anglais)"', "title"),
+    ("quizzes.yaml", 'en: "Customs duties on electronic transmissions"', "choices"),
 ]
 HOSTILE_BITS = st.sampled_from(
     ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", '"', "'", "&lt;", "\u202e", "\x00",
@@ -730,12 +735,13 @@ HOSTILE_BITS = st.sampled_from(
 
 
 def _texts_shown(facts):
-    for e in facts.events:
-        yield e.label_fr
-        yield e.detail_fr
-    yield from (b.name_fr for b in facts.bodies)
-    yield from (s.name_fr for s in facts.signatories)
-    yield from (s.title for s in facts.sources.values())
+    """Every text of every record, in every language."""
+    texts = [t for e in facts.events for t in (e.label, e.detail)]
+    texts += [b.name for b in facts.bodies] + [s.name for s in facts.signatories]
+    texts += [s.title for s in facts.sources.values()]
+    texts += [t for q in facts.questions for t in (q.prompt, *q.choices, q.feedback)]
+    for text in texts:
+        yield from text.values()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -782,3 +788,189 @@ def test_any_file_content_loads_or_raises_data_error(scratch, content):
         assert exc.errors and all(line.startswith("assets/data/bodies.yaml: ") for line in exc.errors)
     else:
         raise AssertionError("garbage in bodies.yaml loaded")
+
+
+# --- languages: every text in every language of the decks ----------------------------------------
+
+from collections import Counter  # noqa: E402
+import re  # noqa: E402
+
+from wto_ecommerce_deck import messages  # noqa: E402
+from wto_ecommerce_deck.data.records import Localized  # noqa: E402
+
+DECK_LANGUAGES = ["fr", "en", "es"]
+QU = "assets/data/quizzes.yaml"
+
+
+def _every_text(facts):
+    """(where, Localized) for every translatable text of the data."""
+    for e in facts.events:
+        yield f"event {e.id} label", e.label
+        yield f"event {e.id} detail", e.detail
+    yield from ((f"body {b.id} name", b.name) for b in facts.bodies)
+    yield from ((f"signatory {s.id} name", s.name) for s in facts.signatories)
+    yield from ((f"source {k} title", s.title) for k, s in facts.sources.items())
+    for q in facts.questions:
+        yield f"question {q.id} prompt", q.prompt
+        yield from ((f"question {q.id} choice {n}", c) for n, c in enumerate(q.choices, start=1))
+        yield f"question {q.id} feedback", q.feedback
+    for p in facts.participation:
+        yield f"participation {p.id} label", p.label
+        yield f"participation {p.id} detail", p.detail
+
+
+def test_every_text_is_in_every_language_and_nothing_else():
+    """Parity: a French text with no English or Spanish counterpart, or the reverse, fails."""
+    texts = list(_every_text(load_facts()))
+    assert len(texts) > 300
+    for where, text in texts:
+        assert isinstance(text, Localized), where
+        assert list(text) == DECK_LANGUAGES, where
+        assert all(value.strip() for value in text.values()), where
+    assert set(messages.languages()) <= set(DECK_LANGUAGES)
+
+
+def _marks(text: str) -> tuple[Counter, Counter]:
+    """The WTO symbols of a text and the numbers outside them (days, years, counts, paragraphs)."""
+    symbols = Counter(m.group(0) for m in SYMBOL_RE.finditer(text))
+    return symbols, Counter(re.findall(r"\d+", SYMBOL_RE.sub(" ", text)))
+
+
+def test_translations_keep_dates_symbols_and_numbers():
+    """Each text states the same dates, WTO symbols and numbers in the three languages."""
+    differing = []
+    for where, text in _every_text(load_facts()):
+        french = _marks(text["fr"])
+        differing += [f"{where} ({lang}): {_marks(text[lang])} != {french}" for lang in text if _marks(text[lang]) != french]
+    assert differing == []
+
+
+def test_marks_tell_a_changed_number():
+    """The check above can fail: a year or a symbol changed in one language is seen."""
+    assert _marks("CM4 Doha, 9–14 novembre 2001, WT/MIN(01)/DEC/1") == _marks("MC4 Doha, 9–14 November 2001, WT/MIN(01)/DEC/1")
+    assert _marks("20 mai 1998") != _marks("20 May 1999")
+    assert _marks("WT/L/274") != _marks("WT/L/247")
+
+
+def test_text_in_the_current_language():
+    mc4 = load_facts().event("mc4")
+    assert (mc4.label.text("fr"), mc4.label.text("en"), mc4.label.text("es")) == ("CM4 Doha", "MC4 Doha", "CM4 Doha")
+    try:
+        messages.use("fr")
+        assert mc4.label.text() == "CM4 Doha" and mc4.date_text() == "9–14\u00a0novembre 2001"
+        messages._current = "en"  # as messages.use("en") does once the English catalogue exists
+        assert mc4.label.text() == "MC4 Doha" and mc4.date_text() == "9–14\u00a0November 2001"
+        assert mc4.detail.text().startswith("Ministers decide to continue the Work Programme")
+        messages._current = "es"
+        assert mc4.date_text() == "9–14\u00a0de noviembre de 2001"
+        assert load_facts().event("mc3").date_text() == "30\u00a0de noviembre – 3\u00a0de diciembre de 1999"
+    finally:
+        messages.use("fr")
+    assert mc4.date_fr == "9–14\u00a0novembre 2001"
+    with pytest.raises(KeyError, match="no 'de' text"):
+        mc4.label.text("de")
+    with pytest.raises(TypeError):
+        mc4.label["de"] = "MK4 Doha"
+
+
+def test_missing_translation_is_one_line(data):
+    edit(data, "events.yaml", '      es: "CM4 Doha"\n', "", entry="mc4")
+    assert errors_of(data) == [f"{mc4(data)}: field 'label': no 'es' text"]
+
+
+def test_missing_translation_of_a_quiz_choice(data):
+    edit(data, "quizzes.yaml", '          en: "WT/MIN(98)/DEC/2"\n', "", entry="q-programme-1")
+    line = line_of(data, "quizzes.yaml", "- id: q-programme-1")
+    assert errors_of(data) == [f"{QU}: entry 'q-programme-1' (line {line}): field 'choices': choice 2: no 'en' text"]
+
+
+def test_missing_translations_are_each_reported_in_file_order(data):
+    edit(data, "sources.yaml", '      en: "Briefing note on electronic commerce (WTO)"\n', "", entry="briefnote")
+    edit(data, "signatories.yaml", '      es: "Albania"\n', "", entry="ALB")
+    edit(data, "events.yaml", '      en: "MC4 Doha"\n', "", entry="mc4")
+    edit(data, "events.yaml", "status: verified", "status: checked", entry="mc4")
+    assert errors_of(data) == [
+        f"assets/data/sources.yaml: entry 'briefnote' (line {line_of(data, 'sources.yaml', '- key: briefnote')}): field 'title': no 'en' text",
+        f"{mc4(data)}: field 'status': unknown status 'checked'; expected one of verified, secondary, seed, unverified",
+        f"{mc4(data)}: field 'label': no 'en' text",
+        f"assets/data/signatories.yaml: entry 'ALB' (line {line_of(data, 'signatories.yaml', '- id: ALB')}): field 'name': no 'es' text",
+    ]
+
+
+def test_a_text_in_one_language_only_is_refused(data):
+    edit(data, "events.yaml", '    label:\n      fr: "CM4 Doha"\n      en: "MC4 Doha"\n      es: "CM4 Doha"\n', '    label: "CM4 Doha"\n')
+    assert errors_of(data) == [
+        f"{mc4(data)}: field 'label': expected a text in each language ({{fr: …, en: …, es: …}}), got str: 'CM4 Doha'"
+    ]
+
+
+def test_the_former_french_only_field_names_are_refused(data):
+    edit(data, "events.yaml", '    label:\n      fr: "CM4 Doha"\n      en: "MC4 Doha"\n      es: "CM4 Doha"\n', '    label_fr: "CM4 Doha"\n')
+    assert errors_of(data) == [f"{mc4(data)}: field 'label': required field missing", f"{mc4(data)}: field 'label_fr': unknown field"]
+
+
+def test_french_typography_applies_to_french_only(data):
+    edit(data, "events.yaml", 'en: "Co-convenors: Australia, Japan, Singapore"', 'en: "Co-convenors : Australia, Japan, Singapore"')
+    edit(data, "events.yaml", 'es: "Coorganizadores: Australia, Japón, Singapur"', 'es: "Coorganizadores : Australia, Japón, Singapur"')
+    assert load_facts(data).event("co-convenors-2019").label["en"] == "Co-convenors : Australia, Japan, Singapore"
+    edit(data, "events.yaml", f'fr: "Coorganisateurs{NBSP}: Australie', 'fr: "Coorganisateurs: Australie')
+    line = line_of(data, "events.yaml", "- id: co-convenors-2019")
+    assert errors_of(data) == [
+        f"{EV}: entry 'co-convenors-2019' (line {line}): field 'label.fr': French typography: "
+        "no space before : ; ! ? (add a non-breaking space, U+00A0): 'Coorganisateurs: Australie, Japon, S'"
+    ]
+
+
+def test_no_html_in_any_language(data):
+    edit(data, "events.yaml", 'en: "MC4 Doha"', 'en: "<b>MC4</b> Doha"')
+    edit(data, "bodies.yaml", 'es: "Consejo General"', "es: '<img src=x onerror=\"window.__pwned=1\">'")
+    assert errors_of(data) == [
+        f"{mc4(data)}: field 'label.en': HTML is not allowed (contains '<' or '>'): '<b>MC4</b> Doha'",
+        f"assets/data/bodies.yaml: entry 'gc' (line {line_of(data, 'bodies.yaml', '- id: gc')}): field 'name.es': "
+        "HTML is not allowed (contains '<' or '>'): '<img src=x onerror=\"window.__pwned=1\">'",
+    ]
+
+
+def test_a_misspelt_language_is_reported_where_it_is(data):
+    edit(data, "events.yaml", 'en: "MC4 Doha"', 'eb: "MC4 Doha"')
+    assert errors_of(data) == [
+        f"{mc4(data)}: field 'label': no 'en' text",
+        f"{mc4(data)}: field 'label': 'eb' is not a language of the decks (fr, en, es; a language is added with its catalogue assets/i18n/eb.json)",
+    ]
+
+
+def test_a_language_code_is_two_letters(data):
+    edit(data, "events.yaml", 'en: "MC4 Doha"', 'english: "MC4 Doha"')
+    assert errors_of(data) == [f"{mc4(data)}: field 'label': 'english' is not a language code (ISO 639-1, two letters: fr, en, es)"]
+
+
+def test_same_name_in_one_language_is_refused(data):
+    edit(data, "signatories.yaml", 'en: "Argentina"', 'en: "Albania"')
+    line = line_of(data, "signatories.yaml", "- id: ARG")
+    assert errors_of(data) == [
+        f"assets/data/signatories.yaml: entry 'ARG' (line {line}): field 'name.en': same name as entry 'ALB' "
+        f"(line {line_of(data, 'signatories.yaml', '- id: ALB')}): 'Albania'"
+    ]
+
+
+def test_a_fourth_language_is_a_catalogue_then_a_translation_job(data, monkeypatch):
+    """Adding assets/i18n/de.json makes every text of the data need its German: one line each."""
+    texts = list(_every_text(load_facts(data)))
+    root = data.parent.parent
+    shutil.copytree(paths.i18n_dir(), root / "assets" / "i18n")
+    shutil.copy(root / "assets" / "i18n" / "fr.json", root / "assets" / "i18n" / "de.json")
+    monkeypatch.setenv("WTO_DECK_ROOT", str(root))
+    assert messages.languages()[0] == "fr" and "de" in messages.languages()
+    errors = errors_of(data)
+    assert len(errors) == len(texts)
+    assert errors[0] == (
+        f"assets/data/sources.yaml: entry 'seed' (line {line_of(data, 'sources.yaml', '- key: seed')}): field 'title': no 'de' text"
+    )
+    assert f"{mc4(data)}: field 'label': no 'de' text" in errors
+    assert all(line.endswith("no 'de' text") for line in errors)
+
+
+def test_a_translation_without_its_french_original_is_refused(data):
+    """The reverse of a missing translation: English and Spanish with no French (the original)."""
+    edit(data, "events.yaml", '      fr: "CM4 Doha"\n', "", entry="mc4")
+    assert errors_of(data) == [f"{mc4(data)}: field 'label': no 'fr' text"]

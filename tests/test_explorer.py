@@ -11,7 +11,7 @@ import pytest
 from wto_ecommerce_deck import data, explorer
 from wto_ecommerce_deck.deck import PLOTLY_MIME
 from wto_ecommerce_deck.data.links import symbol_url
-from wto_ecommerce_deck.data.records import Event, Facts, PartialDate, Source
+from wto_ecommerce_deck.data.records import Event, Facts, Localized, PartialDate, Source
 from wto_ecommerce_deck.widgets_export import WIDGET_VIEW_MIME
 
 FACTS = data.load_facts()
@@ -58,7 +58,7 @@ def test_selecting_an_event_shows_its_detail():
     detail = view.detail.value
     text = plain(detail)
     mc4 = FACTS.event("mc4")
-    assert "CM4 Doha" in text and "9–14 novembre 2001" in text and mc4.detail_fr in text
+    assert "CM4 Doha" in text and "9–14 novembre 2001" in text and mc4.detail.text() in text
     assert "Cote OMC : WT/MIN(01)/DEC/1 (à confirmer)" in text
     assert "Statut : vérifié" in text and "Statut : vérifié (OMC)" not in text
     assert "Note d'information sur le commerce électronique (OMC, en anglais)" in text
@@ -102,10 +102,10 @@ def test_figure_tab_draws_the_filtered_timeline():
 
 
 def test_text_from_the_data_is_escaped():
-    source = Source("s", "https://example.org/?a=1&b=2", 'Titre « A & B » "cité"')
+    source = Source("s", "https://example.org/?a=1&b=2", Localized({"fr": 'Titre « A & B » "cité"'}))
     event = Event(
         id="e", track="momentum", kind="meeting", start=PartialDate(2017, 3), end=None,
-        label_fr='Réunion "R&D"', detail_fr="Détail & suite", symbol="WT/L/274", symbol_status=None,
+        label=Localized({"fr": 'Réunion "R&D"'}), detail=Localized({"fr": "Détail & suite"}), symbol="WT/L/274", symbol_status=None,
         status="verified", sources=("s",),
     )
     facts = Facts(sources={"s": source}, events=(event,), bodies=(), signatories=())
@@ -145,10 +145,10 @@ def test_every_track_opens(track):
 
 
 def test_a_source_url_that_is_not_https_is_shown_as_text():
-    bad = Source("bad", "javascript:alert(1)", "Une source douteuse")
+    bad = Source("bad", "javascript:alert(1)", Localized({"fr": "Une source douteuse"}))
     event = Event(
         id="e", track="meetings2018", kind="meeting", start=PartialDate(2018, 3), end=None,
-        label_fr="Réunion", detail_fr="Détail", symbol=None, symbol_status=None, status="secondary", sources=("bad",),
+        label=Localized({"fr": "Réunion"}), detail=Localized({"fr": "Détail"}), symbol=None, symbol_status=None, status="secondary", sources=("bad",),
     )
     view = explorer.Explorer(Facts(sources={"bad": bad}, events=(event,), bodies=(), signatories=()), "meetings2018")
     for markup in (view.detail.value, view._repr_mimebundle_()["text/html"]):

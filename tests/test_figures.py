@@ -16,16 +16,21 @@ from wto_ecommerce_deck.figures import (
 )
 from wto_ecommerce_deck.figures import members_map, style
 from wto_ecommerce_deck.pipeline import vendor
-from wto_ecommerce_deck.data.records import Body, Event, PartialDate, Signatory, Source
+from wto_ecommerce_deck.data.records import Body, Event, Localized, PartialDate, Signatory, Source
+
+
+def fr(text: str) -> Localized:
+    """A French text (the figures are drawn in French here)."""
+    return Localized({"fr": text})
 
 HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 # The topojson the build draws the map with (node_modules/, installed by `make setup`).
 WORLD_110M = vendor.world_110m()
 
 SOURCES = {
-    "mindec1": Source("mindec1", "https://www.wto.org/mindec1", "Déclaration de 1998"),
-    "wkprog": Source("wkprog", "https://www.wto.org/wkprog", "Programme de travail WT/L/274"),
-    "news": Source("news", "https://www.wto.org/news", "Nouvelles de l'OMC"),
+    "mindec1": Source("mindec1", "https://www.wto.org/mindec1", fr("Déclaration de 1998")),
+    "wkprog": Source("wkprog", "https://www.wto.org/wkprog", fr("Programme de travail WT/L/274")),
+    "news": Source("news", "https://www.wto.org/news", fr("Nouvelles de l'OMC")),
 }
 
 
@@ -36,8 +41,8 @@ def event(id, kind, date, label, *, track="programme", end=None, symbol=None, sy
         kind=kind,
         start=PartialDate.parse(date),
         end=PartialDate.parse(end) if end else None,
-        label_fr=label,
-        detail_fr=f"Détail de {label}.",
+        label=fr(label),
+        detail=fr(f"Détail de {label}."),
         symbol=symbol,
         symbol_status=symbol_status,
         status=status,
@@ -71,7 +76,7 @@ MEETINGS = (
 )
 
 BODIES = tuple(
-    Body(id, name, parent, wp, "verified", ("news",))
+    Body(id, fr(name), parent, wp, "verified", ("news",))
     for id, name, parent, wp in [
         ("mc", "Conférence ministérielle", None, False),
         ("gc", "Conseil général", "mc", True),
@@ -95,9 +100,9 @@ UNSURE = {"RUS", "CHE", "TUR", "UKR", "ARE", "URY"}
 
 
 def signatories() -> tuple[Signatory, ...]:
-    rows = [Signatory(iso, f"Pays {iso}", iso, i, False, "unverified" if iso in UNSURE else "verified", ("news",)) for i, iso in enumerate(OTHERS)]
-    rows.append(Signatory("EU", "Union européenne", None, 99, False, "verified", ("news",)))
-    rows += [Signatory(iso, f"État {iso}", iso, 99, True, "verified", ("news",)) for iso in EU_STATES]
+    rows = [Signatory(iso, fr(f"Pays {iso}"), iso, i, False, "unverified" if iso in UNSURE else "verified", ("news",)) for i, iso in enumerate(OTHERS)]
+    rows.append(Signatory("EU", fr("Union européenne"), None, 99, False, "verified", ("news",)))
+    rows += [Signatory(iso, fr(f"État {iso}"), iso, 99, True, "verified", ("news",)) for iso in EU_STATES]
     return tuple(rows)
 
 
@@ -163,12 +168,12 @@ def test_every_point_hover_has_its_symbol_sources_and_french_status():
     ]:
         fig = build(events, SOURCES)
         for e in events:
-            hover = hover_of(fig, e.label_fr)
+            hover = hover_of(fig, e.label.text())
             assert e.date_fr in hover
             if e.symbol:
                 assert e.symbol in hover
             for key in e.sources:
-                assert SOURCES[key].title in hover
+                assert SOURCES[key].title.text() in hover
             assert f"Statut\u00a0: {style.STATUS_FR[e.status]}" in hover
         for trace in fig.data:
             assert trace.hovertemplate.endswith("<extra></extra>")
@@ -281,8 +286,8 @@ def test_structure_highlights_exactly_the_work_programme_bodies():
 def test_structure_draws_dsb_and_tprb_as_the_general_council_in_other_capacities():
     """As on the WTO's chart: beside the General Council, on its row, joined to it, named as it."""
     bodies = [b for b in BODIES if b.id != "dsb"] + [
-        Body("dsb", "Organe de règlement des différends", "mc", False, "verified", ("news",), capacity_of="gc"),
-        Body("tprb", "Organe d'examen des politiques commerciales", "mc", False, "secondary", ("news",), capacity_of="gc"),
+        Body("dsb", fr("Organe de règlement des différends"), "mc", False, "verified", ("news",), capacity_of="gc"),
+        Body("tprb", fr("Organe d'examen des politiques commerciales"), "mc", False, "secondary", ("news",), capacity_of="gc"),
     ]
     fig = build_structure_chart(bodies, SOURCES)
     box = {s.name: s for s in fig.layout.shapes if s.type == "rect"}
@@ -392,11 +397,11 @@ def test_figures_carry_meta_and_the_shared_style():
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_text_is_escaped(hostile):
     events = (event("x", "meeting", "2018-07-01", hostile, track="meetings2018", symbol="S/C/54"),)
-    bad_source = {"news": Source("news", "https://www.wto.org", hostile)}
+    bad_source = {"news": Source("news", "https://www.wto.org", fr(hostile))}
     for fig in [
         build_meetings_2018_timeline(events, bad_source),
-        build_structure_chart((Body("mc", hostile, None, True, "verified", ("news",)),), bad_source),
-        build_members_map((Signatory("ALB", hostile, "ALB", 1, False, "unverified", ("news",)),), bad_source),
+        build_structure_chart((Body("mc", fr(hostile), None, True, "verified", ("news",)),), bad_source),
+        build_members_map((Signatory("ALB", fr(hostile), "ALB", 1, False, "unverified", ("news",)),), bad_source),
     ]:
         texts = hovers(fig) + [t for trace in fig.data for t in (getattr(trace, "text", None) or ()) if t]
         texts += [a.text for a in fig.layout.annotations]
@@ -422,10 +427,14 @@ def test_public_figures_on_the_real_data(facts):
     programme = timeline.programme()
     ids = programme.layout.meta["events"]
     assert ids.index("decl-1998") < ids.index("work-programme-1998")
-    assert "WT/MIN(98)/DEC/2" in hover_of(programme, facts.event("decl-1998").label_fr)
-    assert "WT/L/274" in hover_of(programme, facts.event("work-programme-1998").label_fr)
+    assert "WT/MIN(98)/DEC/2" in hover_of(programme, facts.event("decl-1998").label.text())
+    assert "WT/L/274" in hover_of(programme, facts.event("work-programme-1998").label.text())
     cm_labels = {t.split(" ")[0] for trace in programme.data for t in (trace.text or ()) if t.startswith("CM")}
-    assert cm_labels == {f"CM{n}" for n in range(2, 15)}
+    # The 2018 presentation's slide stops at CM11; the epilogue's continuation carries CM12 to CM14.
+    assert cm_labels == {f"CM{n}" for n in range(2, 12)}
+    after = timeline.moratorium_after_2018()
+    after_labels = {t.split(" ")[0] for trace in after.data for t in (trace.text or ()) if t.startswith("CM")}
+    assert after_labels == {f"CM{n}" for n in range(12, 15)}
 
     momentum = timeline.momentum()
     assert len(marks(momentum)) == len({e.kind for e in facts.track("momentum")})

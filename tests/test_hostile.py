@@ -26,7 +26,7 @@ from conftest import ROOT
 from wto_ecommerce_deck import conventions, deck, explorer, quiz
 from wto_ecommerce_deck.pipeline import audit, export, site, vendor
 from wto_ecommerce_deck.figures import build_members_map, build_programme_timeline, build_structure_chart, style
-from wto_ecommerce_deck.data.records import Body, Event, Facts, PartialDate, Signatory, Source
+from wto_ecommerce_deck.data.records import Body, Event, Facts, Localized, PartialDate, Signatory, Source
 from wto_ecommerce_deck.widgets_export import fallback_html
 
 PWN = "window.__pwned=1"
@@ -58,10 +58,15 @@ DOM_REPORT = """() => {
 }"""
 
 
+def every(text: str) -> Localized:
+    """The same hostile text in every language of the decks."""
+    return Localized({"fr": text, "en": text, "es": text})
+
+
 def hostile_facts() -> Facts:
     sources = {
-        "evil": Source("evil", JS_URL, f"{IMG} titre"),
-        "evil2": Source("evil2", "https://www.wto.org/english/tratop_e/ecom_e/ecom_e.htm", f"{MARKDOWN_LINK} {SCRIPT}"),
+        "evil": Source("evil", JS_URL, every(f"{IMG} titre")),
+        "evil2": Source("evil2", "https://www.wto.org/english/tratop_e/ecom_e/ecom_e.htm", every(f"{MARKDOWN_LINK} {SCRIPT}")),
     }
     kinds = ["conference", "declaration", "decision", "communication", "meeting", "review", "workshop", "group"]
     events = []
@@ -71,7 +76,7 @@ def hostile_facts() -> Facts:
             Event(
                 id=f"hostile-{number}", track="programme", kind=kinds[number], start=start,
                 end=PartialDate(2000 + number, 1 + number, 12) if number == 0 else None,
-                label_fr=text, detail_fr=f"Détail {HOSTILE[-1 - number]}",
+                label=every(text), detail=every(f"Détail {HOSTILE[-1 - number]}"),
                 symbol="WT/L/274" if number % 2 else f'"><script>{PWN}</script>',
                 symbol_status="unverified" if number == 3 else None,
                 status="unverified" if number in (1, 4) else "verified",
@@ -79,14 +84,14 @@ def hostile_facts() -> Facts:
             )
         )
     bodies = (
-        Body("mc", SCRIPT, None, False, "verified", ("evil",)),
-        Body("gc", IMG, "mc", True, "unverified", ("evil2",)),
-        Body("x", SVG, "gc", True, "verified", ("evil",)),
+        Body("mc", every(SCRIPT), None, False, "verified", ("evil",)),
+        Body("gc", every(IMG), "mc", True, "unverified", ("evil2",)),
+        Body("x", every(SVG), "gc", True, "verified", ("evil",)),
     )
     signatories = (
-        Signatory("FRA", SCRIPT, "FRA", 1, False, "verified", ("evil",)),
-        Signatory("BRA", IMG, "BRA", 2, False, "unverified", ("evil2",)),
-        Signatory("SGP", SVG, "SGP", 3, False, "secondary", ("evil",)),
+        Signatory("FRA", every(SCRIPT), "FRA", 1, False, "verified", ("evil",)),
+        Signatory("BRA", every(IMG), "BRA", 2, False, "unverified", ("evil2",)),
+        Signatory("SGP", every(SVG), "SGP", 3, False, "secondary", ("evil",)),
     )
     return Facts(sources=sources, events=tuple(events), bodies=bodies, signatories=signatories)
 
@@ -103,8 +108,8 @@ def hostile_audit(facts: Facts) -> audit.Audit:
 
 def hostile_question() -> quiz.Question:
     return quiz.Question(
-        id="q-hostile", section=SECTION, kind="single", prompt_fr=f"Question {SCRIPT} ?",
-        choices=(IMG, SVG, CLOSE), answer=1, feedback_fr=f"Parce que {COMMENT} {ENTITIES}",
+        id="q-hostile", section=SECTION, kind="single", prompt=every(f"Question {SCRIPT} ?"),
+        choices=(every(IMG), every(SVG), every(CLOSE)), answer=1, feedback=every(f"Parce que {COMMENT} {ENTITIES}"),
         sources=("evil", "evil2"), facts=("hostile-0",),
     )
 
@@ -395,8 +400,8 @@ def test_index_and_sources_pages_escape_any_text(title, label):
     index = _tags(site.index_html([entry]))
     assert "script" not in index.tags and not any(a.startswith("on") for a in index.attrs)
     facts = Facts(
-        sources={"s": Source("s", "https://www.wto.org/", label)},
-        events=(Event("e", "programme", "decision", PartialDate(2001), None, label, label, None, None, "unverified", ("s",)),),
+        sources={"s": Source("s", "https://www.wto.org/", every(label))},
+        events=(Event("e", "programme", "decision", PartialDate(2001), None, every(label), every(label), None, None, "unverified", ("s",)),),
         bodies=(), signatories=(),
     )
     page = _tags(audit.sources_page_html(hostile_audit(facts)))

@@ -31,6 +31,7 @@ from playwright.sync_api import expect
 
 from wto_ecommerce_deck import chromium, conventions, data, deck, explorer, quiz
 from wto_ecommerce_deck.figures import style
+from wto_ecommerce_deck.messages import t
 
 from wto_ecommerce_deck.pipeline import export, notebooks
 
@@ -544,7 +545,7 @@ def _quiz_labels(question_id: str) -> tuple[str, str]:
     q = quiz.question(question_id)
     shown = q.shown_order()
     wrong = next(i for i in shown if i != q.answer)
-    label = lambda i: f"{quiz.LETTERS[shown.index(i)]}. {q.choices[i]}"  # noqa: E731
+    label = lambda i: f"{quiz.LETTERS[shown.index(i)]}. {q.choices[i].text()}"  # noqa: E731
     return label(q.answer), label(wrong)
 
 
@@ -555,11 +556,11 @@ def _answer_quiz(page, scope_js: str, question_id: str) -> str:
     root.scroll_into_view_if_needed()
     feedback = root.locator(".omc-feedback")
     root.get_by_label(wrong, exact=True).check()
-    root.get_by_role("button", name=quiz.CHECK_FR).click()
+    root.get_by_role("button", name=t("quiz.check")).click()
     expect(feedback).to_contain_text("Ce n'est pas la bonne réponse", timeout=20_000)
     expect(feedback).to_have_class(re.compile(r"\bomc-wrong\b"))
     root.get_by_label(right, exact=True).check()
-    root.get_by_role("button", name=quiz.CHECK_FR).click()
+    root.get_by_role("button", name=t("quiz.check")).click()
     expect(feedback).to_have_class(re.compile(r"\bomc-right\b"), timeout=20_000)
     return feedback.inner_text()
 
@@ -583,7 +584,7 @@ def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
     checked[0] = not checked[0]
     kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, checked) if c]]
     events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
-    assert after == [f"{e.date_fr} · {e.label_fr}".replace(NBSP, " ") for e in events]
+    assert after == [f"{e.date_text()} · {e.label.text()}".replace(NBSP, " ") for e in events]
     assert after != before
 
 
@@ -601,7 +602,7 @@ def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_pag
     _next_slide_until(page, "s.querySelector('.omc-quiz')")
     assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
     text = _answer_quiz(page, "section.present section.present, section.present", question_id)
-    assert "Bonne réponse" in text and quiz.question(question_id).feedback_fr[:40] in text
+    assert "Bonne réponse" in text and quiz.question(question_id).feedback.text()[:40] in text
     assert live_page.external == [], live_page.external
     assert live_page.failed == [], live_page.failed
 

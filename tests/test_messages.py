@@ -174,6 +174,11 @@ def test_a_second_language_is_a_second_catalogue(second_language):
     left = re.sub(r"⟦.*?⟧", "", text, flags=re.S).replace("Titre", "")  # the deck's title is data
     assert not re.search(r"[^\W\d_]", left), left  # no word of the interface outside the catalogue
     assert messages.t("quiz.check", lang="xx") == "⟦Vérifier⟧"
+    messages.use("xx")  # the current language (deck.setup(lang=…), the build): pages without a lang speak it
+    try:
+        assert '<html lang="xx">' in site.index_html([entry]) and "⟦PDF⟧" in site.index_html([entry])
+    finally:
+        messages.use("fr")
 
 
 def test_a_language_without_a_catalogue_is_one_line_naming_the_file_it_looked_for():

@@ -49,4 +49,6 @@ def test_notebook_runs_in_a_fresh_kernel(built, path):
 
 
 def test_there_is_a_notebook_per_section_of_the_seed():
-    assert len(NOTEBOOKS) == 6
+    # Six sections of the 2018 presentation, then the epilogue « Et depuis 2018 ? » (added context).
+    assert len(NOTEBOOKS) == 7
+    assert NOTEBOOKS[-1].stem == "07_depuis_2018"

@@ -85,7 +85,7 @@ def test_unverified_fact_is_refused_in_one_line(data_dir):
 def test_symbol_of_an_uncited_or_unverified_fact_is_refused(data_dir):
     # mc11-decision's symbol WT/L/1032 is unverified: quoting it is refused even with the fact cited.
     line = line_of(data_dir, "q-conference-2")
-    errors = errors_for(data_dir, "      - \"Mettre fin au moratoire\"", "      - \"Annuler WT/L/1032\"")
+    errors = errors_for(data_dir, "      - fr: \"Mettre fin au moratoire\"", "      - fr: \"Annuler WT/L/1032\"")
     assert errors == [
         f"assets/data/quizzes.yaml: entry 'q-conference-2' (line {line}): field 'facts': symbol 'WT/L/1032' "
         "is quoted but is not the symbol of a cited fact that is not unverified"
@@ -95,8 +95,8 @@ def test_symbol_of_an_uncited_or_unverified_fact_is_refused(data_dir):
 @pytest.mark.parametrize(
     ("field", "edit", "problem"),
     [
-        ("prompt_fr", lambda text: 'Quel \\"grand\\" ' + text, "straight double quote (use « » or “ ”)"),
-        ("feedback_fr", lambda text: text + " ?", "plain space before : ; ! ? % (use a non-breaking space, U+00A0)"),
+        ("prompt.fr", lambda text: 'Quel \\"grand\\" ' + text, "straight double quote (use « » or “ ”)"),
+        ("feedback.fr", lambda text: text + " ?", "plain space before : ; ! ? % (use a non-breaking space, U+00A0)"),
         ("choices", lambda text: text + " ...", "three dots (use …)"),
     ],
     ids=["straight-quote", "space-before-question-mark", "three-dots"],
@@ -105,9 +105,9 @@ def test_quiz_text_obeys_the_french_typography_of_the_data(data_dir, field, edit
     """Prompts, feedback and choices are French prose on a slide: the loader applies the same
     typography rules as to every other text (data.typography_problem), one line naming the entry."""
     q = QUESTIONS[0]
-    shown = {"prompt_fr": q.prompt_fr, "feedback_fr": q.feedback_fr, "choices": q.choices[-1]}[field]
-    old = f'"{shown}"'
-    errors = errors_for(data_dir, old, f'"{edit(shown)}"')
+    shown = {"prompt.fr": q.prompt["fr"], "feedback.fr": q.feedback["fr"], "choices": q.choices[-1]["fr"]}[field]
+    old = f'fr: "{shown}"'
+    errors = errors_for(data_dir, old, f'fr: "{edit(shown)}"')
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"assets/data/quizzes.yaml: entry '{q.id}' (line {line_of(data_dir, q.id)}): field '{field}': ")
     assert f"French typography: {problem}" in errors[0]
@@ -115,8 +115,14 @@ def test_quiz_text_obeys_the_french_typography_of_the_data(data_dir, field, edit
 
 def test_two_right_answers_are_refused(data_dir):
     line = line_of(data_dir, "q-discussions-1")
-    old = '      - "Au sein du groupe de la Déclaration conjointe"\n'
-    errors = errors_for(data_dir, old, old.replace('- "', '- text: "') + "        correct: true\n")
+    texts = (
+        'fr: "Au sein du groupe de la Déclaration conjointe"',
+        'en: "Within the Joint Statement group"',
+        'es: "En el grupo de la Declaración Conjunta"',
+    )
+    old = f"      - {texts[0]}\n        {texts[1]}\n        {texts[2]}\n"
+    new = "      - text:\n" + "".join(f"          {text}\n" for text in texts) + "        correct: true\n"
+    errors = errors_for(data_dir, old, new)
     assert errors == [
         f"assets/data/quizzes.yaml: entry 'q-discussions-1' (line {line}): field 'choices': "
         "a single-choice question needs exactly one choice with 'correct: true', found 2"
@@ -125,10 +131,10 @@ def test_two_right_answers_are_refused(data_dir):
 
 def test_bad_fields_each_give_one_line(data_dir):
     line = line_of(data_dir, "q-structure-1")
-    old = "    section: 03_structure_omc\n    kind: single\n    prompt_fr: \"Quel organe"
-    new = "    section: structure\n    kind: vrai-faux\n    prompt_fr: \"Quel organe"
+    old = "    section: 03_structure_omc\n    kind: single\n    prompt:\n      fr: \"Quel organe"
+    new = "    section: structure\n    kind: vrai-faux\n    prompt:\n      fr: \"Quel organe"
     path = data_dir / "quizzes.yaml"  # and move q-structure-2 away: the section keeps one question
-    moved = "    section: 03_structure_omc\n    kind: single\n    prompt_fr: \"Lequel de ces organes"
+    moved = "    section: 03_structure_omc\n    kind: single\n    prompt:\n      fr: \"Lequel de ces organes"
     path.write_text(path.read_text(encoding="utf-8").replace(moved, moved.replace("03_structure_omc", "09_autre")), encoding="utf-8")
     errors = errors_for(data_dir, old, new)
     prefix = f"assets/data/quizzes.yaml: entry 'q-structure-1' (line {line}): "
@@ -154,8 +160,8 @@ def test_unknown_source_and_markup_are_refused(data_dir):
     ]
     path = data_dir / "quizzes.yaml"
     shutil.copy(ROOT / "assets" / "data" / "quizzes.yaml", path)
-    errors = errors_for(data_dir, '      - "77"\n', '      - "<b>77</b>"\n')
-    assert len(errors) == 1 and "field 'choices': choice 3: HTML is not allowed" in errors[0]
+    errors = errors_for(data_dir, '      - fr: "77"\n', '      - fr: "<b>77</b>"\n')
+    assert len(errors) == 1 and "field 'choices': choice 3: 'fr': HTML is not allowed" in errors[0]
 
 
 def test_malformed_yaml_names_the_line(data_dir):
@@ -170,7 +176,7 @@ def test_malformed_yaml_names_the_line(data_dir):
 def test_single_choice_through_its_widgets():
     q = quiz.show("q-programme-1")
     question = q.question
-    right = question.choices[question.answer]
+    right = question.choices[question.answer].text()
     wrong_index = next(i for i in range(len(question.choices)) if i != question.answer)
 
     q.check.click()  # nothing chosen yet
@@ -195,7 +201,7 @@ def test_reveal_button_shows_answer_and_source():
     q = quiz.show("q-conference-1")
     q.reveal.click()
     feedback = plain(q.feedback.value)
-    assert "Réponse : B. 71" in feedback and "comptés un par un" in feedback and "Selon l'OMC" in plain(q.question.prompt_fr)
+    assert "Réponse : B. 71" in feedback and "comptés un par un" in feedback and "Selon l'OMC" in plain(q.question.prompt.text())
     assert feedback.count("Sources :") == 1
 
 
@@ -203,7 +209,7 @@ def test_order_question_through_its_buttons():
     q = quiz.show("q-programme-4")
     question = q.question
     assert [plain(step.value) for step in q.steps] == [
-        plain(f"{n}. {question.choices[i]}") for n, i in enumerate(question.shown_order(), start=1)
+        plain(f"{n}. {question.choices[i].text()}") for n, i in enumerate(question.shown_order(), start=1)
     ]
     assert q.up[0].disabled and q.down[-1].disabled
 
@@ -217,7 +223,7 @@ def test_order_question_through_its_buttons():
         if wrong is None:
             break
         q.down[wrong].click()
-    assert [plain(step.value) for step in q.steps] == [plain(f"{n}. {text}") for n, text in enumerate(question.choices, start=1)]
+    assert [plain(step.value) for step in q.steps] == [plain(f"{n}. {text.text()}") for n, text in enumerate(question.choices, start=1)]
     q.check.click()
     feedback = plain(q.feedback.value)
     assert feedback.startswith("✔ Bonne réponse !") and "Le bon ordre :" in feedback
@@ -243,11 +249,11 @@ def test_fallback_holds_question_choices_and_answer_behind_a_toggle(q):
     assert 'data-fallback-kind="quiz"' in fallback and f'data-fallback-for="{q.id}"' in fallback
     assert "<button" not in fallback and "<input" not in fallback and "<script" not in fallback
     before, _, hidden = fallback.partition("<details")
-    assert plain(html.escape(q.prompt_fr)) in plain(before)
+    assert plain(html.escape(q.prompt.text())) in plain(before)
     for choice in q.choices:
-        assert plain(html.escape(choice)) in plain(before)
+        assert plain(html.escape(choice.text())) in plain(before)
     assert "<summary>Voir la réponse</summary>" in hidden
-    assert plain(html.escape(q.feedback_fr)) in plain(hidden)
+    assert plain(html.escape(q.feedback.text())) in plain(hidden)
     assert "Source" in plain(hidden)
     if q.kind == "single":
-        assert plain(html.escape(q.choices[q.answer])) in plain(hidden)
+        assert plain(html.escape(q.choices[q.answer].text())) in plain(hidden)

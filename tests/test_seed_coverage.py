@@ -31,6 +31,7 @@ SECTIONS = {
     "04_nouvel_elan": (5,),
     "05_conference_ministerielle": (6,),
     "06_discussions_en_cours": (7, 8),
+    "07_depuis_2018": (),  # context added after the 2018 presentation: no seed slide
 }
 SEED_SLIDES = range(1, 9)
 

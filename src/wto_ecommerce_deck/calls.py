@@ -6,7 +6,10 @@ functions declares here, with the `notebook_call` decorator beside its definitio
 
 * `shows`: the kind of figure or widget, which tells the fact audit how to read the records it
   carries (`pipeline/audit.py` has one reader per kind, not one per call);
-* `track`: for a timeline, the track of `assets/data/events.yaml` it draws.
+* `track`: for a timeline, the track of `assets/data/events.yaml` it draws;
+* `period`: for a timeline over some years only, the name of a `figures.timelines.Period`
+  (`SEED_PERIOD`: the 2018 presentation's moratorium slide stops at CM11; `AFTER_SEED_PERIOD`: the
+  epilogue's continuation).
 
 So a new timeline (or any new call of a known kind) is one decorated function in its notebook-facing
 module, and the audit, the explorer and the timelines read the same entry. The map from a track to
@@ -31,7 +34,8 @@ STRUCTURE = "structure"  # the structure chart of bodies.yaml
 MEMBERS = "members"  # the map of signatories.yaml
 EXPLORER = "explorer"  # the timeline explorer; its static fallback is a table of a track's events
 QUIZ = "quiz"  # a quiz question; what it says is slide text, and it rests on the facts it cites
-KINDS = (SETUP, TIMELINE, STRUCTURE, MEMBERS, EXPLORER, QUIZ)
+PARTICIPATION = "participation"  # the chart of participation.yaml (Joint Statement participants over time)
+KINDS = (SETUP, TIMELINE, STRUCTURE, MEMBERS, EXPLORER, QUIZ, PARTICIPATION)
 
 PACKAGE = __name__.rsplit(".", 1)[0]
 
@@ -42,6 +46,7 @@ class NotebookCall:
     function: str  # "programme"
     shows: str  # one of KINDS
     track: str | None = None  # the track a timeline draws
+    period: str | None = None  # for a timeline over some years only: a Period of figures.timelines, by name
 
     @property
     def name(self) -> str:
@@ -53,14 +58,14 @@ REGISTRY: dict[tuple[str, str], NotebookCall] = {}
 F = TypeVar("F", bound=Callable)
 
 
-def notebook_call(shows: str, track: str | None = None) -> Callable[[F], F]:
+def notebook_call(shows: str, track: str | None = None, period: str | None = None) -> Callable[[F], F]:
     """Declare a function as a one-line call of a notebook, and what it shows."""
     if shows not in KINDS:
         raise ValueError(f"unknown kind of call {shows!r}; kinds are {', '.join(KINDS)}")
 
     def register(function: F) -> F:
         module = function.__module__.rsplit(".", 1)[-1]
-        REGISTRY[(module, function.__name__)] = NotebookCall(module, function.__name__, shows, track)
+        REGISTRY[(module, function.__name__)] = NotebookCall(module, function.__name__, shows, track, period)
         return function
 
     return register

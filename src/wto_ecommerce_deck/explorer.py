@@ -1,7 +1,7 @@
 """The timeline explorer: `explorer.timeline("momentum")`, for students.
 
 Live (on the kernel) it filters the events of a timeline by track, kind and years, lists them,
-shows the detail of the selected one (date, French label, WTO symbol linked to the WTO document
+shows the detail of the selected one (date and label in the current language, WTO symbol linked to the WTO document
 portal, sources, status; « à confirmer » when unverified) and draws the filtered timeline with the
 same figure builders as the deck. In an exported deck there is no kernel: the explorer is replaced
 by a note that says what it is and a static table of the track's events (`widgets_export`).
@@ -175,7 +175,7 @@ class Explorer(WithFallback):
         total = len(self.track_events())
         self.count.value = html.escape(t("explorer.count", count=len(events), total=total))
         previous = self.events.value
-        self.events.options = [(f"{e.date_fr} · {e.label_fr}", e.id) for e in events]
+        self.events.options = [(f"{e.date_text()} · {e.label.text()}", e.id) for e in events]
         ids = [e.id for e in events]
         self.events.value = previous if previous in ids else (ids[0] if ids else None)
         self._show_detail()

@@ -94,11 +94,7 @@ class Catalogue:
 
     @property
     def name(self) -> str:
-        """The file as the user knows it: relative to the project when it is inside."""
-        try:
-            return str(self.path.relative_to(paths.repo_root()))
-        except (ValueError, FileNotFoundError):
-            return str(self.path)
+        return _relative(self.path)
 
     def _flatten(self, node: Mapping, prefix: str) -> None:
         for key, value in node.items():
@@ -156,6 +152,14 @@ class Catalogue:
         return self._groups[prefix]
 
 
+def _relative(path: Path) -> str:
+    """The file as the user knows it: relative to the project when it is inside."""
+    try:
+        return str(path.relative_to(paths.repo_root()))
+    except (ValueError, FileNotFoundError):
+        return str(path)
+
+
 def catalogue_path(lang: str) -> Path:
     return paths.i18n_dir() / f"{lang}.json"
 
@@ -184,7 +188,12 @@ def languages() -> list[str]:
 def use(lang: str) -> None:
     """Make `lang` the language of every later lookup in this process."""
     global _current
-    catalogue(lang)  # a language without a catalogue fails here, naming the missing file
+    # A language without a catalogue fails here, naming the missing file. Only its existence is
+    # checked: reading it would make every notebook depend on the catalogue in the build's cache
+    # (a notebook that shows no interface word must not run again when a word changes).
+    path = catalogue_path(lang)
+    if not path.is_file():
+        raise MessageError(f"{_relative(path)}: missing (the interface strings of language '{lang}')")
     _current = lang
 
 

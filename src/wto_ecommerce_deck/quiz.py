@@ -76,7 +76,7 @@ class Quiz(WithFallback):
             header = widgets.HTML(_html("live_header", q, number, total))
             if q.kind == "single":
                 self.choices = widgets.RadioButtons(
-                    options=[(f"{LETTERS[p]}. {q.choices[i]}", i) for p, i in enumerate(q.shown_order())],
+                    options=[(f"{LETTERS[p]}. {q.choices[i].text()}", i) for p, i in enumerate(q.shown_order())],
                     index=None,
                     layout=widgets.Layout(width="auto"),
                 )
@@ -115,7 +115,7 @@ class Quiz(WithFallback):
     def _draw_steps(self) -> None:
         last = len(self.order) - 1
         for position, index in enumerate(self.order):
-            self.steps[position].value = _html("step", position + 1, self.question.choices[index])
+            self.steps[position].value = _html("step", position + 1, self.question.choices[index].text())
             self.up[position].disabled = position == 0
             self.down[position].disabled = position == last
             self.up[position].tooltip = t("quiz.up_step", number=position + 1)

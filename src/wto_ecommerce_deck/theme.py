@@ -26,7 +26,8 @@ from . import paths
 from .data import safe_href
 from .data.links import short_title, symbol_url
 from .errors import BuildError
-from .messages import DEFAULT_LANG, group, t
+from . import messages
+from .messages import group, t
 
 MARKUP = "markup.html.j2"
 
@@ -61,27 +62,28 @@ def _environment(folder: Path) -> jinja2.Environment:
 @jinja2.pass_context
 def _t(context, key: str, **params: Any) -> str:
     """`t` in the language of the page being rendered (its `lang`)."""
-    return t(key, context.get("lang") or DEFAULT_LANG, **params)
+    return t(key, context.get("lang"), **params)
 
 
 @jinja2.pass_context
 def _group(context, prefix: str) -> dict[str, str]:
-    return group(prefix, context.get("lang") or DEFAULT_LANG)
+    return group(prefix, context.get("lang"))
 
 
 def environment() -> jinja2.Environment:
     return _environment(paths.theme_dir() / "templates")
 
 
-def render(template: str, lang: str = DEFAULT_LANG, **context: Any) -> str:
-    """A template of `assets/theme/templates/` rendered with `context`, its words in `lang`."""
-    return environment().get_template(template).render(lang=lang, **context)
+def render(template: str, lang: str | None = None, **context: Any) -> str:
+    """A template of `assets/theme/templates/` rendered with `context`, its words in `lang`
+    (default: the current language, `messages.language()`)."""
+    return environment().get_template(template).render(lang=lang or messages.language(), **context)
 
 
-def macro(name: str, template: str = MARKUP, lang: str = DEFAULT_LANG) -> Callable[..., Markup]:
+def macro(name: str, template: str = MARKUP, lang: str | None = None) -> Callable[..., Markup]:
     """A macro of `templates/markup.html.j2`, or of `template`, its words in `lang` (its result is
     markup: escaped data, our tags)."""
-    return getattr(_module(paths.theme_dir() / "templates", template, lang), name)
+    return getattr(_module(paths.theme_dir() / "templates", template, lang or messages.language()), name)
 
 
 @functools.lru_cache(maxsize=None)

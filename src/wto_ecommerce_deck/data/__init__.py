@@ -15,11 +15,21 @@ customs territories), statuses and source keys, https links only, and text that 
 as it is: UTF-8 in composed (NFC) form, no markup, no control or invisible characters, and French
 typography in the French prose (« » with non-breaking spaces, a non-breaking space before : ; ! ?).
 
+Texts in every language: each text a deck shows (an event's `label` and `detail`, a body's or a
+signatory's `name`, a source's `title`, a question's `prompt`, `choices` and `feedback`) is a mapping
+`{fr: "…", en: "…", es: "…"}`, French (the original) first. Every text must be in every language of
+the interface catalogues (`assets/i18n/<lang>.json`, `messages.languages()`) and in any language
+that most texts of the data give (translated before its catalogue exists); a missing one is one line,
+`…: entry 'mc4' (line 131): field 'label': no 'es' text`, and a language that only a few texts give
+is reported where it is (a typo: `eb`). French typography applies to `fr` only; every language gets
+the other rules (no markup, no control or invisible characters…), named `field 'label.en': …`.
+The records hold these texts as `records.Localized` (`.text(lang=None)`: the current language).
+
 Quizzes (`quizzes.yaml`, `questions:` list): `id` (`q-<name>`); `section`, the stem of the notebook
 that asks the question, 2 to 4 questions per section that has any; `kind`, `single` (one right
-choice) or `order` (steps to put back in order); `prompt_fr` and `feedback_fr`, French text;
-`choices`, for `single` strings plus one `{text, correct: true}`, shown in this order, for `order`
-3 to 6 strings in the right order, shown shuffled; `sources`, keys of `sources.yaml`; `facts`, ids
+choice) or `order` (steps to put back in order); `prompt` and `feedback`, texts in each language;
+`choices`, for `single` texts in each language plus one `{text: {fr: …, en: …, es: …}, correct: true}`,
+shown in this order, for `order` 3 to 6 texts in the right order, shown shuffled; `sources`, keys of `sources.yaml`; `facts`, ids
 of the events or bodies the answer rests on, none unverified, and every WTO symbol quoted in the
 question must be the symbol of one of them, with a status other than unverified.
 
@@ -34,16 +44,18 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
-from .. import paths
+from .. import messages, paths
 from ..conventions import SECTION_RE
 from .records import (
     KINDS,
+    MORATORIUM_OUTCOMES,
     QUESTION_KINDS,
     STATUSES,
     TRACKS,
     Body,
     Event,
     Facts,
+    Participation,
     Question,
     SeedStatement,
     Signatory,
@@ -57,12 +69,15 @@ from .validation import (
     Entry,
     Field,
     FileCheck,
+    Localized,
+    SubfieldError,
     Schema,
     check_bool,
     check_date,
     check_id,
     check_iso3,
     check_keys,
+    check_localized,
     check_match,
     check_one_of,
     check_order,
@@ -82,7 +97,7 @@ __all__ = [
     "FILES", "SYMBOL_RE", "TYPOGRAPHY_RULES", "DataError", "Facts", "load_facts", "safe_href", "typography_problem",
 ]
 
-FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml")
+FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml", "participation.yaml")
 
 CONFERENCE_MAX_DAYS = 31  # a Ministerial Conference lasts days: more is a typo in a year or month
 SEED_SLIDES = 8  # slides of the 2018 presentation (seed_statements.yaml)
@@ -123,30 +138,45 @@ def check_fact_ids(value: Any) -> tuple[str, ...]:
     return tuple(check_id(v) for v in value)
 
 
-def check_choices(value: Any) -> tuple[tuple[str, bool | None], ...]:
-    """(text, correct) pairs; `correct` is None for a plain string. Choices are French prose."""
+def check_choices(value: Any) -> tuple[tuple[Localized, bool | None], ...]:
+    """(text, correct) pairs; `correct` is None for a plain choice. A choice is a text in each
+    language (`{fr: …, en: …, es: …}`), or `{text: {fr: …, …}, correct: true}`."""
     if not isinstance(value, list) or not value:
         raise ValueError(f"expected a non-empty list of choices, got {got(value)}")
     items = []
     for number, item in enumerate(value, start=1):
         try:
-            if isinstance(item, dict):
+            if isinstance(item, dict) and ("text" in item or "correct" in item):
                 unknown = sorted(set(item) - {"text", "correct"})
                 if unknown:
-                    raise ValueError(f"unknown key {unknown[0]!r} (a choice is a string or {{text, correct}})")
+                    raise ValueError(f"unknown key {unknown[0]!r} (a choice is {{fr: …, en: …}} or {{text, correct}})")
                 if "text" not in item:
                     raise ValueError("'text' missing")
                 correct = check_bool(item["correct"]) if "correct" in item else None
-                items.append((check_text_fr(item["text"]), correct))
+                items.append((check_localized(item["text"]), correct))
             else:
-                items.append((check_text_fr(item), None))
+                items.append((check_localized(item), None))
+        except SubfieldError as exc:
+            raise ValueError(f"choice {number}: '{exc.part}': {exc}") from None
         except ValueError as exc:
             raise ValueError(f"choice {number}: {exc}") from None
-    texts = [text for text, _ in items]
-    for number, text in enumerate(texts, start=1):
-        if texts.index(text) != number - 1:
-            raise ValueError(f"choice {number}: same text as choice {texts.index(text) + 1}: {text!r}")
+    for lang in dict.fromkeys(lang for text, _ in items for lang in text):
+        texts = [text.get(lang) for text, _ in items]
+        for number, text in enumerate(texts, start=1):
+            if text is not None and texts.index(text) != number - 1:
+                raise ValueError(f"choice {number}: same '{lang}' text as choice {texts.index(text) + 1}: {text!r}")
     return tuple(items)
+
+
+MAX_MEMBERS = 200  # the WTO has 166 Members (2024): a count above this is a typo
+
+
+def check_count(value: Any) -> int:
+    """A number of WTO Members (participants in an initiative)."""
+    count = check_order(value)
+    if count > MAX_MEMBERS:
+        raise ValueError(f"more participants than WTO Members could be: {count!r}")
+    return count
 
 
 # Schema of each file: top-level key, the field that names an entry (None: entries are named by
@@ -154,7 +184,7 @@ def check_choices(value: Any) -> tuple[tuple[str, bool | None], ...]:
 SCHEMAS: dict[str, Schema] = {
     # `url: null`: no public copy was consulted (the 2018 presentation itself, a source not found);
     # the decks then show the title without a link, and the title must say so.
-    "sources.yaml": ("sources", "key", (Field("key", check_id), Field("url", check_url, nullable=True), Field("title", check_text_fr))),
+    "sources.yaml": ("sources", "key", (Field("key", check_id), Field("url", check_url, nullable=True), Field("title", check_localized))),
     "events.yaml": (
         "events",
         "id",
@@ -164,10 +194,25 @@ SCHEMAS: dict[str, Schema] = {
             Field("kind", check_one_of(KINDS, "kind")),
             Field("date", check_date),
             Field("end", check_date, required=False, nullable=True),
-            Field("label_fr", check_text_fr),
-            Field("detail_fr", check_text_fr),
+            Field("label", check_localized),
+            Field("detail", check_localized),
             Field("symbol", check_symbol, required=False, nullable=True),
             Field("symbol_status", check_one_of(STATUSES, "status"), required=False, nullable=True),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
+            Field("moratorium", check_one_of(MORATORIUM_OUTCOMES, "moratorium outcome"), required=False, nullable=True),
+        ),
+    ),
+    "participation.yaml": (
+        "participation",
+        "id",
+        (
+            Field("id", check_id),
+            Field("date", check_date),
+            Field("participants", check_count),
+            Field("label", check_localized),
+            Field("detail", check_localized),
+            Field("event", check_id, required=False, nullable=True),
             Field("status", check_one_of(STATUSES, "status")),
             Field("sources", check_keys),
         ),
@@ -177,7 +222,7 @@ SCHEMAS: dict[str, Schema] = {
         "id",
         (
             Field("id", check_id),
-            Field("name_fr", check_text_fr),
+            Field("name", check_localized),
             Field("parent", check_id, nullable=True),
             Field("capacity_of", check_id, required=False, nullable=True),
             Field("work_programme", check_bool),
@@ -190,7 +235,7 @@ SCHEMAS: dict[str, Schema] = {
         "id",
         (
             Field("id", check_id),
-            Field("name_fr", check_text_fr),
+            Field("name", check_localized),
             Field("iso3", check_iso3, nullable=True),
             Field("order", check_order),
             Field("eu_member", check_bool),
@@ -212,9 +257,9 @@ SCHEMAS: dict[str, Schema] = {
             Field("id", check_question_id),
             Field("section", check_section),
             Field("kind", check_one_of(QUESTION_KINDS, "kind")),
-            Field("prompt_fr", check_text_fr),
+            Field("prompt", check_localized),
             Field("choices", check_choices),
-            Field("feedback_fr", check_text_fr),
+            Field("feedback", check_localized),
             Field("sources", check_keys),
             Field("facts", check_fact_ids),
         ),
@@ -266,8 +311,75 @@ def _check_events(check: FileCheck) -> None:
                 )
 
 
+def _unique_names(check: FileCheck) -> None:
+    """Two entries may not share a name, in any language."""
+    langs = dict.fromkeys(lang for e in check.entries for lang in e.values.get("name") or ())
+    for lang in langs:
+        first: dict[str, Entry] = {}
+        for entry in check.entries:
+            name = (entry.values.get("name") or {}).get(lang)
+            if name is None:
+                continue
+            if name in first:
+                check.field_error(entry, f"name.{lang}", f"same name as {first[name].label}: {name!r}")
+            else:
+                first[name] = entry
+
+
+# Fields that hold a text in each language, per file (the quiz choices are checked apart).
+LOCALIZED = {
+    "sources.yaml": ("title",), "events.yaml": ("label", "detail"), "bodies.yaml": ("name",),
+    "signatories.yaml": ("name",), "quizzes.yaml": ("prompt", "choices", "feedback"),
+    "participation.yaml": ("label", "detail"),
+}
+
+
+def _texts_of(entry: Entry, field: str) -> list[tuple[str, Localized]]:
+    """(where, text) of one field of an entry: ("", text), or ("choice N: ", text) for the choices."""
+    value = entry.values.get(field)
+    if value is None:
+        return []
+    if field == "choices":
+        return [(f"choice {number}: ", text) for number, (text, _) in enumerate(value, start=1)]
+    return [("", value)]
+
+
+def data_languages(checks: list[FileCheck], catalogues: tuple[str, ...]) -> list[str]:
+    """The languages every text must be in: those of the interface catalogues (`assets/i18n`,
+    French first), and a language that most texts of the data give (translated before its
+    catalogue exists). A language that only a few texts give is a typo, reported where it is."""
+    counts: dict[str, int] = {}
+    total = 0
+    for c in checks:
+        for entry in c.entries:
+            for field in LOCALIZED.get(c.display.rsplit("/", 1)[-1], ()):
+                for _, text in _texts_of(entry, field):
+                    total += 1
+                    for lang in text:
+                        counts[lang] = counts.get(lang, 0) + 1
+    langs = dict.fromkeys(catalogues)
+    langs.update(dict.fromkeys(lang for lang, count in counts.items() if 2 * count > total))
+    return list(langs)
+
+
+def _check_languages(check: FileCheck, langs: list[str]) -> None:
+    """Every text of every record in every language: a missing one is one line per language."""
+    for entry in check.entries:
+        for field in LOCALIZED.get(check.display.rsplit("/", 1)[-1], ()):
+            for where, text in _texts_of(entry, field):
+                for lang in langs:
+                    if lang not in text:
+                        check.field_error(entry, field, f"{where}no '{lang}' text")
+                for lang in text:
+                    if lang not in langs:
+                        check.field_error(
+                            entry, field, f"{where}'{lang}' is not a language of the decks ({', '.join(langs)}; "
+                            f"a language is added with its catalogue assets/i18n/{lang}.json)"
+                        )
+
+
 def _check_bodies(check: FileCheck) -> None:
-    check.unique("name_fr", "name")
+    _unique_names(check)
     parents = {e.values["id"]: e.values.get("parent") for e in check.entries if e.values.get("id")}
     # A root is an entry whose parent is a valid null (not a missing or invalid parent field).
     roots = [e.values.get("id") or "?" for e in check.entries if "parent" in e.values and e.values["parent"] is None]
@@ -303,7 +415,7 @@ def _check_bodies(check: FileCheck) -> None:
 
 
 def _check_signatories(check: FileCheck) -> None:
-    check.unique("name_fr", "name")
+    _unique_names(check)
     for entry in check.entries:
         iso3, entry_id = entry.values.get("iso3"), entry.values.get("id")
         # Members are named by their code, so that figures can join on either.
@@ -355,8 +467,9 @@ def _check_questions(check: FileCheck, statuses: Mapping[str, tuple[str, str | N
             status, symbol, symbol_status = statuses.get(fact_id, (UNVERIFIED, None, None))
             if symbol and UNVERIFIED not in (status, symbol_status):
                 sure_symbols.add(symbol)
-        texts = [values.get("prompt_fr"), values.get("feedback_fr"), *(t for t, _ in choices or ())]
-        quoted = dict.fromkeys(m.group(0) for text in filter(None, texts) for m in SYMBOL_RE.finditer(text))
+        texts = [values.get("prompt"), values.get("feedback"), *(t for t, _ in choices or ())]
+        every = [text for localized in filter(None, texts) for text in localized.values()]
+        quoted = dict.fromkeys(m.group(0) for text in every for m in SYMBOL_RE.finditer(text))
         for symbol in quoted if statuses is not None else ():
             if symbol not in sure_symbols:
                 check.field_error(
@@ -388,6 +501,17 @@ def _check_choices(check: FileCheck, entry: Entry, kind: str, choices) -> None:
 # --- The whole folder -------------------------------------------------------------------------
 
 
+def _check_participation(check: FileCheck, event_ids: set[str] | None) -> None:
+    """Counts name an event of events.yaml when they belong to one (`event_ids` None: events.yaml unreadable)."""
+    check.unique("date", "date")
+    if event_ids is None:
+        return
+    for entry in check.entries:
+        event = entry.values.get("event")
+        if event is not None and event not in event_ids:
+            check.field_error(entry, "event", f"unknown event {event!r} (not in events.yaml)")
+
+
 def _check_file(
     folder: Path,
     name: str,
@@ -408,8 +532,20 @@ def _check_file(
     return check
 
 
+def _in_file_order(folder: Path, others: list[str], checks: list[FileCheck]) -> list[str]:
+    """Every error line, file by file in FILES order: `others` (lines of files not in `checks`:
+    encoding, seed statements) and each check's own lines."""
+    by_file = {c.display: c.errors for c in checks}
+    lines = []
+    for name in FILES:
+        shown = display_name(folder, name)
+        lines += [line for line in others if line.split(":", 1)[0] == shown]
+        lines += by_file.get(shown, [])
+    return lines + [line for line in others if line.split(":", 1)[0] not in {display_name(folder, n) for n in FILES}]
+
+
 @functools.lru_cache(maxsize=8)
-def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
+def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple[str, ...]) -> Facts:
     folder = Path(folder_str)
     texts: dict[str, str | None] = {}
     errors: list[str] = []
@@ -459,14 +595,27 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
     if any(line.startswith((display_name(folder, "events.yaml") + ":", display_name(folder, "bodies.yaml") + ":")) for line in errors):
         statuses = None
     qu = check("quizzes.yaml", lambda c: _check_questions(c, statuses), known)
+    events_ok = not any(line.startswith(display_name(folder, "events.yaml") + ":") for line in errors)
+    event_ids = {e.values["id"] for e in ev.entries if e.values.get("id")} if events_ok else None
+    pa = check("participation.yaml", with_statuses(lambda c: _check_participation(c, event_ids)), known)
+    checks = [src, ev, bo, si, qu, pa]
+    langs = data_languages(checks, catalogues)
+    before = [len(c.errors) for c in checks]
+    for c in checks:
+        _check_languages(c, langs)
+    if [len(c.errors) for c in checks] != before:
+        # A missing translation is reported in its file, in line order, with the file's other errors.
+        shown = {c.display for c in checks}
+        errors = _in_file_order(folder, [line for line in errors if line.split(":", 1)[0] not in shown], checks)
     if errors:
         raise DataError(errors)
 
     events = tuple(
         Event(
             id=v["id"], track=v["track"], kind=v["kind"], start=v["date"], end=v["end"],
-            label_fr=v["label_fr"], detail_fr=v["detail_fr"], symbol=v["symbol"],
+            label=v["label"], detail=v["detail"], symbol=v["symbol"],
             symbol_status=v["symbol_status"], status=v["status"], sources=v["sources"],
+            moratorium=v["moratorium"],
         )
         for v in (e.values for e in ev.entries)
     )
@@ -478,27 +627,29 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...]) -> Facts:
         answer = next((i for i, (_, correct) in enumerate(v["choices"]) if correct), None)
         questions.append(
             Question(
-                id=v["id"], section=v["section"], kind=v["kind"], prompt_fr=v["prompt_fr"],
+                id=v["id"], section=v["section"], kind=v["kind"], prompt=v["prompt"],
                 choices=tuple(t for t, _ in v["choices"]), answer=answer if v["kind"] == "single" else None,
-                feedback_fr=v["feedback_fr"], sources=v["sources"], facts=v["facts"],
+                feedback=v["feedback"], sources=v["sources"], facts=v["facts"],
             )
         )
     return Facts(
         sources=sources, events=events, bodies=bodies, signatories=signatories,
         seed_statements=statements, questions=tuple(questions),
+        participation=tuple(sorted((Participation(**e.values) for e in pa.entries), key=lambda p: p.date.first_day())),
     )
 
 
 def load_facts(data_dir: Path | None = None) -> Facts:
     """Validate and load the data folder (default: the project's `assets/data/`); raise DataError.
 
-    Cached on the folder and the files' contents: a notebook can call it in every cell, and an edit
+    Every text is required in every language of the interface catalogues (`messages.languages()`).
+    Cached on the folder, the files' contents and those languages: a notebook can call it in every cell, and an edit
     to a file is seen at the next call (mtimes can be too coarse to notice quick rewrites).
     """
     folder = (Path(data_dir) if data_dir is not None else paths.data_dir()).resolve()
     contents = tuple(
         (folder / name).read_bytes() if (folder / name).is_file() else None for name in FILES
     )
-    facts = _load(str(folder), contents)
+    facts = _load(str(folder), contents, tuple(messages.languages()))
     # The cached Facts is shared; hand each caller its own dicts so one cannot alter another's.
     return dataclasses.replace(facts, sources=dict(facts.sources))

@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+
+from .. import messages
 
 STATUSES = ("verified", "secondary", "seed", "unverified")
 
@@ -28,6 +32,60 @@ KINDS = (
     "review",  # a General Council periodic review
 )
 
+class Localized(Mapping[str, str]):
+    """A text of a record in every language of the data: a read-only mapping language → text.
+
+    `text()` gives it in the current language (`messages.language()`, set by `deck.setup(lang=…)`),
+    `text("en")` in another; the loader guarantees every language of the catalogues is there.
+    """
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: Mapping[str, str]):
+        object.__setattr__(self, "_texts", MappingProxyType(dict(texts)))
+
+    def __setattr__(self, name, value):  # read-only, like the frozen records that hold it
+        raise AttributeError("Localized is read-only")
+
+    def __getitem__(self, lang: str) -> str:
+        return self._texts[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._texts.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._texts) == dict(other)
+
+    def __repr__(self) -> str:
+        return f"Localized({dict(self._texts)!r})"
+
+    def text(self, lang: str | None = None) -> str:
+        """The text in `lang` (default: the current language)."""
+        lang = lang or messages.language()
+        try:
+            return self._texts[lang]
+        except KeyError:
+            raise KeyError(f"no {lang!r} text (languages: {', '.join(self._texts)}): {self._texts.get(messages.DEFAULT_LANG, '')!r}") from None
+
+
+# What a conference (or the General Council) did with the moratorium on customs duties on
+# electronic transmissions: the encoding of the moratorium timeline (French legend in figures/style.py).
+MORATORIUM_OUTCOMES = (
+    "instituted",  # 1998: the Declaration starts the practice
+    "renewed",  # maintained until the next conference
+    "no-decision",  # Seattle 1999: no declaration, no formal renewal
+    "failed",  # Cancún 2003: the conference ended without consensus
+    "programme-only",  # a decision on the Work Programme; the data say nothing of the moratorium
+    "extended",  # extended by the General Council between conferences (December 2019)
+    "lapsed",  # Yaoundé 2026: not renewed, the moratorium expired
+)
+
 MONTHS_FR = (
     "janvier",
     "février",
@@ -42,6 +100,9 @@ MONTHS_FR = (
     "novembre",
     "décembre",
 )
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre")
+MONTHS = {"fr": MONTHS_FR, "en": MONTHS_EN, "es": MONTHS_ES}
 
 
 @dataclass(frozen=True, order=True)
@@ -89,32 +150,53 @@ class PartialDate:
 
     def label_fr(self) -> str:
         """French long form: « 20 mai 1998 », « juillet 2016 », « 2016 » (1er for the first day)."""
+        return self.label("fr")
+
+    def _day(self, lang: str) -> str:
+        return "1er" if lang == "fr" and self.day == 1 else str(self.day)
+
+    def label(self, lang: str | None = None) -> str:
+        """Long form in `lang` (default: the current language): « 20 mai 1998 », "20 May 1998",
+        « 20 de mayo de 1998 »; a month or a year alone: « juillet 2016 », "July 2016", « julio de 2016 ».
+        A language without month names here gets the ISO form."""
+        lang = lang or messages.language()
         if not self.month:
             return str(self.year)
-        month = MONTHS_FR[self.month - 1]
+        if lang not in MONTHS:
+            return self.iso()
+        month = MONTHS[lang][self.month - 1]
+        of = " de " if lang == "es" else " "
         if not self.day:
-            return f"{month} {self.year}"
-        day = "1er" if self.day == 1 else str(self.day)
-        return f"{day}\u00a0{month} {self.year}"
+            return f"{month}{of}{self.year}"
+        return f"{self._day(lang)}\u00a0{of.lstrip()}{month}{of}{self.year}"
 
 
 def date_range_fr(start: PartialDate, end: PartialDate | None) -> str:
     """« 18–20 mai 1998 », « 30 novembre – 3 décembre 1999 », or the single date."""
+    return date_range(start, end, "fr")
+
+
+def date_range(start: PartialDate, end: PartialDate | None, lang: str | None = None) -> str:
+    """A date or a range in `lang` (default: the current language): « 18–20 mai 1998 »,
+    "18–20 May 1998", « 18–20 de mayo de 1998 »; « 30 novembre – 3 décembre 1999 »."""
+    lang = lang or messages.language()
     if end is None or end == start:
-        return start.label_fr()
-    if start.day and end.day and start.year == end.year and start.month == end.month:
-        first = "1er" if start.day == 1 else str(start.day)
-        return f"{first}–{end.label_fr()}"
-    if start.day and end.day and start.year == end.year:
-        return f"{start.label_fr().rsplit(' ', 1)[0]} – {end.label_fr()}"
-    return f"{start.label_fr()} – {end.label_fr()}"
+        return start.label(lang)
+    if lang in MONTHS and start.day and end.day and start.year == end.year and start.month == end.month:
+        return f"{start._day(lang)}–{end.label(lang)}"
+    if lang in MONTHS and start.day and end.day and start.year == end.year:
+        first = start.label(lang).rsplit(" ", 1)[0]
+        if lang == "es":
+            first = first.removesuffix(" de")
+        return f"{first} – {end.label(lang)}"
+    return f"{start.label(lang)} – {end.label(lang)}"
 
 
 @dataclass(frozen=True)
 class Source:
     key: str
     url: str | None  # None: no public copy consulted (the title says so)
-    title: str
+    title: Localized
 
 
 @dataclass(frozen=True)
@@ -124,16 +206,21 @@ class Event:
     kind: str
     start: PartialDate
     end: PartialDate | None
-    label_fr: str  # short label, shown on the chart
-    detail_fr: str  # one or two sentences, shown in the hover and the detail panel
+    label: Localized  # short label, shown on the chart
+    detail: Localized  # one or two sentences, shown in the hover and the detail panel
     symbol: str | None  # WTO document symbol, e.g. "WT/MIN(98)/DEC/2"
     symbol_status: str | None  # status of the symbol when it differs from the fact's
     status: str
     sources: tuple[str, ...]
+    moratorium: str | None = None  # one of MORATORIUM_OUTCOMES: what this event did with the moratorium
 
     @property
     def date_fr(self) -> str:
-        return date_range_fr(self.start, self.end)
+        return date_range(self.start, self.end, "fr")
+
+    def date_text(self, lang: str | None = None) -> str:
+        """The date or range in `lang` (default: the current language)."""
+        return date_range(self.start, self.end, lang)
 
     @property
     def shown_symbol_status(self) -> str | None:
@@ -148,7 +235,7 @@ class Body:
     """A WTO body of the structure chart."""
 
     id: str
-    name_fr: str
+    name: Localized
     parent: str | None  # id of the body it reports to; None for the Ministerial Conference
     work_programme: bool  # one of the bodies of the e-commerce Work Programme
     status: str
@@ -161,7 +248,7 @@ class Signatory:
     """An entry of the MC11 Joint Statement on Electronic Commerce (WT/MIN(17)/60)."""
 
     id: str
-    name_fr: str
+    name: Localized
     iso3: str | None  # None for the European Union itself
     order: int  # position in the document
     eu_member: bool  # one of the EU's 28 member states, counted through the EU's entry
@@ -194,10 +281,10 @@ class Question:
     id: str
     section: str  # the stem of the notebook that asks it
     kind: str  # one of QUESTION_KINDS
-    prompt_fr: str
-    choices: tuple[str, ...]  # single: as shown; order: in the right order
+    prompt: Localized
+    choices: tuple[Localized, ...]  # single: as shown; order: in the right order
     answer: int | None  # single: index of the right choice
-    feedback_fr: str
+    feedback: Localized
     sources: tuple[str, ...]
     facts: tuple[str, ...]  # ids of the events or bodies the answer rests on
 
@@ -216,6 +303,20 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Participation:
+    """How many WTO Members took part in the Joint Statement Initiative on e-commerce at a date."""
+
+    id: str
+    date: PartialDate
+    participants: int
+    label: Localized  # what the count is (« Déclaration conjointe, CM11 »), shown on the chart
+    detail: Localized  # how the source counts, shown in the hover and the notes
+    event: str | None  # id of the event of events.yaml the count belongs to, if any
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything `assets/data/` holds, validated."""
 
@@ -225,6 +326,7 @@ class Facts:
     signatories: tuple[Signatory, ...]
     seed_statements: tuple[SeedStatement, ...] = ()
     questions: tuple[Question, ...] = ()
+    participation: tuple[Participation, ...] = ()  # Joint Statement participation over time, in date order
 
     def questions_of(self, section: str) -> tuple[Question, ...]:
         """The questions of one section, in file order."""

@@ -27,7 +27,7 @@ import pycountry
 import yaml
 
 from ..errors import DeckError
-from .records import PartialDate, Source
+from .records import Localized, PartialDate, Source
 
 # WTO members that are customs territories rather than countries. pycountry knows these codes
 # today; the allow-list keeps the data valid should a pycountry release rename or drop one.
@@ -332,6 +332,40 @@ def check_text_fr(value: Any) -> str:
     return value
 
 
+# A text in several languages: a mapping of ISO 639-1 codes to texts, French (the original) first.
+LANG_RE = re.compile(r"[a-z]{2}")
+FRENCH = "fr"
+
+
+class SubfieldError(ValueError):
+    """A problem in one part of a field (`label` → `label.en`): the error line names that part."""
+
+    def __init__(self, part: str, message: str):
+        super().__init__(message)
+        self.part = part
+
+
+def check_localized(value: Any) -> Localized:
+    """A text in each language, `{fr: "…", en: "…", es: "…"}`: `check_text` for every language,
+    French typography for `fr` only. Which languages must be there is checked across the files
+    (the loader: every language of the catalogues and of the data, in every record)."""
+    if isinstance(value, str):
+        raise ValueError(f"expected a text in each language ({{fr: …, en: …, es: …}}), got {got(value)}")
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"expected a mapping of languages to texts ({{fr: …, en: …, es: …}}), got {got(value)}")
+    texts = {}
+    for lang, text in value.items():
+        if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
+            raise ValueError(f"{clip(str(lang), 20)!r} is not a language code (ISO 639-1, two letters: fr, en, es)")
+        try:
+            texts[lang] = check_text_fr(text) if lang == FRENCH else check_text(text)
+        except ValueError as exc:
+            raise SubfieldError(lang, str(exc)) from None
+    if FRENCH not in texts:  # the original: every other language translates it
+        raise ValueError(f"no '{FRENCH}' text")
+    return Localized(texts)
+
+
 def check_match(pattern: re.Pattern, problem: str) -> Callable[[Any], str]:
     """A text that the whole of `pattern` matches; else `problem: 'value'`."""
 
@@ -538,6 +572,8 @@ class FileCheck:
                 continue
             try:
                 entry.values[f.name] = f.check(value)
+            except SubfieldError as exc:
+                self.field_error(entry, f"{f.name}.{exc.part}", str(exc))
             except ValueError as exc:
                 self.field_error(entry, f.name, str(exc))
         for key in item:

@@ -4,6 +4,7 @@ The thin modules `timeline`, `structure` and `members` load the facts and call t
 """
 
 from .members_map import build_members_map
+from .participation import build_participation_chart
 from .structure import build_structure_chart
 from .timelines import build_meetings_2018_timeline, build_momentum_timeline, build_programme_timeline
 
@@ -11,6 +12,7 @@ __all__ = [
     "build_meetings_2018_timeline",
     "build_members_map",
     "build_momentum_timeline",
+    "build_participation_chart",
     "build_programme_timeline",
     "build_structure_chart",
 ]

@@ -84,7 +84,7 @@ def _category(signatory: Signatory) -> _Category:
 
 def _hover(signatory: Signatory, category: _Category, sources: Mapping[str, Source]) -> str:
     return style.hover_block(
-        title=signatory.name_fr,
+        title=signatory.name.text(),
         date_fr=None,
         detail=None,
         symbol=None,

@@ -94,7 +94,7 @@ def _box_width_fraction(row: Sequence[Body]) -> float:
 def _shown_name(body: Body, names: Mapping[str, str]) -> str:
     """The name in the box: « Conseil général réuni en tant qu'Organe… » for another capacity,
     with the marks of its status when it is not verified."""
-    name = body.name_fr
+    name = body.name.text()
     if body.capacity_of in names:
         # French elides « que » before a vowel: the catalogue has both forms (the same text in a
         # language that does not elide).
@@ -116,7 +116,7 @@ def _hover(body: Body, sources: Mapping[str, Source], names: Mapping[str, str]) 
     if body.capacity_of in names:
         role = t("figure.capacity_role", body=names[body.capacity_of], role=role)
     return style.hover_block(
-        title=body.name_fr,
+        title=body.name.text(),
         date_fr=None,
         detail=role,
         symbol=None,
@@ -146,7 +146,7 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     sources = sources or {}
     rows = _rows(_levels(bodies))
     ids = {b.id for b in bodies}
-    names = {b.id: b.name_fr for b in bodies}
+    names = {b.id: b.name.text() for b in bodies}
 
     # Row geometry, top down, in pixels; every box of a row has the row's height.
     # Spare height goes to the gaps, so the chart fills the slide instead of its top half.

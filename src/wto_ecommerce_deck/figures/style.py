@@ -156,7 +156,7 @@ def status_fr(status: str) -> str:
 
 def source_titles(keys: Sequence[str], sources: Mapping[str, Source]) -> list[str]:
     """Titles of the cited sources; an unknown key shows as itself, never vanishes."""
-    return [sources[key].title if key in sources else key for key in keys]
+    return [sources[key].title.text() if key in sources else key for key in keys]
 
 
 def hover_block(
@@ -236,3 +236,58 @@ def base_layout(name: str, source_keys: Iterable[str], **overrides) -> dict:
     )
     layout.update(overrides)
     return layout
+
+
+# ---------------------------------------------------------------- the moratorium, conference after conference
+# What each conference did with the moratorium (records.MORATORIUM_OUTCOMES), read on the slide
+# without hovering: a marker of its own (shape and colour, both, for grey print and colour-blind
+# readers), a short word after the label, and a legend. The status keeps its own encoding (open
+# marker for « à confirmer »), so the two never mix.
+OUTCOME_SYMBOLS = {
+    "instituted": "star",
+    "renewed": "circle",
+    "no-decision": "square",
+    "failed": "x",
+    "programme-only": "diamond",
+    "extended": "triangle-right",
+    "lapsed": "triangle-down",
+}
+OUTCOME_COLOURS = {
+    "instituted": "#0072B2",  # blue
+    "renewed": "#009E73",  # bluish green
+    "no-decision": "#4D4D4D",  # dark grey
+    "failed": "#B07800",  # orange, darkened
+    "programme-only": "#5B4B9A",  # violet
+    "extended": "#2B8CC4",  # sky blue, darkened
+    "lapsed": "#C85A00",  # vermilion, darkened
+}
+# The legend's words, and the short word written after the label on the chart.
+OUTCOME_FR = {
+    "instituted": "moratoire instauré",
+    "renewed": "moratoire renouvelé",
+    "no-decision": "pas de décision",
+    "failed": "échec de la conférence",
+    "programme-only": "Programme de travail relancé",
+    "extended": "prorogé par le Conseil général",
+    "lapsed": "moratoire expiré",
+}
+OUTCOME_SHORT_FR = {
+    "instituted": "instauré",
+    "renewed": "renouvelé",
+    "no-decision": "pas de décision",
+    "failed": "échec",
+    "programme-only": "Programme relancé",
+    "extended": "prorogé",
+    "lapsed": "expiré",
+}
+OUTCOME_LEGEND_TITLE_FR = f"Moratoire{NBSP}:"
+
+
+def outcome_label(label: str, outcome: str | None) -> str:
+    """« CM4 Doha · renouvelé »: the label on the chart says what the conference decided."""
+    return f"{label} · {OUTCOME_SHORT_FR[outcome]}" if outcome else label
+
+
+def outcome_line(outcome: str) -> str:
+    """The hover's line on the moratorium: « Moratoire : moratoire renouvelé » reads twice, so the short word."""
+    return f"Moratoire{NBSP}: {escape(OUTCOME_FR[outcome])}"

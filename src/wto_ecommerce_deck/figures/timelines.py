@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..data.records import KINDS, Event, PartialDate, Source
+from ..data.records import KINDS, MORATORIUM_OUTCOMES, Event, PartialDate, Source
 from . import style
 from ..messages import t
 
@@ -28,6 +28,8 @@ MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
 RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
+SPARSE_EVENTS = 6  # a timeline of this many events or fewer draws larger markers
+SPARSE_MARKER_SCALE = 1.5
 LEGEND_ROW_PX = 34  # px kept at the bottom of a figure with a legend, below the status key
 
 
@@ -73,7 +75,8 @@ def _year_axis(first: dt.date, last: dt.date) -> _Axis:
     step = 1 if last.year - first.year <= 14 else 2
     years = range(first.year, last.year + 1, step)
     ticks = tuple((dt.date(year, 1, 1), str(year)) for year in years)
-    return _Axis(dt.date(first.year, 1, 1) - dt.timedelta(days=120), dt.date(last.year, 12, 31), ticks)
+    # Padding at both ends: a conference in mid-December must not sit on the plot's edge.
+    return _Axis(dt.date(first.year, 1, 1) - dt.timedelta(days=120), dt.date(last.year, 12, 31) + dt.timedelta(days=60), ticks)
 
 
 def _month_axis(first: dt.date, last: dt.date) -> _Axis:
@@ -141,9 +144,10 @@ def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Plac
 
 def _hover(event: Event, sources: Mapping[str, Source]) -> str:
     return style.hover_block(
-        title=event.label_fr,
-        date_fr=event.date_fr,
-        detail=event.detail_fr,
+        extra_lines=[style.outcome_line(event.moratorium)] if event.moratorium else [],
+        title=event.label.text(),
+        date_fr=event.date_text(),
+        detail=event.detail.text(),
         symbol=event.symbol,
         symbol_status=event.shown_symbol_status,
         status=event.status,
@@ -154,7 +158,7 @@ def _hover(event: Event, sources: Mapping[str, Source]) -> str:
 
 def _chart_label(event: Event) -> str:
     """The label written next to the point, with the marks of its status (style.status_label)."""
-    return style.status_label(event.label_fr, event.status, event.shown_symbol_status)
+    return style.status_label(style.outcome_label(event.label.text(), event.moratorium), event.status, event.shown_symbol_status)
 
 
 def _lane_title(kind: str) -> str:
@@ -180,8 +184,12 @@ def _kind_traces(
     xs, ys, symbols, fills, lines, widths, sizes, hovers = ([] for _ in range(8))
     label_x, label_y, labels, positions, label_sizes, label_hovers = ([] for _ in range(6))
 
-    def mark(x, y, status, size, hover):
-        look = style.marker_style(shape, colour, status)
+    def mark(x, y, status, size, hover, outcome=None):
+        # A moratorium outcome takes over the kind's shape and colour (the legend says which);
+        # the fact's status keeps its own marks (fill, outline), as on every timeline.
+        own_shape = style.OUTCOME_SYMBOLS[outcome] if outcome else shape
+        own_colour = style.OUTCOME_COLOURS[outcome] if outcome else colour
+        look = style.marker_style(own_shape, own_colour, status)
         xs.append(x.isoformat() if x else None)
         ys.append(y)
         symbols.append(look["symbol"])
@@ -215,7 +223,7 @@ def _kind_traces(
             mark(None, None, "verified", 0, "")  # a gap: no line to the next item
             label(p.start + (p.end - p.start) / 2, y, text, "middle center", hover)
         else:
-            mark(p.start, y, event.status, MARKER_SIZE, hover)
+            mark(p.start, y, event.status, MARKER_SIZE, hover, event.moratorium)
             if has_spans:
                 mark(None, None, "verified", 0, "")
             label(p.start, y, text, f"middle {p.label_side}", hover)
@@ -288,19 +296,32 @@ def _timeline(
     bottom = top - LANE_GAP_ROWS
 
     key = style.status_key((e.status for e in events), (e.shown_symbol_status for e in events))
-    traces = [
-        trace
-        for kind in kinds
-        for trace in _kind_traces(kind, [p for p in placed if p.event.kind == kind], row_y, axis, sources)
-    ]
+    outcomes = [o for o in MORATORIUM_OUTCOMES if any(e.moratorium == o for e in events)]
+    by_outcome = bool(outcomes) and not kind_buttons
+    traces = []
+    for kind in kinds:
+        of_kind = [p for p in placed if p.event.kind == kind]
+        if not by_outcome:
+            traces += _kind_traces(kind, of_kind, row_y, axis, sources)
+            continue
+        # The legend is a key of the outcomes that also filters: each outcome's points (and their
+        # labels) are traces of the outcome's legend group, shown in the legend by `_outcome_key`.
+        for outcome in dict.fromkeys(p.event.moratorium for p in of_kind):
+            pair = _kind_traces(kind, [p for p in of_kind if p.event.moratorium == outcome], row_y, axis, sources)
+            for trace in pair:
+                trace.showlegend = False
+                if outcome:
+                    trace.legendgroup = f"outcome-{outcome}"
+            traces += pair
+    if by_outcome:
+        traces += [_outcome_key(outcome) for outcome in outcomes]
     fig = go.Figure(traces)
     keys = [key for e in events for key in e.sources]
     fig.update_layout(
         style.base_layout(name, keys),
-        showlegend=kind_buttons,
-        # Room on top for the filter buttons; below, the tick labels, the status key, then the
-        # legend (if any), pinned to the bottom of the figure so the two never overlap.
-        margin=dict(l=10, r=20, t=56 if kind_buttons else 12, b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0)),
+        showlegend=kind_buttons or bool(outcomes),
+        # Room on top for the filter buttons or the outcome legend, below for the status key.
+        margin=dict(l=10, r=20, t=56 if kind_buttons or outcomes else 12, b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0)),
         shapes=bands,
         dragmode="zoom",
     )
@@ -335,7 +356,31 @@ def _timeline(
         fig.add_annotation(_status_key_annotation(key))
     if kind_buttons:
         fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
+    elif outcomes:
+        fig.layout.meta["outcomes"] = outcomes
+        fig.update_layout(
+            legend=dict(
+                orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom", font=dict(size=16),
+                title=dict(text=style.OUTCOME_LEGEND_TITLE_FR, font=dict(size=16)),
+            )
+        )
     return fig
+
+
+def _outcome_key(outcome: str) -> go.Scatter:
+    """The legend entry of one moratorium outcome: no point of its own (so that its icon is the
+    outcome's plain marker, whatever the statuses of its points); a click on it hides or shows the
+    points of its legend group."""
+    return go.Scatter(
+        name=style.OUTCOME_FR[outcome],
+        legendgroup=f"outcome-{outcome}",
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker=dict(symbol=style.OUTCOME_SYMBOLS[outcome], color=style.OUTCOME_COLOURS[outcome], size=MARKER_SIZE),
+        hoverinfo="skip",
+        showlegend=True,
+    )
 
 
 def _band(y0: float, y1: float) -> dict:
@@ -409,11 +454,50 @@ def _extent(events: Sequence[Event], draw_spans: bool) -> tuple[dt.date, dt.date
 # ---------------------------------------------------------------- public builders
 
 
-def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
+@dataclass(frozen=True)
+class Period:
+    """The years a timeline shows, both included; None: open-ended."""
+
+    first: int | None = None
+    last: int | None = None
+
+    def holds(self, event: Event) -> bool:
+        year = event.start.year
+        return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first or ''}-{self.last or ''}"
+
+
+# The 2018 presentation's moratorium timeline stops at CM11 (December 2017); what follows is the
+# epilogue's continuation (« Et depuis 2018 ? »).
+SEED_PERIOD = Period(last=2017)
+AFTER_SEED_PERIOD = Period(first=2018)
+PERIODS = {"SEED_PERIOD": SEED_PERIOD, "AFTER_SEED_PERIOD": AFTER_SEED_PERIOD}  # by name, for calls.py
+
+
+def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Source], period: Period | None = None) -> go.Figure:
     """Timeline A: the 1998 Declaration, the Work Programme and the Ministerial
-    Conferences (CM2 → CM14) that renewed the moratorium, or not. Conferences last
-    a few days: on a 30-year axis they are points, their dates in the hover."""
-    return _timeline(events, sources, name="programme", axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+    Conferences that renewed the moratorium, or not, each marked with its outcome. Conferences
+    last a few days: on a 30-year axis they are points, their dates in the hover.
+
+    `period` keeps the events of those years only: the seed's slide (to 2017) and the epilogue's
+    continuation (from 2018) are the same figure over two periods."""
+    name = "programme"
+    if period is not None:
+        events = [e for e in events if period.holds(e)]
+        name = f"programme:{period.name}"
+    if not events:
+        raise ValueError(f"no event of the programme timeline in the period {period.name if period else ''}")
+    fig = _timeline(events, sources, name=name, axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+    if len(events) <= SPARSE_EVENTS:
+        # A few points on a slide-wide axis (the epilogue's continuation): larger markers, read
+        # from the back of the room; the labels' invisible markers grow too, so labels keep clear.
+        for trace in fig.data:
+            if isinstance(trace.marker.size, tuple):
+                trace.marker.size = [size * SPARSE_MARKER_SCALE for size in trace.marker.size]
+    return fig
 
 
 def build_momentum_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
@@ -437,6 +521,13 @@ BUILDERS = {
 }
 
 
-def build_track_timeline(track: str, events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
-    """The timeline of one track's events (all of them, or a filtered selection)."""
-    return BUILDERS[track](events, sources)
+def build_track_timeline(
+    track: str, events: Sequence[Event], sources: Mapping[str, Source], period: str | Period | None = None
+) -> go.Figure:
+    """The timeline of one track's events (all of them, or a filtered selection); `period`, a
+    `Period` or the name of one of this module (`SEED_PERIOD`), keeps the events of its years."""
+    if period is None:
+        return BUILDERS[track](events, sources)
+    if isinstance(period, str):
+        period = PERIODS[period]
+    return BUILDERS[track](events, sources, period)

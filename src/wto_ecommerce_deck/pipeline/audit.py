@@ -3,11 +3,12 @@
 A fact is shown in two ways, and the audit reads both from the sources of the decks (the notebooks
 and `assets/data/`), without executing anything:
 
-* by a one-line call of a code cell (`timeline.programme()`, `structure.chart()`, `members.map()`,
-  `explorer.timeline("momentum")`, `quiz.show("q-…")`): the audit builds the same figure with the
-  same pure builders and reads the records it carries (`layout.meta["events"]`, the boxes of the
-  structure chart, the countries of the map), or the events of the explorer's table, or the facts
-  a quiz rests on;
+* by a one-line call of a code cell (`timeline.programme()`, `timeline.moratorium_after_2018()`,
+  `timeline.participation()`, `structure.chart()`, `members.map()`, `explorer.timeline("momentum")`,
+  `quiz.show("q-…")`): the audit builds the same figure with the same pure builders and reads the
+  records it carries (`layout.meta["events"]`, the participation counts of `layout.meta["points"]`,
+  the boxes of the structure chart, the countries of the map), or the events of the explorer's
+  table, or the facts a quiz rests on;
 * by the text of a slide (every markdown cell that is not speaker notes, and the texts of the
   quizzes shown there): each WTO document symbol (WT/L/274), French date (« 20 mai 1998 »,
   « du 10 au 13 décembre 2017 », « mai 1998 », « entre 2016 et 2017 », a year) and count of members
@@ -36,11 +37,12 @@ from ..conventions import FULL_DECK
 from ..errors import DeckError, say
 from ..figures import style
 from .. import messages
-from ..messages import DEFAULT_LANG, t
-from ..data.records import MONTHS_FR, STATUSES, Event, Facts, PartialDate, Source
+from ..messages import t
+from ..data.records import MONTHS_FR, STATUSES, Event, Facts, Localized, PartialDate, Source
 
 SOURCES_PAGE = "sources.html"
 SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
+SOURCES_PER_THREE_COLUMNS = 32  # more than this (the full deck with the epilogue: 39): smaller type still
 JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
 TO_CONFIRM = style.TO_CONFIRM_FR  # « à confirmer »
 NBSP = "\u00a0"
@@ -48,7 +50,7 @@ NBSP = "\u00a0"
 # How sure a status is, most sure first: a mention is as sure as its surest record.
 _RANK = {"verified": 0, "seed": 1, "secondary": 2, "unverified": 3}
 # How a deck shows a fact (the words: `sources_page.how` of the message catalogue).
-HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte")
+HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte", "graphique")
 
 
 # --------------------------------------------------------------------------- records
@@ -58,16 +60,24 @@ HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte")
 class Fact:
     """One record of assets/data that a deck shows."""
 
-    key: str  # "event:mc4", "body:gc", "signatory:FRA"
-    kind: str  # "event", "body" or "signatory"
+    key: str  # "event:mc4", "body:gc", "signatory:FRA", "participation:davos-2019"
+    kind: str  # "event", "body", "signatory" or "participation"
     record_id: str
-    date_fr: str  # "" when the record has no date
+    date: Localized  # per language; "" when the record has no date
     sort_key: tuple
-    label_fr: str
+    label: Localized
     symbol: str | None
     symbol_status: str | None  # the status that applies to the symbol
     status: str
     sources: tuple[str, ...]
+
+    @property
+    def date_fr(self) -> str:
+        return self.date["fr"]
+
+    def date_text(self, lang: str | None = None) -> str:
+        """The date in `lang` (default: the current language); "" when the record has none."""
+        return self.date.text(lang)
 
     @property
     def unsure(self) -> bool:
@@ -154,24 +164,39 @@ class Audit:
 
 def _event_fact(e: Event) -> Fact:
     return Fact(
-        key=f"event:{e.id}", kind="event", record_id=e.id, date_fr=e.date_fr,
-        sort_key=(0, e.start.midpoint().isoformat(), e.id), label_fr=e.label_fr, symbol=e.symbol,
+        key=f"event:{e.id}", kind="event", record_id=e.id, date=Localized({lang: e.date_text(lang) for lang in e.label}),
+        sort_key=(0, e.start.midpoint().isoformat(), e.id), label=e.label, symbol=e.symbol,
         symbol_status=e.shown_symbol_status, status=e.status, sources=e.sources,
     )
+
+
+# « 71 participants : Déclaration conjointe, CM11 » in the facts table, per language.
+PARTICIPANTS = {"fr": f"participants{NBSP}:", "en": "participants:", "es": "participantes:"}
+
+
+def _no_date(label: Localized) -> Localized:
+    return Localized(dict.fromkeys(label, ""))
 
 
 def _all_facts(facts: Facts) -> dict[str, Fact]:
     found = {f"event:{e.id}": _event_fact(e) for e in facts.events}
     for number, b in enumerate(facts.bodies):
         found[f"body:{b.id}"] = Fact(
-            key=f"body:{b.id}", kind="body", record_id=b.id, date_fr="", sort_key=(1, f"{number:04d}", b.id),
-            label_fr=b.name_fr, symbol=None, symbol_status=None, status=b.status, sources=b.sources,
+            key=f"body:{b.id}", kind="body", record_id=b.id, date=_no_date(b.name), sort_key=(1, f"{number:04d}", b.id),
+            label=b.name, symbol=None, symbol_status=None, status=b.status, sources=b.sources,
         )
     for number, s in enumerate(facts.signatories):
         found[f"signatory:{s.id}"] = Fact(
-            key=f"signatory:{s.id}", kind="signatory", record_id=s.id, date_fr="",
-            sort_key=(2, f"{s.order:04d}", int(s.eu_member), f"{number:04d}"), label_fr=s.name_fr,
+            key=f"signatory:{s.id}", kind="signatory", record_id=s.id, date=_no_date(s.name),
+            sort_key=(2, f"{s.order:04d}", int(s.eu_member), f"{number:04d}"), label=s.name,
             symbol=None, symbol_status=None, status=s.status, sources=s.sources,
+        )
+    for p in facts.participation:
+        found[f"participation:{p.id}"] = Fact(
+            key=f"participation:{p.id}", kind="participation", record_id=p.id, date=Localized({lang: p.date.label(lang) for lang in p.label}),
+            sort_key=(3, p.date.first_day().isoformat(), p.id),
+            label=Localized({lang: f"{p.participants} {PARTICIPANTS.get(lang, PARTICIPANTS['en'])} {text}" for lang, text in p.label.items()}),
+            symbol=None, symbol_status=None, status=p.status, sources=p.sources,
         )
     return found
 
@@ -197,12 +222,24 @@ def _flagged_in_hover(fig, label: str) -> bool:
 def _timeline(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
     from ..figures import timelines
 
-    fig = timelines.build_track_timeline(call.track, facts.track(call.track), facts.sources)
+    fig = timelines.build_track_timeline(call.track, facts.track(call.track), facts.sources, period=call.period)
     shown = []
     for event_id in fig.layout.meta["events"]:
         event = facts.event(event_id)
-        shown.append((f"event:{event_id}", _flagged_in_hover(fig, event.label_fr)))
+        shown.append((f"event:{event_id}", _flagged_in_hover(fig, event.label.text())))
     return "frise", shown
+
+
+def _participation(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    """The chart writes each count's status next to it: an unverified count says « à confirmer »."""
+    from ..figures.participation import build_participation_chart
+
+    fig = build_participation_chart(facts.participation, facts.sources)
+    by_id = {p.id: p for p in facts.participation}
+    texts = list(fig.data[0].text)
+    return "graphique", [
+        (f"participation:{i}", TO_CONFIRM in texts[n]) for n, i in enumerate(fig.layout.meta["points"]) if i in by_id
+    ]
 
 
 def _structure(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
@@ -210,7 +247,7 @@ def _structure(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[
 
     fig = build_structure_chart(facts.bodies, facts.sources)
     ids = [shape.name for shape in fig.layout.shapes if shape.type == "rect" and shape.name]
-    names = {b.id: b.name_fr for b in facts.bodies}
+    names = {b.id: b.name.text() for b in facts.bodies}
     return "organigramme", [(f"body:{i}", _flagged_in_hover(fig, names[i])) for i in ids if i in names]
 
 
@@ -225,7 +262,7 @@ def _members(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[st
             continue
         for code in trace.locations:
             signatory = by_code[code]
-            flagged = TO_CONFIRM in (trace.name or "") or _flagged_in_hover(fig, signatory.name_fr)
+            flagged = TO_CONFIRM in (trace.name or "") or _flagged_in_hover(fig, signatory.name.text())
             shown.append((f"signatory:{signatory.id}", flagged))
     return "carte", shown
 
@@ -240,7 +277,7 @@ def _explorer(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[s
     rows = re.findall(r"<tr>.*?</tr>", table, flags=re.S)
     shown = []
     for event in events:
-        cell = f"<td>{html.escape(event.label_fr, quote=False)}</td>"
+        cell = f"<td>{html.escape(event.label.text(), quote=False)}</td>"
         row = next((r for r in rows if cell in r), "")
         shown.append((f"event:{event.id}", TO_CONFIRM in row))
     return "tableau", shown
@@ -260,6 +297,7 @@ READERS = {
     calls.STRUCTURE: _structure,
     calls.MEMBERS: _members,
     calls.EXPLORER: _explorer,
+    calls.PARTICIPATION: _participation,
 }
 
 
@@ -335,7 +373,7 @@ class _Index:
     def __init__(self, facts: Facts):
         self.facts = facts
         self.events = facts.events
-        self.texts = {e.id: plain(_NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), f"{e.label_fr} {e.detail_fr}")) for e in facts.events}
+        self.texts = {e.id: plain(_NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), f"{e.label['fr']} {e.detail['fr']}")) for e in facts.events}
         self.joint_statement = [e for e in facts.events if e.symbol == JOINT_STATEMENT_SYMBOL]
         members = [s for s in facts.signatories if s.iso3]
         entries = [s for s in facts.signatories if not s.eu_member]
@@ -353,7 +391,7 @@ class _Index:
         statuses = [e.shown_symbol_status for e in own]
         named = [
             e for e in self.events
-            if e not in own and re.search(rf"(?<![\w/]){re.escape(symbol)}(?![\w/])", e.detail_fr)
+            if e not in own and re.search(rf"(?<![\w/]){re.escape(symbol)}(?![\w/])", e.detail["fr"])
         ]
         statuses += [e.shown_symbol_status or e.status for e in named]
         best = min(statuses, key=_RANK.__getitem__) if statuses else None
@@ -391,7 +429,7 @@ class _Index:
         """Whether a source of sources.yaml gives the date in its title (an article's date, cited in
         the speaker notes: « Third World Network, 16 février 2017 »)."""
         wanted = plain(text).lower()
-        return any(wanted in plain(s.title).lower() for s in self.facts.sources.values())
+        return any(wanted in plain(s.title["fr"]).lower() for s in self.facts.sources.values())
 
     def _written(self, text: str) -> list[Event]:
         """Events whose own text states the date (« au plus tard jusqu'au 31 mars 2024 »)."""
@@ -475,7 +513,7 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
         fact = audit.facts[fact_key]
         unflagged = [s for s in audit.shown if s.fact == fact_key and s.how != "texte" and fact.needs_flag(s.how) and not s.flagged]
         for s in unflagged:
-            audit.problems.append(f"{s.where}: {fact.label_fr!r} ({fact.record_id}) is unverified but its {messages.group('sources_page.how')[s.how]} does not say « {TO_CONFIRM} »")
+            audit.problems.append(f"{s.where}: {fact.label['fr']!r} ({fact.record_id}) is unverified but its {messages.group('sources_page.how')[s.how]} does not say « {TO_CONFIRM} »")
     return audit
 
 
@@ -522,7 +560,7 @@ def _audit_calls(audit: Audit, cell, where: str, section: Section, facts: Facts)
             if call.shows == calls.QUIZ:
                 how, shown, question = _quiz(facts, args)
                 audit.extra_sources.setdefault(section.name, []).extend(question.sources)
-                quiz_text = " ".join([question.prompt_fr, *question.choices, question.feedback_fr])
+                quiz_text = " ".join(text["fr"] for text in (question.prompt, *question.choices, question.feedback))
                 texts.append((f"{where}: quiz {question.id!r}", quiz_text, {k for k, _ in shown}))
             else:
                 how, shown = READERS[call.shows](facts, call, args)
@@ -603,7 +641,7 @@ def sources_slide_cells(section: str, audit: Audit | None = None) -> list:
     # narrower columns (omc.css, `.deck-sources-long`) so that the slide still fits 1024×768.
     slide = theme.render(
         "sources_slide.md.j2", count=len(facts), counts_sentence=counts_sentence(audit.counts(section)),
-        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS,
+        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS, longer=len(keys) > SOURCES_PER_THREE_COLUMNS,
         **context,
     )
     notes = theme.render("sources_notes.html.j2", unsure=[f for f in facts if f.unsure], **context)
@@ -631,10 +669,10 @@ def with_sources_slide(nb, section: str, audit: Audit | None = None):
 
 # --------------------------------------------------------------------------- build/sources.html
 
-KINDS = ("event", "body", "signatory")  # the tables of the page, in this order
+KINDS = ("event", "body", "signatory", "participation")  # the tables of the page, in this order
 
 
-def sources_page_html(audit: Audit, lang: str = DEFAULT_LANG) -> str:
+def sources_page_html(audit: Audit, lang: str | None = None) -> str:
     """The page: `assets/theme/templates/sources.html.j2`, its words from the message catalogue."""
     facts = audit.facts_of()
     titles = {s.name: s.title for s in audit.sections}
@@ -691,7 +729,7 @@ def index_link_html() -> str:
 def _row_text(fact: Fact, audit: Audit) -> tuple[str, ...]:
     urls = [audit.sources[k].url or t("cli.facts.no_link", source=k) for k in fact.sources if k in audit.sources]
     symbol = (fact.symbol or "—") + (f" ({TO_CONFIRM})" if fact.symbol and fact.symbol_status == style.UNVERIFIED else "")
-    return (fact.date_fr.replace(NBSP, " ") or "—", fact.label_fr.replace(NBSP, " "), symbol, fact.status, " ".join(urls))
+    return (fact.date_text().replace(NBSP, " ") or "—", fact.label.text().replace(NBSP, " "), symbol, fact.status, " ".join(urls))
 
 
 def report(audit: Audit, fmt: str = "text") -> str:

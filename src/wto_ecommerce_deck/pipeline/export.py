@@ -14,7 +14,8 @@ from . import notebooks
 from .. import conventions
 from ..conventions import SERIES_TITLE
 from ..errors import BuildError
-from ..messages import DEFAULT_LANG, t
+from .. import messages
+from ..messages import t
 from ..paths import notebooks_dir, theme_dir
 from ..widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
@@ -143,8 +144,8 @@ def to_html(nb: nbformat.NotebookNode, title: str, vendor_prefix: str) -> str:
     deck = {
         "title": title,
         "series_title": SERIES_TITLE,
-        "lang": DEFAULT_LANG,
-        "t": functools.partial(t, lang=DEFAULT_LANG),  # the template's words: deck.t("deck.menu")
+        "lang": messages.language(),
+        "t": functools.partial(t, lang=messages.language()),  # the template's words: deck.t("deck.menu")
         "vendor_prefix": vendor_prefix,
         "reveal_config": REVEAL_CONFIG,
         **uses(nb),

@@ -10,7 +10,6 @@ import nbformat
 
 from .. import theme
 from ..conventions import slide_count
-from ..messages import DEFAULT_LANG
 from .audit import SOURCES_PAGE
 
 PDF_DIR = "pdf"  # where `make pdf` prints the decks, inside build/
@@ -66,6 +65,6 @@ def refresh_index(build: Path) -> Path:
     return index
 
 
-def index_html(entries: list[DeckEntry], lang: str = DEFAULT_LANG) -> str:
+def index_html(entries: list[DeckEntry], lang: str | None = None) -> str:
     """The page: `assets/theme/templates/index.html.j2`, its words from the message catalogue."""
     return theme.render("index.html.j2", lang, entries=entries, sources_page=SOURCES_PAGE)

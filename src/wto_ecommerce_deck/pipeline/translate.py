@@ -132,6 +132,9 @@ def update(nb, path: Path, lang: str) -> tuple[int, int, int]:
             fresh.add(unit.source, before.string, context=unit.context, flags={"fuzzy"},
                       previous_id=before.id if before.string else ())
             changed += 1
+    for message in fresh:
+        # babel guesses `python-format` from a « % » in the French; the prose is no format string.
+        message.flags.discard("python-format")
     write_catalogue(path, fresh)
     return new, changed, len(by_context)
 
