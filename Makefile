@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 LOCK := requirements.lock
 
-.PHONY: setup slides student pdf present test test-fast chromium clean bench lock
+.PHONY: setup slides student pdf present test test-fast chromium clean bench bench-lite lite serve lock
 
 setup: $(STAMP) node_modules/.package-lock.json
 
@@ -38,7 +38,7 @@ $(STAMP): $(LOCK) pyproject.toml $(LABEXT_FILES) | $(UV)
 # Resolve pyproject.toml's ranges again (newest versions the registry has), rewrite the lock
 # and environment.yml from it. Commit both; `make test` checks they agree with pyproject.toml.
 lock: $(UV)
-	$(UV) pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 --quiet --custom-compile-command "make lock" -o $(LOCK)
+	$(UV) pip compile pyproject.toml --extra test --extra lite --generate-hashes --universal --python-version 3.11 --quiet --custom-compile-command "make lock" -o $(LOCK)
 	$(UV) pip compile pyproject.toml -c $(LOCK) --universal --python-version 3.11 --no-header --no-annotate --quiet \
 	  | $(PYTHON) scripts/write_environment.py > environment.yml
 
@@ -73,8 +73,19 @@ student: setup
 present: setup
 	$(PY) -m wto_ecommerce_deck present $(if $(filter command line,$(origin LANG)),--lang $(LANG)) $(PRESENT_ARGS)
 
-# Every test; a skipped test fails the run (tests/conftest.py).
-test: setup chromium
+# The student notebooks of every language (make student) as a JupyterLite site (build/lite/): they run in the browser's Python,
+# offline. Pyodide from npm, the browser's wheels from PyPI (assets/lite/wheels.lock.json, cached
+# in .cache/lite/). Skipped when nothing changed.
+lite: student
+	$(PY) -m wto_ecommerce_deck lite
+
+# build/ over HTTP on 127.0.0.1:8000; `make serve SERVE_ARGS=--lan` for a room on the local network.
+serve: setup
+	$(PY) -m wto_ecommerce_deck serve $(SERVE_ARGS)
+
+# Every test; a skipped test fails the run (tests/conftest.py). The JupyterLite site is built
+# first (tests/test_lite.py runs it).
+test: setup chromium lite
 	$(PY) -m pytest
 
 # The fast subset for working on the code: no build of the decks, no browser, no JupyterLab, no PDF
@@ -84,8 +95,15 @@ test-fast: setup
 
 # The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by
 # `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.
-bench: setup chromium bench/node_modules/.package-lock.json
+# Then the JupyterLite site: its size by part and, in Chromium, the time to the interface, to a
+# ready kernel and to a section run (first and second visit): bench/RESULTS-lite.md.
+# `make bench-lite` runs that part alone.
+bench: setup chromium bench/node_modules/.package-lock.json lite
 	$(PY) bench/run.py
+	$(PY) bench/lite.py
+
+bench-lite: setup chromium lite
+	$(PY) bench/lite.py
 
 # Local copies of what plain nbconvert loads from CDNs (require.js, MathJax 2, Font Awesome),
 # for the benchmark's "local assets" variant only.

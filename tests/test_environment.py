@@ -29,7 +29,7 @@ def project_requirements(extra: str | None = None) -> list[Requirement]:
 def test_the_lock_satisfies_every_dependency_of_pyproject():
     pins = lock_pins()
     unmet = []
-    for req in project_requirements() + project_requirements("test"):
+    for req in project_requirements() + project_requirements("test") + project_requirements("lite"):
         version = pins.get(canonicalize_name(req.name))
         if version is None or not req.specifier.contains(version, prereleases=True):
             unmet.append(f"{req} (lock: {version})")

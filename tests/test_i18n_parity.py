@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import string
 from collections import Counter
@@ -212,3 +213,37 @@ def test_no_french_word_of_the_interface_in_another_languages_deck(built, lang):
             page = page.replace(text, " ")
         found = [(key, text) for key, text in words if _flat(text) in page]
         assert found == [], (name, lang)
+
+
+def test_the_translations_command_checks_and_follows_the_french(tmp_path):
+    """`translations --check` passes on the repository; after a French cell changes it names the
+    catalogue and the cell, and `translations` keeps the old translation marked fuzzy."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def run(*args):
+        env = dict(os.environ, WTO_DECK_ROOT=str(tmp_path))
+        return subprocess.run(
+            [sys.executable, "-m", "wto_ecommerce_deck", "translations", *args],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        )
+
+    for folder in ("notebooks", "assets"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    assert run("--check").returncode == 0
+    path = tmp_path / "notebooks" / "01_titre.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and c["metadata"].get("slideshow", {}).get("slide_type") == "notes")
+    cell["source"] = "".join(cell["source"]) + " Une phrase de plus."
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    checked = run("--check")
+    assert checked.returncode == 1
+    assert f"notebooks/locale/en/01_titre.po: cell '{cell['id']}'" in checked.stderr
+    assert run().returncode == 0
+    po = (tmp_path / "notebooks" / "locale" / "en" / "01_titre.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" in po and "Une phrase de plus." in po
+    assert run("--check").returncode == 1

@@ -60,6 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     translations_cmd.add_argument(
         "--check", action="store_true", help="change nothing: one line per missing or fuzzy entry, exit 1 if any"
     )
+    lite_cmd = commands.add_parser(
+        "lite", help="write build/lite/: the student notebooks as a JupyterLite site that runs offline in the browser"
+    )
+    lite_cmd.add_argument("--build", type=Path, default=None, help="the build folder (default: build/)")
+    lite_cmd.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    serve_cmd = commands.add_parser("serve", help="serve build/ over HTTP (127.0.0.1, or the local network with --lan)")
+    serve_cmd.add_argument("--build", type=Path, default=None, help="the folder to serve (default: build/)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument(
+        "--lan", action="store_true", help="listen on every interface, so that a room can use this laptop's site"
+    )
     commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
     skip_iri_grammar()  # the command's own process: nbformat imports faster
@@ -115,6 +126,14 @@ def _run(args: argparse.Namespace) -> int:
         from .live.present import main as present_main
 
         return present_main(not args.no_browser, args.port, args.live_dir, args.lang)
+    if args.command == "lite":
+        from .pipeline.lite import main as lite_main
+
+        return lite_main(args.build, force=args.force)
+    if args.command == "serve":
+        from .serve import main as serve_main
+
+        return serve_main(args.build, args.port, args.lan)
     if args.command == "check-env":
         from .checkenv import main as checkenv_main
 

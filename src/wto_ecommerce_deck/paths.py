@@ -11,13 +11,15 @@ def repo_root() -> Path:
 
     `WTO_DECK_ROOT` wins; then the clone the package was installed from (editable
     install, `src/` layout); then the current folder or one of its parents, which is
-    what a notebook started from `notebooks/` sees.
+    what a notebook started from `notebooks/` sees; last, the project files bundled
+    inside the package by `make lite` (`_bundle/`), which the browser's Python reads.
     """
     env = os.environ.get("WTO_DECK_ROOT")
     if env:
         return Path(env).resolve()
     candidates = [Path(__file__).resolve().parents[2], *Path.cwd().resolve().parents]
     candidates.insert(1, Path.cwd().resolve())
+    candidates.append(Path(__file__).resolve().parent / "_bundle")
     for folder in candidates:
         if (folder / "assets" / "data").is_dir():
             return folder

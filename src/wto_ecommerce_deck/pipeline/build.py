@@ -356,7 +356,8 @@ def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections
     finally:
         messages.use(previous)
     # PDFs that `make pdf` printed before stay in build/ (carried over): the index links them
-    return [site.with_pdfs(entry, out) for entry in entries]
+    # PDFs that `make pdf` printed and the site `make lite` wrote stay in build/ (carried over): the index links them
+    return [site.with_lite(site.with_pdfs(entry, out), out) for entry in entries]
 
 
 def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: str, single_file: bool):

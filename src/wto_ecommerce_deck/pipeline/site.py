@@ -33,6 +33,7 @@ class DeckEntry:
     pdf_path: str | None = None  # the slides, one per page, once `make pdf` has run
     handout_path: str | None = None  # the slides with their speaker notes
     lang: str = DEFAULT_LANG
+    lite_path: str | None = None  # the student notebook in the browser, once `make lite` has run
 
 
 def slides_path(lang: str, name: str) -> str:
@@ -48,6 +49,13 @@ def notebook_path(lang: str, name: str) -> str:
 def pdf_paths(lang: str, name: str) -> tuple[str, str]:
     """A deck's PDF and handout, relative to build/."""
     return f"{PDF_DIR}/{lang}/{name}.pdf", f"{PDF_DIR}/{lang}/{name}-notes.pdf"
+
+
+def with_lite(entry: DeckEntry, build: Path) -> DeckEntry:
+    """The entry with its « ouvrir dans le navigateur » link when `build/lite/` holds its notebook."""
+    from .lite import notebook_link
+
+    return dataclasses.replace(entry, lite_path=notebook_link(build, entry.name, entry.lang))
 
 
 def with_pdfs(entry: DeckEntry, build: Path) -> DeckEntry:
@@ -76,7 +84,7 @@ def entries_in(build: Path, lang: str = DEFAULT_LANG) -> list[DeckEntry]:
             name, nb.metadata.get("title", name), slide_count(nb.cells), slides_path(lang, name),
             notebook_path(lang, name), lang=lang,
         )
-        entries.append(with_pdfs(entry, build))
+        entries.append(with_lite(with_pdfs(entry, build), build))
     return entries
 
 

@@ -1,0 +1,245 @@
+"""The JupyterLite site (`make lite`): every section's student notebook run in the browser's Python.
+
+One real HTTP server on 127.0.0.1 serving `build/lite/`, one Chromium (conftest's), every request
+to another host aborted and recorded. For each section, as a student would: open the notebook
+from its link, wait for the kernel, « Exécuter toutes les cellules » from the menu, then look.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ROOT
+
+from wto_ecommerce_deck import serve
+from wto_ecommerce_deck.pipeline import lite, site
+
+pytestmark = [pytest.mark.lite]
+
+SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+KERNEL_IDLE = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  return !!e && e.getAttribute('data-status') === 'idle'; }"""
+ALL_RUN = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const prompts = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent);
+  return !!e && e.getAttribute('data-status') === 'idle' && prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t)); }"""
+ERROR_OUTPUTS = """() => Array.from(document.querySelectorAll(
+  '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+  + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')).map(e => e.innerText.slice(0, 400))"""
+PLOTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => {
+  const box = d.getBoundingClientRect();
+  return {width: box.width, height: box.height, countries: d.querySelectorAll('path.choroplethlocation').length,
+          points: d.querySelectorAll('.scatterlayer .point').length};
+})"""
+
+
+@pytest.fixture(scope="module")
+def lite_site() -> Path:
+    """`build/lite/` as `make lite` writes it (rebuilt here only when its inputs changed)."""
+    out = lite.build(ROOT / "build")
+    assert (out / "static" / "pyodide" / "pyodide-lock.json").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(lite_site):
+    httpd = serve.make_server(lite_site, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=10)
+
+
+class Student:
+    """One browser profile for the whole module (its cache warms up like a student's would)."""
+
+    def __init__(self, browser, origin: str):
+        self.origin = origin
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.external: list[str] = []
+        self.failed: list[str] = []  # the site's own files that did not load (a pruned chunk, say)
+        self.context.route("**/*", self._route)
+        self.context.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        self.context.on(
+            "requestfailed",
+            lambda r: self.failed.append(f"failed {r.url}") if r.url.startswith(self.origin + "/") else None,
+        )
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith((self.origin + "/", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def student(browser, server):
+    profile = Student(browser, server)
+    yield profile
+    profile.context.close()
+
+
+def test_the_lock_ships_only_local_wheels_with_their_hashes(lite_site):
+    lock = json.loads((lite_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    packages = lock["packages"]
+    for name in ("plotly", "ipywidgets", "pyyaml", "pycountry", "nbformat", "wto-ecommerce-deck", *lite.KERNEL_PACKAGES):
+        assert name in packages, name
+    for name, item in packages.items():
+        wheel = lite_site / "static" / "pyodide" / item["file_name"]
+        assert wheel.is_file() and "/" not in item["file_name"], name  # beside the lock, never a URL
+        assert lite._sha256(wheel) == item["sha256"], name
+        assert item["file_name"].endswith("-none-any.whl"), name  # pure Python only
+        assert all(dep in packages for dep in item["depends"]), name
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True
+    assert (lite_site / kernel["pyodideUrl"]).is_file()
+    # what the site configures (the kernel's schema keeps the CDN as its default; the tests below
+    # check that nothing asks it)
+    configured = [lite_site / "jupyter-lite.json", lite_site / "static" / "pyodide" / "pyodide-lock.json"]
+    configured += list(lite_site.glob("*/jupyter-lite.json"))
+    for path in configured:
+        assert "https://" not in path.read_text(), path
+
+
+def test_index_links_each_section_to_the_browser(lite_site, tmp_path):
+    build = lite_site.parent
+    for name in SECTIONS:
+        entry = site.with_lite(site.DeckEntry(name, name, 1, f"slides/{name}.html", f"notebooks/{name}.ipynb"), build)
+        assert entry.lite_path == f"lite/notebooks/index.html?path=fr/{name}.ipynb"
+        assert "ouvrir dans le navigateur" in site.index_html([entry])
+    missing = site.with_lite(site.DeckEntry("x", "x", 1, "slides/x.html", "notebooks/x.ipynb"), tmp_path)
+    assert missing.lite_path is None and "ouvrir dans le navigateur" not in site.index_html([missing])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", SECTIONS)
+def test_section_runs_in_the_browser(student, lite_site, name):
+    source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+    link = lite.notebook_link(lite_site.parent, name)
+    assert link, f"{name}: not in build/lite/"
+    page = student.context.new_page()
+    try:
+        page.goto(f"{student.origin}/{link[len(lite.FOLDER) + 1:]}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # the banner, in French, first
+        expect(page.locator(".jp-Cell").first).to_contain_text("s’exécute dans votre navigateur", timeout=30_000)
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        # the notebook panel must have the focus, or « Exécuter toutes les cellules » does nothing
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.get_by_role("menuitem", name="Exécution").click()
+        page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()
+        try:
+            # Pyodide may still be starting (the indicator reads idle early): generous on a loaded machine
+            page.wait_for_function(ALL_RUN, timeout=300_000, polling=500)
+        except Exception:
+            prompts = page.evaluate("Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent)")
+            pytest.fail(f"{name}: the run did not finish in 300 s; prompts {prompts}, errors {page.evaluate(ERROR_OUTPUTS)}")
+        assert page.evaluate(ERROR_OUTPUTS) == []
+
+        expected_plots = len(re.findall(r"(timeline|members|structure)\.\w+\(\)", source))
+        plots = page.evaluate(PLOTS)
+        assert len(plots) >= expected_plots, plots
+        for plot in plots:
+            assert plot["width"] > 300 and plot["height"] > 200, plot
+        if "members.map()" in source:
+            assert max(p["countries"] for p in plots) >= 60, plots  # the map, drawn from the local topojson
+
+        quizzes = page.locator(".omc-quiz")
+        if "quiz.show(" in source:
+            quiz = quizzes.first
+            quiz.scroll_into_view_if_needed()
+            radios = quiz.locator("input[type=radio]")
+            if radios.count():
+                radios.first.click()
+            quiz.get_by_role("button", name="Vérifier").click()
+            feedback = quiz.locator(".omc-feedback")
+            feedback.wait_for(timeout=20_000)
+            assert feedback.inner_text().strip()
+        else:
+            assert quizzes.count() == 0
+
+        if "explorer.timeline(" in source:
+            explorer = page.locator(".omc-explorer").first
+            explorer.scroll_into_view_if_needed()
+            options = explorer.locator("select option")
+            before = options.count()
+            assert before > 0
+            explorer.locator("input[type=checkbox]").first.click()
+            deadline = time.monotonic() + 20
+            while options.count() == before and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+            assert 0 <= options.count() < before
+    finally:
+        page.close()
+    assert student.external == []
+    assert student.failed == []
+
+
+@pytest.mark.browser
+def test_jupyterlab_in_french_unshipped_package_and_download(student, lite_site):
+    """The other app of the site, JupyterLab, in French; `import` of a package the site does not
+    ship fails at once (no request anywhere); the toolbar's « Télécharger » saves the notebook."""
+    page = student.context.new_page()
+    try:
+        page.goto(f"{student.origin}/lab/index.html?path=fr/{SECTIONS[0]}.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        expect(page.get_by_role("menuitem", name="Fichier")).to_be_visible()
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        # a package that is not shipped: a clear error, and no download attempted
+        page.locator(".jp-Notebook .jp-Cell").last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type("import pandas")
+        page.keyboard.press("Shift+Enter")
+        error = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').last
+        expect(error).to_contain_text("ModuleNotFoundError", timeout=60_000)
+        expect(error).to_contain_text("pandas")
+        with page.expect_download() as download:
+            page.locator(".jp-NotebookPanel-toolbar").get_by_text("Télécharger").click()
+        assert download.value.suggested_filename.endswith(f"{SECTIONS[0]}.ipynb")
+        saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        assert saved["cells"][0]["id"] == "lite-00"  # the student's notebook, banner first
+    finally:
+        page.close()
+    assert student.external == []
+    assert student.failed == []
+
+
+def test_serve_gives_pyodide_its_mime_types(lite_site):
+    import urllib.request
+
+    httpd = serve.make_server(lite_site.parent, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/lite/static/pyodide/"
+        for name, mime in (("pyodide.asm.wasm", "application/wasm"), ("pyodide.mjs", "text/javascript")):
+            with urllib.request.urlopen(base + name, timeout=10) as response:
+                assert response.headers["Content-Type"] == mime
+                assert response.headers["Last-Modified"]  # a second visit revalidates from the cache
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def test_a_bad_lock_is_one_line_naming_the_package(tmp_path):
+    bad = tmp_path / "wheels.lock.json"
+    bad.write_text(json.dumps({"packages": [{"name": "plotly", "version": "7.1.0", "file": "x.whl", "imports": []}]}))
+    with pytest.raises(lite.BuildError) as error:
+        lite.read_lock(bad)
+    assert str(error.value).endswith("package 'plotly': field 'sha256' missing")
+    assert "\n" not in str(error.value)
