@@ -112,6 +112,8 @@ _LOOKED_UP = {
     "TO_CONFIRM_FR": to_confirm, "SYMBOL_TO_CONFIRM_FR": symbol_to_confirm,
     "UNVERIFIED_SUFFIX": unverified_suffix, "SYMBOL_BADGE": symbol_badge,
     "MONTH_ABBREVIATIONS_FR": month_abbreviations,
+    "OUTCOME_FR": lambda: outcomes(), "OUTCOME_SHORT_FR": lambda: outcomes_short(),
+    "OUTCOME_LEGEND_TITLE_FR": lambda: outcome_title(),
 }
 
 
@@ -310,33 +312,26 @@ OUTCOME_COLOURS = {
     "extended": "#2B8CC4",  # sky blue, darkened
     "lapsed": "#C85A00",  # vermilion, darkened
 }
-# The legend's words, and the short word written after the label on the chart.
-OUTCOME_FR = {
-    "instituted": "moratoire instauré",
-    "renewed": "moratoire renouvelé",
-    "no-decision": "pas de décision",
-    "failed": "échec de la conférence",
-    "programme-only": "Programme de travail relancé",
-    "extended": "prorogé par le Conseil général",
-    "lapsed": "moratoire expiré",
-}
-OUTCOME_SHORT_FR = {
-    "instituted": "instauré",
-    "renewed": "renouvelé",
-    "no-decision": "pas de décision",
-    "failed": "échec",
-    "programme-only": "Programme relancé",
-    "extended": "prorogé",
-    "lapsed": "expiré",
-}
-OUTCOME_LEGEND_TITLE_FR = f"Moratoire{NBSP}:"
+# The legend's words, and the short word written after the label on the chart: the catalogue's
+# `outcome`, `outcome_short` and `figure.outcome_title`, in the current language.
+def outcomes() -> dict[str, str]:
+    return messages.group("outcome")
+
+
+def outcomes_short() -> dict[str, str]:
+    return messages.group("outcome_short")
+
+
+def outcome_title() -> str:
+    """« Moratoire : », the legend's title."""
+    return t("figure.outcome_title")
 
 
 def outcome_label(label: str, outcome: str | None) -> str:
     """« CM4 Doha · renouvelé »: the label on the chart says what the conference decided."""
-    return f"{label} · {OUTCOME_SHORT_FR[outcome]}" if outcome else label
+    return f"{label} · {outcomes_short()[outcome]}" if outcome else label
 
 
 def outcome_line(outcome: str) -> str:
     """The hover's line on the moratorium: « Moratoire : moratoire renouvelé » reads twice, so the short word."""
-    return f"Moratoire{NBSP}: {escape(OUTCOME_FR[outcome])}"
+    return f"{escape(outcome_title())} {escape(outcomes()[outcome])}"

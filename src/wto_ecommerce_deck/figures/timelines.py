@@ -361,7 +361,7 @@ def _timeline(
         fig.update_layout(
             legend=dict(
                 orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom", font=dict(size=16),
-                title=dict(text=style.OUTCOME_LEGEND_TITLE_FR, font=dict(size=16)),
+                title=dict(text=style.outcome_title(), font=dict(size=16)),
             )
         )
     return fig
@@ -372,7 +372,7 @@ def _outcome_key(outcome: str) -> go.Scatter:
     outcome's plain marker, whatever the statuses of its points); a click on it hides or shows the
     points of its legend group."""
     return go.Scatter(
-        name=style.OUTCOME_FR[outcome],
+        name=style.outcomes()[outcome],
         legendgroup=f"outcome-{outcome}",
         x=[None],
         y=[None],
