@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import data, explorer, timeline
+from wto_ecommerce_deck import data, explorer, messages, timeline
 from wto_ecommerce_deck.data.records import Localized, MORATORIUM_OUTCOMES, Participation, PartialDate
 from wto_ecommerce_deck.figures import build_participation_chart, build_programme_timeline, style, timelines
 from wto_ecommerce_deck.pipeline import notebooks
@@ -193,7 +193,9 @@ def test_every_slide_of_the_epilogue_is_marked_as_added_context():
         first = group[0]
         assert first.cell_type == "markdown" and MARK_TAG in first.metadata.get("tags", []), first.source[:40]
     css = (ROOT / "assets" / "theme" / "omc.css").read_text(encoding="utf-8")
-    assert re.search(rf"\.{MARK_CLASS}::before\s*{{[^}}]*content:\s*\"Contexte ajouté", css)
+    # The band's words are the catalogue's, in the deck's language (the template sets the variable).
+    assert re.search(rf"\.{MARK_CLASS}::before\s*{{[^}}]*content:\s*var\(--deck-added-context\)", css)
+    assert messages.t("deck.added_context", lang="fr").startswith("Contexte ajouté")
 
 
 def test_the_full_deck_ends_with_the_epilogue():
@@ -254,15 +256,21 @@ ALL_SLIDES = """() => Reveal.getSlides().map(s => {
 
 @pytest.mark.browser
 def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_page, built):
+    for lang in messages.languages():
+        view = offline_page((1280, 720))
+        view.page.goto((built / "slides" / lang / "07_depuis_2018.html").as_uri())
+        view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
+        slides = view.page.evaluate(ALL_SLIDES)
+        own = [s for s in slides if s["title"] != "Sources"]
+        assert len(own) >= 8
+        words = messages.t("deck.added_context", lang=lang)
+        for s in own:
+            assert s["mark"] and words in s["mark"] and s["shown"], (lang, s)
+        assert view.external == [] and view.errors == []
     view = offline_page((1280, 720))
     view.page.goto((built / "slides" / "fr" / "07_depuis_2018.html").as_uri())
     view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
-    slides = view.page.evaluate(ALL_SLIDES)
-    own = [s for s in slides if s["title"] != "Sources"]
-    assert len(own) >= 8
-    for s in own:
-        assert s["mark"] and "Contexte ajouté" in s["mark"] and s["shown"], s
-    assert view.external == [] and view.errors == []
+    own = [s for s in view.page.evaluate(ALL_SLIDES) if s["title"] != "Sources"]
 
     full = offline_page((1280, 720))
     full.page.goto((built / "slides" / "fr" / "00_presentation_complete.html").as_uri())
