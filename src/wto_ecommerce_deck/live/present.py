@@ -81,7 +81,7 @@ def rise_metadata(lang: str = DEFAULT_LANG) -> dict:
             "scroll": True,  # a slide taller than the screen scrolls rather than being cut
             "enable_chalkboard": False,
             "show_buttons_on_startup": False,
-            "footer": f'<div class="deck-footer">{html.escape(t("deck.series_title", lang))}</div>',
+            "footer": f'<div class="deck-footer">{html.escape(t("deck.series_title", lang), quote=False)}</div>',
         }
     )
     return rise

@@ -341,7 +341,7 @@ def write_contents(contents: Path, build: Path) -> dict[str, list[str]]:
     for language, notebooks in languages(build).items():
         folder = contents / language
         if notebooks is None:
-            paths = student.write_copies(contents / ".tmp", notebooks_dir())
+            paths = student.write_copies(contents / ".tmp", notebooks_dir(), langs=[language])
         else:
             paths = notebooks
         folder.mkdir(parents=True, exist_ok=True)
