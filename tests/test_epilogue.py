@@ -261,7 +261,7 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
         view.page.goto((built / "slides" / lang / "07_depuis_2018.html").as_uri())
         view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
         slides = view.page.evaluate(ALL_SLIDES)
-        own = [s for s in slides if s["title"] != "Sources"]
+        own = [s for s in slides if s["title"] != messages.t("sources_slide.heading", lang=lang)]
         assert len(own) >= 8
         words = messages.t("deck.added_context", lang=lang)
         for s in own:
