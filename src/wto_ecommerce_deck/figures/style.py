@@ -244,7 +244,7 @@ def hover_block(
     lines.append(status_line)
     titles = source_titles(source_keys, sources)
     if titles:
-        lines.append(wrap(t("common.sources_label", count=len(titles)) + t("common.colon") + " ; ".join(titles)))
+        lines.append(wrap(t("common.sources_label", count=len(titles)) + t("common.colon") + t("common.list_separator").join(titles)))
     return "<br>".join(lines)
 
 
