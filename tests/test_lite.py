@@ -123,22 +123,15 @@ def test_index_links_each_section_to_the_browser(lite_site, tmp_path):
     assert missing.lite_path is None and "ouvrir dans le navigateur" not in site.index_html([missing])
 
 
-class Runs:
-    """Each section's notebook, opened and set running as a student would. Two run at a time
-    (the machine's two cores): a section's test starts the next section before it waits for its
-    own, so one Pyodide kernel starts while the other runs its cells."""
-
-    def __init__(self, student, lite_site):
-        self.student, self.lite_site = student, lite_site
-        self.pages: dict = {}
-
-    def start(self, name: str):
-        if name in self.pages:
-            return self.pages[name]
-        link = lite.notebook_link(self.lite_site.parent, name)
-        assert link, f"{name}: not in build/lite/"
-        page = self.pages[name] = self.student.context.new_page()
-        page.goto(f"{self.student.origin}/{link[len(lite.FOLDER) + 1:]}")
+@pytest.mark.browser
+@pytest.mark.parametrize("name", SECTIONS)
+def test_section_runs_in_the_browser(student, lite_site, name):
+    source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+    link = lite.notebook_link(lite_site.parent, name)
+    assert link, f"{name}: not in build/lite/"
+    page = student.context.new_page()
+    try:
+        page.goto(f"{student.origin}/{link[len(lite.FOLDER) + 1:]}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         # the banner, in French, first
         expect(page.locator(".jp-Cell").first).to_contain_text("s’exécute dans votre navigateur", timeout=30_000)
@@ -147,30 +140,6 @@ class Runs:
         page.locator(".jp-Notebook .jp-Cell").first.click()
         page.get_by_role("menuitem", name="Exécution").click()
         page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()
-        return page
-
-    def close(self):
-        for page in self.pages.values():
-            if not page.is_closed():
-                page.close()
-
-
-@pytest.fixture(scope="module")
-def runs(student, lite_site):
-    started = Runs(student, lite_site)
-    yield started
-    started.close()
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("name", SECTIONS)
-def test_section_runs_in_the_browser(runs, student, name):
-    source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
-    page = runs.start(name)
-    following = SECTIONS[SECTIONS.index(name) + 1:]
-    if following:
-        runs.start(following[0])
-    try:
         try:
             # Pyodide may still be starting (the indicator reads idle early): generous on a loaded machine
             page.wait_for_function(ALL_RUN, timeout=300_000, polling=500)
@@ -178,7 +147,6 @@ def test_section_runs_in_the_browser(runs, student, name):
             prompts = page.evaluate("Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent)")
             pytest.fail(f"{name}: the run did not finish in 300 s; prompts {prompts}, errors {page.evaluate(ERROR_OUTPUTS)}")
         assert page.evaluate(ERROR_OUTPUTS) == []
-        page.bring_to_front()
 
         expected_plots = len(re.findall(r"(timeline|members|structure)\.\w+\(\)", source))
         plots = page.evaluate(PLOTS)
