@@ -42,6 +42,25 @@
     div.style.height = height + "px";
   }
 
+  // A table of events (the explorers' static stand-in) scrolls in a box that ends at the same
+  // height on every slide, above the footer and clear of reveal's arrows, whatever stands above
+  // it (the added-context band pushes it down by a line). Only the box's limit changes: CSS
+  // gives its cap, paper unrolls it (fitSlide).
+  var TABLE_FOOT_SPACE = 76;  // slide px: the footer and the top of reveal's arrows
+
+  function fitTables(slide) {
+    if (!slide) return;
+    var config = window.Reveal.getConfig();
+    var scale = window.Reveal.getScale() || 1;
+    Array.prototype.forEach.call(slide.querySelectorAll(".deck-table-scroll"), function (box) {
+      box.style.maxHeight = "";
+      var top = (box.getBoundingClientRect().top - slide.getBoundingClientRect().top) / scale;
+      var room = Math.floor(config.height - top - TABLE_FOOT_SPACE);
+      var cap = parseFloat(window.getComputedStyle(box).maxHeight) || room;
+      box.style.maxHeight = Math.max(MIN_HEIGHT, Math.min(cap, room)) + "px";
+    });
+  }
+
   function plotsOf(slide) {
     return slide ? Array.prototype.slice.call(slide.querySelectorAll(".deck-plot")) : [];
   }
@@ -59,6 +78,7 @@
     if (isPrinting()) return Promise.resolve();  // the print view draws on `pdf-ready`
     inertHiddenSlides();
     var slide = window.Reveal.getCurrentSlide();
+    fitTables(slide);
     return Promise.all(plotsOf(slide).map(draw));
   }
 

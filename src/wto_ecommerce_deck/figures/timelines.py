@@ -195,7 +195,9 @@ def _kind_traces(
         symbols.append(look["symbol"])
         fills.append(look["color"])
         lines.append(look["line_color"])
-        widths.append(look["line_width"])
+        # A size-0 point (a span's hover point) is still drawn as its outline: none, so that
+        # no dot lands on the span's label.
+        widths.append(look["line_width"] if size else 0)
         sizes.append(size)
         hovers.append([hover])
 
