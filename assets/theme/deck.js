@@ -61,6 +61,36 @@
     });
   }
 
+  // An opened quiz answer (the quizzes' static stand-in) that would run past that same line is
+  // set smaller (CSS zoom, as paper does) so that the whole answer and its sources stay in view,
+  // above the footer and reveal's arrows. Measured again each time an answer opens or closes.
+  var ANSWER_MIN_ZOOM = 0.6;
+
+  function fitAnswers(slide) {
+    if (!slide) return;
+    var config = window.Reveal.getConfig();
+    var scale = window.Reveal.getScale() || 1;
+    var limit = config.height - TABLE_FOOT_SPACE;
+    Array.prototype.forEach.call(slide.querySelectorAll("details.deck-reveal > .deck-reveal-body"), function (body) {
+      body.style.zoom = "";
+      if (!body.parentElement.open || fits(1)) return;
+      var low = ANSWER_MIN_ZOOM;
+      var high = 1;
+      for (var i = 0; i < 8; i++) {
+        var mid = (low + high) / 2;
+        if (fits(mid)) low = mid;
+        else high = mid;
+      }
+      body.style.zoom = String(Math.floor(low * 1000) / 1000);
+
+      function fits(zoom) {
+        body.style.zoom = String(zoom);
+        var bottom = (body.getBoundingClientRect().bottom - slide.getBoundingClientRect().top) / scale;
+        return bottom <= limit + 0.5;
+      }
+    });
+  }
+
   function plotsOf(slide) {
     return slide ? Array.prototype.slice.call(slide.querySelectorAll(".deck-plot")) : [];
   }
@@ -79,6 +109,7 @@
     inertHiddenSlides();
     var slide = window.Reveal.getCurrentSlide();
     fitTables(slide);
+    fitAnswers(slide);
     return Promise.all(plotsOf(slide).map(draw));
   }
 
@@ -191,6 +222,12 @@
     config.plugins = [window.RevealNotes].filter(Boolean);
     config.keyboardCondition = keyIsForTheDeck;
     openAnswersForPrint();
+    // `toggle` does not bubble: listened to in the capture phase, for every answer of the deck.
+    document.addEventListener("toggle", function (event) {
+      var details = event.target;
+      if (isPrinting() || !details.matches || !details.matches("details.deck-reveal")) return;
+      fitAnswers(details.closest("section"));
+    }, true);
     ["ready", "slidechanged", "fragmentshown", "fragmenthidden", "resize", "overviewhidden"].forEach(
       function (name) {
         Reveal.on(name, function () {
