@@ -84,9 +84,12 @@ serve: setup
 	$(PY) -m wto_ecommerce_deck serve $(SERVE_ARGS)
 
 # Every test; a skipped test fails the run (tests/conftest.py). The JupyterLite site is built
-# first (tests/test_lite.py runs it).
+# first (tests/test_lite.py runs it). Two pytest workers (pytest-xdist), one test file each at a
+# time: most tests wait on a browser, a kernel or JupyterLab, and one worker left a core idle.
+# Each worker builds the decks once for its own tests.
+TEST_WORKERS ?= 2
 test: setup chromium lite
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fast subset for working on the code: no build of the decks, no browser, no JupyterLab, no PDF
 # (the markers of pyproject.toml, set by tests/conftest.py); under a minute.

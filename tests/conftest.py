@@ -30,11 +30,24 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_MARKERS = {"built": "slow", "build_log": "slow", "build_cache": "slow", "browser": "browser", "offline_page": "browser"}
 
 
+# The longest test files first (measured with --durations): `make test` runs two workers, one file
+# each at a time (pytest-xdist, --dist loadfile), and a long file started last keeps one worker busy
+# while the other has nothing left.
+LONGEST_FIRST = ("test_presenting", "test_lite", "test_live", "test_pdf", "test_browser",
+                 "test_build_cache", "test_build_errors", "test_interactive_export")
+
+
+def _longest_first(item) -> int:
+    module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+    return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+    items.sort(key=_longest_first)  # stable: the order within a file is kept
 
 
 @pytest.hookimpl(hookwrapper=True)

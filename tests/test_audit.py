@@ -46,7 +46,7 @@ def test_every_date_symbol_and_number_on_a_slide_is_in_the_data(result):
     assert kinds == {"cote", "date", "nombre"}
     written = {m.text for m in result.mentions}
     assert {"WT/MIN(98)/DEC/2", "WT/L/274", "WT/MIN(17)/60", "Mai 1998", "25 septembre 1998",
-            "du 10 au 13 décembre 2017", "13 décembre 2017", "71 membres", "43 Membres", "44 entrées", "28 États membres",
+            "du 10 au 13 décembre 2017", "13 décembre 2017", "71 Membres", "43 Membres", "44 entrées", "28 États membres",
             "6 réunions", "16 communications"} <= written
     assert all(m.facts for m in result.mentions)
 

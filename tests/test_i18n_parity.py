@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+from html.parser import HTMLParser
 import json
 import re
 import string
@@ -213,6 +214,45 @@ def test_no_french_word_of_the_interface_in_another_languages_deck(built, lang):
             page = page.replace(text, " ")
         found = [(key, text) for key, text in words if _flat(text) in page]
         assert found == [], (name, lang)
+
+
+class _VisibleText(HTMLParser):
+    """The text a page shows (speaker notes included), without its scripts and styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _VisibleText()
+    parser.feed(page)
+    return " ".join("".join(parser.parts).split())
+
+
+FRENCH_PUNCTUATION = re.compile(r"[\u00a0\u202f ][;:!?»]|«")
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_no_french_punctuation_in_another_languages_deck(built, lang):
+    """« » and a space before ; : ! ? are French typography: an English or Spanish deck shows neither
+    (a separator written once for every language, say)."""
+    for name in DECKS:
+        text = visible_text((built / "slides" / lang / f"{name}.html").read_text(encoding="utf-8"))
+        assert len(text) > 200
+        found = [text[max(0, m.start() - 30):m.end() + 10] for m in FRENCH_PUNCTUATION.finditer(text)]
+        assert found == [], (lang, name)
+    assert FRENCH_PUNCTUATION.search(visible_text("<p>Sources\u00a0: A\u00a0; B</p><script>a ? b : c</script>"))
 
 
 def test_the_translations_command_checks_and_follows_the_french(tmp_path):

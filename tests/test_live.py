@@ -574,15 +574,18 @@ def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
     before = options.locator("option").all_inner_texts()
     boxes = root.locator(".widget-checkbox")
     names = [t.strip() for t in boxes.all_inner_texts()]
-    checked = [boxes.nth(i).locator("input").is_checked() for i in range(len(names))]
     boxes.nth(0).locator("input").click()
     page.wait_for_function("([sel, prev]) => { const o = Array.from(document.querySelectorAll(sel)).find(e => e.closest('.omc-explorer')); "
                            "return o && JSON.stringify(Array.from(o.options).map(x => x.text)) !== JSON.stringify(prev); }",
                            arg=[".omc-explorer .widget-select select", before], timeout=15_000)
     after = [text.replace(NBSP, " ") for text in options.locator("option").all_inner_texts()]
     before = [text.replace(NBSP, " ") for text in before]
-    checked[0] = not checked[0]
-    kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, checked) if c]]
+    # the boxes as they are now, read again: the widget may still have been drawing its labels
+    # when they were first read
+    names = [t.strip() for t in boxes.all_inner_texts()]
+    now = [boxes.nth(i).locator("input").is_checked() for i in range(len(names))]
+    kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, now) if c]]
+    assert kinds, names
     events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
     assert after == [f"{e.date_text()} · {e.label.text()}".replace(NBSP, " ") for e in events]
     assert after != before

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
 from test_browser import ALL_SLIDES, DECKS, LANGUAGES, open_deck
+from wto_ecommerce_deck import messages
 from wto_ecommerce_deck.pipeline.audit import page_name
 
 FIRST_SLIDE_WITH_NOTES = """() => {
@@ -30,6 +31,29 @@ PLOT_AND_SLIDE_WIDTHS = """() => {
   const content = (slide.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) * scale;
   return Array.from(slide.querySelectorAll('.deck-plot')).map(d => [d.getBoundingClientRect().width, content,
     d.querySelector('.main-svg') ? d.querySelector('.main-svg').getBoundingClientRect().width : 0]);
+}"""
+
+
+AXE_RUN = "axe.run(%s, {resultTypes: ['violations']})"
+
+# The current slide's plots are drawn, then one more frame.
+SLIDE_SETTLED = """() => new Promise(done => {
+  const drawn = Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'))
+    .every(d => d.getAttribute('data-plot-ready') === 'yes');
+  if (!drawn) return done(false);
+  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+})"""
+
+
+# The speaker window's own words, as a trainer reads them.
+SPEAKER_WORDS = """() => {
+  const text = sel => document.querySelector(sel).textContent.trim();
+  const time = document.querySelector('.speaker-controls-time h4.label');
+  return {lang: document.documentElement.lang, title: document.title,
+          upcoming: text('#upcoming-slide .label'), time: time.firstChild.textContent.trim(),
+          reset: text('.speaker-controls-time .reset-button'), notes: text('.speaker-controls-notes h4.label'),
+          layout: text('.speaker-layout-label'),
+          layouts: Array.from(document.querySelectorAll('.speaker-layout-dropdown option')).map(o => o.textContent)};
 }"""
 
 
@@ -58,6 +82,46 @@ def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page
     frames = speaker.evaluate("Array.from(document.querySelectorAll('iframe')).map(f => f.src)")
     assert len(frames) == 2 and all(f"{name}.html" in src for src in frames)
     speaker.wait_for_function("document.querySelector('.speaker-controls-time .timer')")
+    # the speaker view's own words are in the deck's language (reveal.js writes them in English)
+    words_of = messages.group("deck.speaker", lang)
+    shown = speaker.evaluate(SPEAKER_WORDS)
+    assert shown == {
+        "lang": lang,
+        "title": words_of["title"],
+        "upcoming": words_of["upcoming"],
+        "time": words_of["time"],
+        "reset": words_of["reset"],
+        "notes": words_of["notes"],
+        "layout": words_of["layout"] + messages.t("common.colon", lang=lang).rstrip() + " " + words_of["layouts.default"],
+        "layouts": [words_of[f"layouts.{k}"] for k in ("default", "wide", "tall", "notes_only")],
+    }
+    speaker.wait_for_function("document.querySelector('.clock-value').textContent.trim() !== ''")
+    clock = speaker.evaluate("document.querySelector('.clock-value').textContent")
+    assert ("M" in clock) == (lang == "en"), clock  # AM/PM in English only: 24 h in French and Spanish
+    assert view.external == [] and view.errors == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_keyboard_help_is_in_the_decks_language(offline_page, built, lang):
+    view = open_deck(offline_page, built, "03_structure_omc", lang=lang)
+    page = view.page
+    page.keyboard.press("Shift+Slash")  # « ? »
+    page.wait_for_selector(".r-overlay-help-content td")
+    shown = page.evaluate(
+        """() => { const help = document.querySelector('.r-overlay-help-content');
+             const cells = sel => Array.from(help.querySelectorAll(sel)).map(c => c.textContent.trim());
+             return {title: cells('.title')[0], heads: cells('th'), keys: cells('td:first-child'),
+                     actions: cells('td:nth-child(2)')}; }"""
+    )
+    words_of = messages.group("deck.help", lang)
+    assert shown["title"] == words_of["title"]
+    assert shown["heads"] == [words_of["key"], words_of["action"]]
+    known = {text for key, text in words_of.items() if key not in ("title", "key", "action") and not key.startswith("keys.")}
+    known |= {messages.t("deck.menu", lang=lang)}  # the deck's own `M`
+    assert len(shown["actions"]) >= 12 and set(shown["actions"]) <= known, shown["actions"]
+    assert any(words_of["keys.space"] in keys for keys in shown["keys"])
+    if lang != "en":
+        assert not any(re.search(r"\bSPACE\b|\bShift\b", keys) for keys in shown["keys"]), shown["keys"]
     assert view.external == [] and view.errors == []
 
 
@@ -223,11 +287,16 @@ def test_axe_finds_no_serious_or_critical_violation(offline_page, built, lang):
     axe = Axe()
     view = open_deck(offline_page, built, "00_presentation_complete", lang=lang)
     page = view.page
+    page.evaluate(axe.axe_script)  # once: `Axe.run` would inject its 570 kB script again on every slide
+    # Fragments shown at once (no fade to wait for): axe sees each slide as it ends up.
+    page.add_style_tag(content=".reveal .slides section .fragment { transition: none !important; }")
     found = []
-    for h, v in page.evaluate(ALL_SLIDES):
+    for number, (h, v) in enumerate(page.evaluate(ALL_SLIDES)):
         page.evaluate(f"Reveal.slide({h}, {v}, 99)")
-        page.wait_for_timeout(300)
-        for violation in axe.run(page).response["violations"]:
+        page.wait_for_function(SLIDE_SETTLED)
+        # the whole page (chrome, menu, footer) on the first slide; then each slide itself
+        context = "document" if number == 0 else "{include: [['.reveal .slides section.present:not(.stack)']]}"
+        for violation in page.evaluate(AXE_RUN % context)["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 found.append((h, v, violation["id"], violation["nodes"][0]["html"][:120]))
     index = offline_page()

@@ -216,9 +216,110 @@
     });
   }
 
+  // reveal.js 5.2.1 writes its keyboard help (`?`) and its speaker window (`S`) in English,
+  // with no option for another language. Below: its English words as it writes them, each
+  // with the catalogue key (deck.help.*, deck.speaker.*) whose text replaces it. A piece that
+  // is not found (another reveal.js version) is reported on the console, where the browser
+  // tests look for errors.
+  var HELP_KEYS = {
+    "Keyboard Shortcuts": "title", "KEY": "key", "ACTION": "action",
+    "Next slide": "next", "Previous slide": "previous",
+    "Navigate left": "left", "Navigate right": "right", "Navigate up": "up", "Navigate down": "down",
+    "Navigate without fragments": "skip_fragments", "Jump to first/last slide": "first_last",
+    "Pause": "pause", "Fullscreen": "fullscreen", "Jump to slide": "jump",
+    "Slide overview": "overview", "Speaker notes view": "speaker_notes"
+  };
+
+  function translateHelp() {
+    var words = MESSAGES.help || {};
+    var cells = document.querySelectorAll(
+      ".r-overlay-help-content .title, .r-overlay-help-content th, .r-overlay-help-content td:nth-child(2)"
+    );
+    Array.prototype.forEach.call(cells, function (cell) {
+      var key = HELP_KEYS[cell.textContent.trim()];
+      if (key && words[key]) cell.textContent = words[key];
+    });
+    // the keys' own names, where a keyboard of the language prints another word
+    var keys = document.querySelectorAll(".r-overlay-help-content td:first-child");
+    Array.prototype.forEach.call(keys, function (cell) {
+      cell.textContent = cell.textContent
+        .replace(/\bSPACE\b/g, words["keys.space"] || "SPACE")
+        .replace(/\bShift\b/g, words["keys.shift"] || "Shift");
+    });
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  // [what reveal writes, what replaces it]: `html:` a catalogue text in markup, `js:` in a
+  // script's string literal; a function for the rest.
+  var SPEAKER_PIECES = [
+    ['<html lang="en">', function () { return '<html lang="' + escapeHtml(document.documentElement.lang) + '">'; }],
+    ["<title>reveal.js - Speaker View</title>", function (w) { return "<title>" + escapeHtml(w.title) + "</title>"; }],
+    [">Loading speaker view...<", "html:loading"],
+    [">Upcoming<", "html:upcoming"],
+    ['>Time <span class="reset-button">Click to Reset</span><', function (w) {
+      return ">" + escapeHtml(w.time) + ' <span class="reset-button">' + escapeHtml(w.reset) + "</span><";
+    }],
+    [">Pacing – Time to finish current slide<", "html:pacing"],
+    ['<h4 class="label">Notes</h4>', function (w) { return '<h4 class="label">' + escapeHtml(w.notes) + "</h4>"; }],
+    ['<span class="clock-value">0:00 AM</span>', function () { return '<span class="clock-value"></span>'; }],
+    ["'Default'", "js:layouts.default"],
+    ["'Wide'", "js:layouts.wide"],
+    ["'Tall'", "js:layouts.tall"],
+    ["'Notes only'", "js:layouts.notes_only"],
+    ["'Layout'", "js:layout"],
+    ["( ': ' + title )", function () { return "( " + JSON.stringify(MESSAGES.colon || ": ") + " + title )"; }],
+    ["'Cross origin error.<br>The speaker window can only be opened from the same origin.'", "js:cross_origin"],
+    ["'Error connecting to main window.<br>Please try closing and reopening the speaker view.'", "js:no_connection"],
+    // the clock: the deck's language and its way of writing the time (24 h in French and Spanish)
+    ["toLocaleTimeString( 'en-US', { hour12: true, hour: '2-digit', minute:'2-digit' } )", function () {
+      return "toLocaleTimeString( " + JSON.stringify(document.documentElement.lang) + ", { hour: '2-digit', minute: '2-digit' } )";
+    }]
+  ];
+
+  function translateSpeakerView(html) {
+    var words = MESSAGES.speaker || {};
+    SPEAKER_PIECES.forEach(function (piece) {
+      var from = piece[0], to = piece[1], text;
+      if (html.indexOf(from) < 0) {
+        console.error("deck.js: the speaker view of reveal.js no longer has " + JSON.stringify(from));
+        return;
+      }
+      if (typeof to === "function") {
+        text = to(words);
+      } else {
+        var kind = to.slice(0, to.indexOf(":")), key = to.slice(to.indexOf(":") + 1);
+        if (!words[key]) return;
+        text = kind === "js" ? JSON.stringify(escapeHtml(words[key])) : ">" + escapeHtml(words[key]) + "<";
+      }
+      html = html.split(from).join(text);
+    });
+    return html;
+  }
+
+  // The notes plugin opens an empty window and writes its page into it: the page is
+  // translated on the way in. The window has the deck's origin (about:blank opened here).
+  function translateSpeakerWindow() {
+    var open = window.open;
+    window.open = function (url, name) {
+      var opened = open.apply(window, arguments);
+      if (opened && name === "reveal.js - Notes") {
+        var write = opened.document.write;
+        opened.document.write = function (html) {
+          return write.call(opened.document, translateSpeakerView(String(html)));
+        };
+      }
+      return opened;
+    };
+  }
+
   function start(config, messages) {
     var Reveal = window.Reveal;
     MESSAGES = messages || MESSAGES;
+    translateSpeakerWindow();
+    Reveal.on("showhelp", translateHelp);
     config.plugins = [window.RevealNotes].filter(Boolean);
     config.keyboardCondition = keyIsForTheDeck;
     openAnswersForPrint();

@@ -207,13 +207,6 @@ def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     return catalogue(lang or _current).text(key, params)
 
 
-def list_separator(lang: str | None = None) -> str:
-    """What stands between the items of a list (sources): « ; » with the French non-breaking space,
-    "; " in English and Spanish. The semicolon takes the colon's spacing (`common.colon`), so that
-    each language's typography is written once, in its catalogue."""
-    return t("common.colon", lang).replace(":", ";")
-
-
 def group(prefix: str, lang: str | None = None) -> dict[str, str]:
     """Every plain message under `prefix.`, by the rest of its key: `group("status")["verified"]`."""
     return dict(catalogue(lang or _current).group(prefix))

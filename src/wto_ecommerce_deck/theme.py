@@ -27,7 +27,7 @@ from .data import safe_href
 from .data.links import short_title, symbol_url
 from .errors import BuildError
 from . import messages
-from .messages import group, list_separator, t
+from .messages import group, t
 
 MARKUP = "markup.html.j2"
 
@@ -54,7 +54,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
     env.globals.update(
         t=_t, group=_group, css=lambda name: Markup(css(name)), safe_href=safe_href, short_title=short_title,
-        symbol_url=symbol_url, list_separator=_list_separator,
+        symbol_url=symbol_url,
     )
     return env
 
@@ -63,11 +63,6 @@ def _environment(folder: Path) -> jinja2.Environment:
 def _t(context, key: str, **params: Any) -> str:
     """`t` in the language of the page being rendered (its `lang`)."""
     return t(key, context.get("lang"), **params)
-
-
-@jinja2.pass_context
-def _list_separator(context) -> str:
-    return list_separator(context.get("lang"))
 
 
 @jinja2.pass_context

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .. import messages
 from ..data.records import Source
-from ..messages import list_separator, t
+from ..messages import t
 
 # Quoted: unquoted, "Source Sans 3" ends with a number, which makes the whole CSS
 # font-family value invalid; the browser then ignores it and plotly mis-measures text.
@@ -244,7 +244,7 @@ def hover_block(
     lines.append(status_line)
     titles = source_titles(source_keys, sources)
     if titles:
-        lines.append(wrap(t("common.sources_label", count=len(titles)) + t("common.colon") + list_separator().join(titles)))
+        lines.append(wrap(t("common.sources_label", count=len(titles)) + t("common.colon") + t("common.list_separator").join(titles)))
     return "<br>".join(lines)
 
 

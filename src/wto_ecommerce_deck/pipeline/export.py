@@ -14,7 +14,7 @@ from . import notebooks
 from .. import conventions
 from ..errors import BuildError
 from .. import messages
-from ..messages import t
+from ..messages import group, t
 from ..paths import notebooks_dir, theme_dir
 from ..widgets_export import FALLBACK_CLASS, WIDGET_VIEW_MIME
 
@@ -158,6 +158,7 @@ def to_html(
         "series_title": t("deck.series_title", lang=lang),
         "lang": lang,
         "t": functools.partial(t, lang=lang),  # the template's words: deck.t("deck.menu")
+        "group": functools.partial(group, lang=lang),  # deck.group("deck.help"): a dict for deck.js
         "vendor_prefix": vendor_prefix,
         "plotly_locale": None if lang == plotly_locales.BUILT_IN else locale_target(lang),
         "other_languages": other_languages or [],
