@@ -23,7 +23,7 @@ import pytest  # noqa: E402
 from markupsafe import escape  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import cli, conventions, data  # noqa: E402
+from wto_ecommerce_deck import cli, conventions, data, messages  # noqa: E402
 from wto_ecommerce_deck.pipeline import audit  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
 from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
@@ -339,6 +339,32 @@ def test_sources_page(result, tmp_path):
         assert re.search(rf"<td>[^<]*</td><td>{number}</td>", page)
     assert page.count('class="unsure-row"') == len([f for f in result.facts.values() if f.unsure])
     assert "FE_S_S006.aspx?Query=(@Symbol=%20WT%2FL%2F274)" in page
+
+
+@pytest.mark.parametrize("lang", [lang for lang in messages.languages() if lang != messages.DEFAULT_LANG])
+def test_sources_page_tables_are_in_the_page_language(result, lang):
+    """The English and Spanish sources pages write each fact's date, label and sources in their
+    language: they showed « 20 mai 1998 », « Déclaration sur le commerce électronique mondial »
+    and « (OMC, en anglais) » to English and Spanish readers."""
+    page = audit.sources_page_html(result, lang)
+    tables = page.split('id="mentions"')[0]  # the fact tables (the mentions quote the French slides)
+    french_only = []
+    for fact in result.facts.values():
+        date, label = fact.date_text(lang), fact.label.text(lang)
+        if date:
+            assert f"<td>{escape(date)}</td>" in tables, (lang, fact.record_id, date)
+        assert f"<td>{escape(label)}</td>" in tables, (lang, fact.record_id, label)
+        for french, own in ((fact.date_text("fr"), date), (fact.label.text("fr"), label)):
+            if french and french != own and f"<td>{escape(french)}</td>" in tables:
+                french_only.append((fact.record_id, french))
+        for key in fact.sources:
+            title = result.sources[key].title
+            assert escape(title.text(lang)) in tables, (lang, key)
+            if title.text("fr") != title.text(lang):
+                assert escape(title.text("fr")) not in tables, (lang, key, title.text("fr"))
+    assert french_only == []
+    # Sources are listed as the language writes a list: "a; b", not the French « a ; b ».
+    assert " ; " not in tables and "\u00a0; " not in tables
 
 
 def test_index_link_snippet():

@@ -9,6 +9,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import ROOT
 from test_browser import ALL_SLIDES, DECKS, LANGUAGES, open_deck
 from wto_ecommerce_deck import messages
 from wto_ecommerce_deck.pipeline.audit import page_name
@@ -219,6 +220,66 @@ def test_no_slide_overflows_its_box_at_1024x768(offline_page, built):
                  return [s.scrollHeight - s.clientHeight, s.scrollWidth - s.clientWidth]; }"""
         )
         assert overflow[0] <= 1 and overflow[1] <= 1, (h, v, overflow)
+
+
+# deck.js: plots end FOOTER_SPACE above the slide's foot; explorer tables and opened quiz
+# answers end TABLE_FOOT_SPACE above it, clear of reveal's arrows.
+DECK_JS = (ROOT / "assets" / "theme" / "deck.js").read_text(encoding="utf-8")
+FOOTER_SPACE = int(re.search(r"var FOOTER_SPACE = (\d+);", DECK_JS).group(1))
+TABLE_FOOT_SPACE = int(re.search(r"var TABLE_FOOT_SPACE = (\d+);", DECK_JS).group(1))
+
+# What of the current slide is drawn outside its box (left, right) or below `space` slide pixels
+# above its foot: elements as drawn, plotly's SVG included (a legend wider than its plot), not
+# the rows scrolling inside a table's box nor what a closed answer hides.
+OUTSIDE_THE_SLIDE = """([space, selector]) => {
+  const slide = Reveal.getCurrentSlide();
+  const box = slide.getBoundingClientRect();
+  const bottom = box.top + (Reveal.getConfig().height - space) * Reveal.getScale();
+  const out = [];
+  for (const el of slide.querySelectorAll(selector)) {
+    if (!el.checkVisibility({visibilityProperty: true}) || el.closest('aside.notes, .draglayer')) continue;
+    if (el.parentElement && el.parentElement.closest('.deck-table-scroll')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const past = [box.left - r.left, r.right - box.right, r.bottom - bottom].map(Math.round);
+    if (Math.max(...past) > 3) {
+      out.push([el.tagName.toLowerCase(), String(el.getAttribute('class') || ''), past,
+                (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60)]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_slide_fits_its_box_and_ends_above_the_footer_at_1280x720(offline_page, built, lang):
+    """What a trainer projects, in each language (Spanish runs longest): nothing of a slide, its
+    plots' legends and labels included, runs past its sides or into the footer; an opened quiz
+    answer ends above reveal's arrows. The Spanish members map's legend once ran 42 px past the
+    slide's right edge, an explorer table under the added-context band into the footer."""
+    view = open_deck(offline_page, built, "00_presentation_complete", lang=lang)
+    page = view.page
+    found = []
+    for h, v in page.evaluate(ALL_SLIDES):
+        page.evaluate(f"Reveal.slide({h}, {v}, 99)")
+        page.wait_for_function(
+            "Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'))"
+            ".every(d => d.getAttribute('data-plot-ready') === 'yes')"
+        )
+        page.wait_for_timeout(100)
+        found += [(h, v, *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"])]
+        answers = page.evaluate(
+            "(() => { const all = Reveal.getCurrentSlide().querySelectorAll('details.deck-reveal');"
+            " all.forEach(d => { d.open = true; }); return all.length; })()"
+        )
+        if answers:
+            page.wait_for_timeout(150)  # the `toggle` events, then deck.js fits the answers
+            found += [(h, v, "opened", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [TABLE_FOOT_SPACE, ".deck-reveal-body"])]
+            found += [(h, v, "table", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [TABLE_FOOT_SPACE, ".deck-table-scroll"])]
+        elif page.evaluate("!!Reveal.getCurrentSlide().querySelector('.deck-table-scroll')"):
+            found += [(h, v, "table", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [TABLE_FOOT_SPACE, ".deck-table-scroll"])]
+    assert found == []
+    assert view.external == [] and view.errors == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -42,6 +42,55 @@
     div.style.height = height + "px";
   }
 
+  // A table of events (the explorers' static stand-in) scrolls in a box that ends at the same
+  // height on every slide, above the footer and clear of reveal's arrows, whatever stands above
+  // it (the added-context band pushes it down by a line). Only the box's limit changes: CSS
+  // gives its cap, paper unrolls it (fitSlide).
+  var TABLE_FOOT_SPACE = 76;  // slide px: the footer and the top of reveal's arrows
+
+  function fitTables(slide) {
+    if (!slide) return;
+    var config = window.Reveal.getConfig();
+    var scale = window.Reveal.getScale() || 1;
+    Array.prototype.forEach.call(slide.querySelectorAll(".deck-table-scroll"), function (box) {
+      box.style.maxHeight = "";
+      var top = (box.getBoundingClientRect().top - slide.getBoundingClientRect().top) / scale;
+      var room = Math.floor(config.height - top - TABLE_FOOT_SPACE);
+      var cap = parseFloat(window.getComputedStyle(box).maxHeight) || room;
+      box.style.maxHeight = Math.max(MIN_HEIGHT, Math.min(cap, room)) + "px";
+    });
+  }
+
+  // An opened quiz answer (the quizzes' static stand-in) that would run past that same line is
+  // set smaller (CSS zoom, as paper does) so that the whole answer and its sources stay in view,
+  // above the footer and reveal's arrows. Measured again each time an answer opens or closes.
+  var ANSWER_MIN_ZOOM = 0.6;
+
+  function fitAnswers(slide) {
+    if (!slide) return;
+    var config = window.Reveal.getConfig();
+    var scale = window.Reveal.getScale() || 1;
+    var limit = config.height - TABLE_FOOT_SPACE;
+    Array.prototype.forEach.call(slide.querySelectorAll("details.deck-reveal > .deck-reveal-body"), function (body) {
+      body.style.zoom = "";
+      if (!body.parentElement.open || fits(1)) return;
+      var low = ANSWER_MIN_ZOOM;
+      var high = 1;
+      for (var i = 0; i < 8; i++) {
+        var mid = (low + high) / 2;
+        if (fits(mid)) low = mid;
+        else high = mid;
+      }
+      body.style.zoom = String(Math.floor(low * 1000) / 1000);
+
+      function fits(zoom) {
+        body.style.zoom = String(zoom);
+        var bottom = (body.getBoundingClientRect().bottom - slide.getBoundingClientRect().top) / scale;
+        return bottom <= limit + 0.5;
+      }
+    });
+  }
+
   function plotsOf(slide) {
     return slide ? Array.prototype.slice.call(slide.querySelectorAll(".deck-plot")) : [];
   }
@@ -59,6 +108,8 @@
     if (isPrinting()) return Promise.resolve();  // the print view draws on `pdf-ready`
     inertHiddenSlides();
     var slide = window.Reveal.getCurrentSlide();
+    fitTables(slide);
+    fitAnswers(slide);
     return Promise.all(plotsOf(slide).map(draw));
   }
 
@@ -272,6 +323,12 @@
     config.plugins = [window.RevealNotes].filter(Boolean);
     config.keyboardCondition = keyIsForTheDeck;
     openAnswersForPrint();
+    // `toggle` does not bubble: listened to in the capture phase, for every answer of the deck.
+    document.addEventListener("toggle", function (event) {
+      var details = event.target;
+      if (isPrinting() || !details.matches || !details.matches("details.deck-reveal")) return;
+      fitAnswers(details.closest("section"));
+    }, true);
     ["ready", "slidechanged", "fragmentshown", "fragmenthidden", "resize", "overviewhidden"].forEach(
       function (name) {
         Reveal.on(name, function () {

@@ -171,9 +171,11 @@ def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, So
         style.base_layout("members", keys),
         margin=dict(l=0, r=0, t=0, b=0),
         # The count heads the legend: no title on the map (the slide has its heading) and
-        # no annotation that could hide a country.
+        # no annotation that could hide a country. The title sits above the entries, not
+        # beside them: on one line the Spanish title and entries ran past both sides of the
+        # slide (and under reveal's arrows).
         legend=dict(
-            title=dict(text=f"<b>{style.escape(members_summary_fr(signatories))}</b>{style.escape(t('common.colon'))}", side="left"),
+            title=dict(text=f"<b>{style.escape(members_summary_fr(signatories))}</b>", side="top center"),
             orientation="h",
             x=0.5,
             xanchor="center",

@@ -29,7 +29,7 @@ def point_text(point: Participation) -> str:
 
 def _hover(point: Participation, sources: Mapping[str, Source]) -> str:
     return style.hover_block(
-        title=f"{point.participants} participants",
+        title=f"{point.participants} · {point.label.text()}",
         date_fr=point.date.label(),
         detail=point.detail.text(),
         symbol=None,
@@ -93,9 +93,10 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
         ticks="outside",
         fixedrange=True,
     )
+    # No axis title: the slide's heading names what is counted, and each label says « 71 · … »
+    # (a title written here was French in every language's deck).
     fig.update_yaxes(
         range=[min(ys) - Y_PADDING, max(ys) + Y_PADDING],
-        title=dict(text="Membres participants", font=dict(size=16)),
         tickfont=dict(size=16),
         showgrid=True,
         gridcolor=style.GRID_COLOUR,

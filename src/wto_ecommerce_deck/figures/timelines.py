@@ -28,6 +28,7 @@ MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
 RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
+MODEBAR_ROW_PX = 22  # px: the height of plotly's modebar (top right of the figure, shown on hover)
 SPARSE_EVENTS = 6  # a timeline of this many events or fewer draws larger markers
 SPARSE_MARKER_SCALE = 1.5
 LEGEND_ROW_PX = 34  # px kept at the bottom of a figure with a legend, below the status key
@@ -195,7 +196,9 @@ def _kind_traces(
         symbols.append(look["symbol"])
         fills.append(look["color"])
         lines.append(look["line_color"])
-        widths.append(look["line_width"])
+        # A size-0 point (a span's hover point) is still drawn as its outline: none, so that
+        # no dot lands on the span's label.
+        widths.append(look["line_width"] if size else 0)
         sizes.append(size)
         hovers.append([hover])
 
@@ -321,7 +324,15 @@ def _timeline(
         style.base_layout(name, keys),
         showlegend=kind_buttons or bool(outcomes),
         # Room on top for the filter buttons or the outcome legend, below for the status key.
-        margin=dict(l=10, r=20, t=56 if kind_buttons or outcomes else 12, b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0)),
+        # The outcome legend runs across the figure (past 1100 px in English and Spanish): it
+        # gets a row of its own under plotly's modebar, which otherwise covers its last entry
+        # on hover.
+        margin=dict(
+            l=10,
+            r=20,
+            t=(56 + MODEBAR_ROW_PX if by_outcome else 56) if kind_buttons or outcomes else 12,
+            b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0),
+        ),
         shapes=bands,
         dragmode="zoom",
     )
