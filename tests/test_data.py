@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wto_ecommerce_deck import cli, paths
+from wto_ecommerce_deck import cli, messages, paths
 from wto_ecommerce_deck.data import FILES, SYMBOL_RE, DataError, load_facts, safe_href
+from wto_ecommerce_deck.data.links import short_title
 
 DATA = paths.data_dir()
 
@@ -974,3 +975,13 @@ def test_a_translation_without_its_french_original_is_refused(data):
     """The reverse of a missing translation: English and Spanish with no French (the original)."""
     edit(data, "events.yaml", '      fr: "CM4 Doha"\n', "", entry="mc4")
     assert errors_of(data) == [f"{mc4(data)}: field 'label': no 'fr' text"]
+
+
+@pytest.mark.parametrize("lang", messages.languages())
+def test_each_source_has_its_own_short_title(lang):
+    """The « Sources » slide and the hovers show a source by its short title: two alike would read as
+    one source cited twice (« Reuters ; Reuters »)."""
+    from collections import Counter
+
+    shorts = Counter(short_title(source.title.text(lang)) for source in load_facts().sources.values())
+    assert [title for title, count in shorts.items() if count > 1] == []

@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 
 from ..data.records import Participation, Source
+from ..messages import t
 from . import style
 
 COLOUR = style.KIND_COLOURS["declaration"]
@@ -93,10 +94,9 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
         ticks="outside",
         fixedrange=True,
     )
-    # No axis title: the slide's heading names what is counted, and each label says « 71 · … »
-    # (a title written here was French in every language's deck).
     fig.update_yaxes(
         range=[min(ys) - Y_PADDING, max(ys) + Y_PADDING],
+        title=dict(text=t("figure.participation_axis"), font=dict(size=16)),
         tickfont=dict(size=16),
         showgrid=True,
         gridcolor=style.GRID_COLOUR,
