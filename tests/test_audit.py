@@ -365,6 +365,13 @@ def test_sources_page_tables_are_in_the_page_language(result, lang):
     assert french_only == []
     # Sources are listed as the language writes a list: "a; b", not the French « a ; b ».
     assert " ; " not in tables and "\u00a0; " not in tables
+    # The mentions are quoted from the French slides: the page sends its reader to the French table
+    # rather than quote French text; the French page has the table.
+    mentions = page.split('id="mentions"')[1].split('id="sources"')[0]
+    assert "<table>" not in mentions and 'href="sources.html#mentions"' in mentions
+    assert all(m.text not in mentions for m in result.mentions)
+    french = audit.sources_page_html(result, "fr").split('id="mentions"')[1]
+    assert "<table>" in french and f"({len(result.mentions)})" in french
 
 
 def test_index_link_snippet():

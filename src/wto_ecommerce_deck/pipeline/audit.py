@@ -718,7 +718,11 @@ def sources_page_html(audit: Audit, lang: str | None = None, titles: Mapping[str
         unsure_symbols=len(audit.unsure_symbols()),
         tables=[(kind, rows[kind]) for kind in KINDS if rows.get(kind)],
         joint_statement=JOINT_STATEMENT_SYMBOL,
-        mentions=mentions,
+        # The mentions are read on the French original (its dates and numbers are parsed in French);
+        # another language's page points there: its slides write the same ones (tests/test_i18n_parity.py)
+        mentions=mentions if lang == DEFAULT_LANG else None,
+        mentions_count=len(mentions),
+        original_mentions=page_name("sources.html", DEFAULT_LANG) + "#mentions",
         cited=[key for key in audit.sources if key in cited],
         sources=audit.sources,
     )
