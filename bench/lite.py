@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 from wto_ecommerce_deck import chromium, serve
+
+from run import replace_readme_block  # bench/run.py, beside this script
 from wto_ecommerce_deck.pipeline import lite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,13 +140,7 @@ def write(text: str) -> None:
         f"do not edit by hand.\n\n{text}\n",
         encoding="utf-8",
     )
-    readme = ROOT / "README.md"
-    start, end = "<!-- bench-lite:start -->", "<!-- bench-lite:end -->"
-    current = readme.read_text(encoding="utf-8")
-    if start in current and end in current:
-        head, rest = current.split(start, 1)
-        _, tail = rest.split(end, 1)
-        readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+    replace_readme_block("bench-lite", text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -306,7 +306,7 @@ def median(values: list[float | None]) -> float | None:
 
 def expected_plots(deck_build: Path) -> int:
     count = 0
-    for path in conventions.notebook_paths(deck_build / "notebooks"):
+    for path in conventions.notebook_paths(deck_build / "notebooks" / "fr"):  # the French decks are compared
         if path.name.startswith("00_"):  # the full deck repeats the sections' figures
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -402,12 +402,13 @@ def report(results: Results, runs: int, loads: int, load_before: tuple[float, fl
     cold = {v: median(results.cold[v]) for v in VARIANTS}
     noop = {v: median(results.noop[v]) for v in VARIANTS}
     ready = {v: median(results.ready[v]) for v in VARIANTS}
+    sections = results.decks.get("deck", 0)
     rows = [
         ("Build, cold (s)", {v: fmt_s(cold[v]) for v in VARIANTS}),
         ("Rebuild, nothing changed (s)", {v: fmt_s(noop[v]) + runs_note(results.noop[v], runs) for v in VARIANTS}),
-        ("Deck HTML, 6 section decks", {v: fmt_bytes(results.html.get(v)) for v in VARIANTS}),
-        ("Bytes the browser loads, 6 decks", {v: fmt_bytes(results.loaded.get(v)) for v in VARIANTS}),
-        ("Requests leaving the machine, 6 decks", {v: str(results.external.get(v, "—")) for v in VARIANTS}),
+        (f"Deck HTML, {sections} section decks", {v: fmt_bytes(results.html.get(v)) for v in VARIANTS}),
+        (f"Bytes the browser loads, {sections} decks", {v: fmt_bytes(results.loaded.get(v)) for v in VARIANTS}),
+        (f"Requests leaving the machine, {sections} decks", {v: str(results.external.get(v, "—")) for v in VARIANTS}),
         ("reveal.js ready (median)", {v: fmt_ms(ready[v]) for v in VARIANTS}),
         ("Plots drawn offline", {v: f"{results.drawn.get(v, 0)} of {results.plots}" for v in VARIANTS}),
     ]
@@ -428,7 +429,7 @@ def report(results: Results, runs: int, loads: int, load_before: tuple[float, fl
          ratio(results.loaded.get("deck"), results.loaded.get("nbconvert-local")), 0.50, "%"),
         ("reveal ready ≤ 0.5× the best nbconvert variant", ratio(ready["deck"], best_ready), 0.5, "×"),
         ("0 requests outside file:", results.external.get("deck"), 0, ""),
-        ("every plot drawn", results.plots - results.drawn.get("deck", 0), 0, " missing"),
+        ("every plot drawn", abs(results.plots - results.drawn.get("deck", 0)) if results.plots else None, 0, " missing"),
     ]
     # Three languages against one: each language's notebooks are executed (figures carry its words)
     cold3, noop3 = median(results.languages_cold), median(results.languages_noop)
@@ -466,7 +467,7 @@ def write(table: str, targets: str, context: str) -> None:
     notes = """\
 How to read it:
 
-- The six section decks are compared (this project also writes the full deck, counted in its build time).
+- The section decks (French) are compared (this project also writes the full deck, counted in its build time).
 - Cold: an empty output folder (and, for this project, an empty cache). Rebuild: the same command
   again, nothing changed; nbconvert has no incremental mode, so its rebuild is a full build again,
   measured in the first run only.
@@ -485,13 +486,18 @@ How to read it:
         f"{context}\n\n{table}\n\n## Targets\n\n{targets}\n\n{notes}"
     )
     (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+    replace_readme_block("bench", f"{context}\n\n{table}\n\n{targets}")
+
+
+def replace_readme_block(name: str, text: str) -> None:
+    """Put `text` between README.md's `<!-- NAME:start -->` and `<!-- NAME:end -->` markers."""
     readme = ROOT / "README.md"
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     current = readme.read_text(encoding="utf-8")
     if start in current and end in current:
         head, rest = current.split(start, 1)
         _, tail = rest.split(end, 1)
-        readme.write_text(f"{head}{start}\n{context}\n\n{table}\n\n{targets}\n{end}{tail}", encoding="utf-8")
+        readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> int:

@@ -113,6 +113,22 @@ def test_the_lock_ships_only_local_wheels_with_their_hashes(lite_site):
         assert "https://" not in path.read_text(), path
 
 
+def test_the_interface_opens_in_french_and_offers_english_and_spanish(lite_site):
+    """A Spanish or English student switches JupyterLab's language from the menu: the site ships
+    the French and Spanish language packs (English is JupyterLab's own), French by default, and the
+    banner of each language says how to switch."""
+    languages = json.loads((lite_site / "api" / "translations" / "all.json").read_text())["data"]
+    assert {"en", "fr_FR", "es_ES"} <= set(languages)
+    spanish = json.loads((lite_site / "api" / "translations" / "es_ES.json").read_text())["data"]["jupyterlab"]
+    assert spanish["Run All Cells"] == ["Ejecutar todas las celdas"]
+    settings = json.loads((lite_site / "overrides.json").read_text())
+    assert settings["@jupyterlab/translation-extension:plugin"]["locale"] == "fr_FR"
+    for lang, name in (("en", "English"), ("es", "Español (España)")):
+        banner = (ROOT / "assets" / "lite" / f"banner-{lang}.md").read_text(encoding="utf-8")
+        assert "Paramètres" in banner and "Langue" in banner and name in banner, lang
+        assert languages[lite.LANGUAGE_LOCALES[lang]]["nativeName"].startswith(name.split(" (")[0]), lang
+
+
 def test_index_links_each_section_to_the_browser(lite_site, tmp_path):
     build = lite_site.parent
     for name in SECTIONS:

@@ -532,7 +532,10 @@ def input_key(build: Path) -> str:
         "notebooks": _digest_tree(notebooks_dir()),
         "data": _digest_tree(root / "assets" / "data"),
         "theme": _digest_tree(root / "assets" / "theme"),
+        "i18n": _digest_tree(root / "assets" / "i18n"),  # the interface's words, in the package's bundle
         "npm": _digest_tree(root / "package-lock.json"),
+        # the Python environment the site is built from: the language packs come from it
+        "lock": _digest_tree(root / "requirements.lock") if (root / "requirements.lock").is_file() else None,
         "extensions": [json.loads((_venv_share() / n / "package.json").read_text())["version"] for n in EXTENSIONS],
         "languages": {k: [_digest_tree(p) for p in v] if v else None for k, v in languages(build).items()},
     }
