@@ -7,7 +7,7 @@ What the site holds, all of it pinned and served from the site itself:
 
 * the JupyterLab / Notebook apps of `jupyterlite-core` (pinned in pyproject's `lite` extra), with
   only the front-end extensions the notebooks use (widgets, plotly, the Pyodide kernel) and the
-  French language pack, French by default (`overrides.json`);
+  French and Spanish language packs, French by default (`overrides.json`);
 * Pyodide's core from npm (`pyodide` in package.json/package-lock.json) in `static/pyodide/`, with a
   `pyodide-lock.json` of our own that lists only the wheels beside it: those of
   `assets/lite/wheels.lock.json` (downloaded from PyPI into `.cache/lite/`, checked against their
