@@ -73,22 +73,30 @@
     var limit = config.height - TABLE_FOOT_SPACE;
     Array.prototype.forEach.call(slide.querySelectorAll("details.deck-reveal > .deck-reveal-body"), function (body) {
       body.style.zoom = "";
-      if (!body.parentElement.open || fits(1)) return;
-      var low = ANSWER_MIN_ZOOM;
-      var high = 1;
-      for (var i = 0; i < 8; i++) {
-        var mid = (low + high) / 2;
-        if (fits(mid)) low = mid;
-        else high = mid;
-      }
-      body.style.zoom = String(Math.floor(low * 1000) / 1000);
-
-      function fits(zoom) {
-        body.style.zoom = String(zoom);
+      if (!body.parentElement.open) return;
+      fitZoom(body, ANSWER_MIN_ZOOM, 8, function () {
         var bottom = (body.getBoundingClientRect().bottom - slide.getBoundingClientRect().top) / scale;
         return bottom <= limit + 0.5;
-      }
+      });
     });
+  }
+
+  // The largest CSS zoom of `el`, between `min` and 1, at which `fits()` holds: zoomed text
+  // re-wraps (a table's rows get fewer lines), so it is searched (`steps` halvings), not computed.
+  function fitZoom(el, min, steps, fits) {
+    function fitsAt(zoom) {
+      el.style.zoom = String(zoom);
+      return fits();
+    }
+    if (fitsAt(1)) return;
+    var low = min;
+    var high = 1;
+    for (var i = 0; i < steps; i++) {
+      var mid = (low + high) / 2;
+      if (fitsAt(mid)) low = mid;
+      else high = mid;
+    }
+    el.style.zoom = String(Math.floor(low * 1000) / 1000);
   }
 
   function plotsOf(slide) {
@@ -419,22 +427,11 @@
       }
     });
     Array.prototype.forEach.call(slide.children, function (cell) {
-      if (cell.querySelector(".deck-plot") || fits(1)) return;
-      // Zoomed text re-wraps (a table's rows get fewer lines): search the largest zoom that fits.
-      var low = PRINT_MIN_ZOOM;
-      var high = 1;
-      for (var i = 0; i < 10; i++) {
-        var mid = (low + high) / 2;
-        if (fits(mid)) low = mid;
-        else high = mid;
-      }
-      cell.style.zoom = String(Math.floor(low * 1000) / 1000);
-
-      function fits(zoom) {
-        cell.style.zoom = String(zoom);
+      if (cell.querySelector(".deck-plot")) return;
+      fitZoom(cell, PRINT_MIN_ZOOM, 10, function () {
         var box = cell.getBoundingClientRect();
         return box.height === 0 || box.bottom - slide.getBoundingClientRect().top <= limit + 0.5;
-      }
+      });
     });
   }
 

@@ -355,7 +355,6 @@ def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections
         entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
     finally:
         messages.use(previous)
-    # PDFs that `make pdf` printed before stay in build/ (carried over): the index links them
     # PDFs that `make pdf` printed and the site `make lite` wrote stay in build/ (carried over): the index links them
     return [site.with_lite(site.with_pdfs(entry, out), out) for entry in entries]
 
