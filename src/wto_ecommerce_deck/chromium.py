@@ -45,16 +45,24 @@ def launch(playwright):
 
 
 class OfflineContext:
-    """A browser context where every request outside `allow` (URL prefixes) is aborted and recorded.
+    """A browser context where every request outside `allow` (URL prefixes) is aborted and recorded
+    (a loopback server a test started: `allow=LOCAL + ("http://127.0.0.1:PORT/",)`).
 
     `.page` is its first page; `.external` the URLs that tried to leave, `.errors` the console
     errors and uncaught exceptions of every page of the context (a popup, such as reveal's speaker
     view, is held to the same rules), `.loaded` the allowed URLs requested.
     """
 
-    def __init__(self, browser, viewport: tuple[int, int] = (SLIDE_WIDTH, SLIDE_HEIGHT), allow: Iterable[str] = LOCAL):
+    def __init__(
+        self,
+        browser,
+        viewport: tuple[int, int] = (SLIDE_WIDTH, SLIDE_HEIGHT),
+        allow: Iterable[str] = LOCAL,
+        locale: str | None = None,
+    ):
         self.allow = tuple(allow)
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        options = {"locale": locale} if locale else {}  # the browser's language: navigator.language, Accept-Language
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **options)
         self.page = self.context.new_page()
         self.external: list[str] = []
         self.errors: list[str] = []

@@ -1,4 +1,5 @@
-"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs) and `pdf` (`make pdf`)."""
+"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs), `pdf` (`make pdf`),
+`classroom` (`make classroom`) and the others below."""
 
 from __future__ import annotations
 
@@ -71,6 +72,22 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument(
         "--lan", action="store_true", help="listen on every interface, so that a room can use this laptop's site"
     )
+    classroom_cmd = commands.add_parser(
+        "classroom", parents=[_classroom_options(None)],
+        help="the room votes on the quizzes from its phones: serve build/ and the votes, until Ctrl-C",
+    )
+    classroom_cmd.add_argument("--lan", action="store_true", help="also listen on this laptop's address on the room's network")
+    classroom_cmd.add_argument("--host", default=None, help="with --lan: that address (default: the one found)")
+    classroom_cmd.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    classroom_cmd.add_argument("--build", type=Path, default=None, help="the decks to serve (default: build/)")
+    classroom_cmd.add_argument("--new", action="store_true", help="start a new session (a new room code) instead of resuming")
+    classroom_cmd.add_argument("--no-browser", action="store_true", help="print the trainer's address, open no browser")
+    export_cmd = classroom_cmd.add_subparsers(dest="classroom_action").add_parser(
+        "export", parents=[_classroom_options(argparse.SUPPRESS)],
+        help="write the results, one CSV per session, to .classroom/export/",
+    )
+    export_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: DATA_DIR/export/)")
+    export_cmd.add_argument("--session", type=int, default=None, help="only this session (default: every one)")
     commands.add_parser("check-env", help="say whether this environment can run the decks, and what to install")
     args = parser.parse_args(argv)
     skip_iri_grammar()  # the command's own process: nbformat imports faster
@@ -83,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say(_notes(args.command)[1])
         return 130
+
+
+def _classroom_options(default) -> argparse.ArgumentParser:
+    """Options of `classroom` that `classroom export` takes too (there, SUPPRESS: an option given
+    before `export` is not reset by the subcommand's default)."""
+    options = argparse.ArgumentParser(add_help=False, argument_default=default)
+    options.add_argument("--data-dir", type=Path, help="the room's database (default: .classroom/)")
+    options.add_argument("--lang", help="language of the lines printed and of the export (default: fr)")
+    return options
 
 
 def _notes(command: str) -> tuple[str | None, str]:
@@ -134,6 +160,16 @@ def _run(args: argparse.Namespace) -> int:
         from .serve import main as serve_main
 
         return serve_main(args.build, args.port, args.lan)
+    if args.command == "classroom" and args.classroom_action == "export":
+        from .classroom.export import main as export_main
+
+        return export_main(args.data_dir, args.out, args.session, args.lang)
+    if args.command == "classroom":
+        from .classroom.server import main as classroom_main
+
+        return classroom_main(
+            args.build, args.port, args.lan, args.host, args.new, args.data_dir, not args.no_browser, args.lang
+        )
     if args.command == "check-env":
         from .checkenv import main as checkenv_main
 

@@ -37,6 +37,10 @@ SERIES_TITLE = t("deck.series_title")  # « Le commerce électronique à l'OMC �
 SLIDE_WIDTH = 1280
 SLIDE_HEIGHT = 720
 
+# The letters of a quiz's choices as shown (A, B, …): on the slide, in the live widget and on the
+# room's phones (`classroom/`); the data allows at most six choices or steps.
+LETTERS = "ABCDEF"
+
 # --- Cells -------------------------------------------------------------------------------------
 
 # RISE / nbconvert slide types; `-` continues the current slide.

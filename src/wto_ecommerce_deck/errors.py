@@ -8,6 +8,7 @@ entry and the field or cell. Code raises it and never prints; the command line (
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Iterable
 
@@ -48,3 +49,13 @@ def skip_iri_grammar() -> None:
     no notebook schema uses; jsonschema issue #1428). Without the module, jsonschema leaves that
     one format unchecked."""
     sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def interrupt_on_sigterm() -> None:
+    """In a command that serves until Ctrl-C: `kill` or a closed terminal stops it as Ctrl-C does
+    (KeyboardInterrupt: the command's own clean-up runs and says so)."""
+    signal.signal(signal.SIGTERM, _interrupt)

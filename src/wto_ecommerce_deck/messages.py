@@ -35,6 +35,7 @@ The format:
   autoescape, or `html.escape` in the few fragments a widget builds).
 * `group("status")` returns every plain key under `status.` as a dict (for lookups by a data value:
   a status, an event kind, a timeline track); the test counts the whole group as used.
+  `group("room.join", raw=True)` leaves their `{placeholders}` for a browser script to fill.
 
 A missing key, a missing placeholder, a plural without `count`: `MessageError`, one line naming the
 catalogue file and the key. `tests/test_messages.py` checks that every key the code and the templates
@@ -89,7 +90,7 @@ class Catalogue:
             raise MessageError(f"{self.name}: meta.plural_one: expected a list of counts, e.g. [0, 1]")
         self.plural_one = frozenset(one)
         self.messages: dict[str, str | dict[str, str]] = {}
-        self._groups: dict[str, dict[str, str]] = {}
+        self._groups: dict[tuple[str, bool], dict[str, str]] = {}
         self._flatten(raw, "")
 
     @property
@@ -137,19 +138,20 @@ class Catalogue:
         return message.format(**params) if fields else message
 
 
-    def group(self, prefix: str) -> dict[str, str]:
-        """Every plain message under `prefix.`, by the rest of its key (computed once)."""
-        if prefix not in self._groups:
+    def group(self, prefix: str, raw: bool = False) -> dict[str, str]:
+        """Every plain message under `prefix.`, by the rest of its key (computed once). `raw`: as
+        written, `{placeholders}` left for a browser script to fill (the room's pages)."""
+        if (prefix, raw) not in self._groups:
             head = prefix + "."
             found = {
-                key[len(head):]: self.text(key, {})
+                key[len(head):]: message if raw else self.text(key, {})
                 for key, message in self.messages.items()
                 if key.startswith(head) and isinstance(message, str)
             }
             if not found:
                 raise MessageError(f"{self.name}: no keys under '{prefix}.'")
-            self._groups[prefix] = found
-        return self._groups[prefix]
+            self._groups[(prefix, raw)] = found
+        return self._groups[(prefix, raw)]
 
 
 def _relative(path: Path) -> str:
@@ -207,6 +209,7 @@ def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     return catalogue(lang or _current).text(key, params)
 
 
-def group(prefix: str, lang: str | None = None) -> dict[str, str]:
-    """Every plain message under `prefix.`, by the rest of its key: `group("status")["verified"]`."""
-    return dict(catalogue(lang or _current).group(prefix))
+def group(prefix: str, lang: str | None = None, raw: bool = False) -> dict[str, str]:
+    """Every plain message under `prefix.`, by the rest of its key: `group("status")["verified"]`
+    (`raw`: placeholders unfilled, for a script that fills them: `group("room.join", raw=True)`)."""
+    return dict(catalogue(lang or _current).group(prefix, raw))

@@ -21,12 +21,10 @@ from markupsafe import Markup
 
 from . import data, theme
 from .calls import QUIZ, notebook_call
+from .conventions import LETTERS
 from .data.records import Question, Source
 from .messages import t
 from .widgets_export import WithFallback, live_style, stable_ids
-
-LETTERS = "ABCDEF"
-
 
 
 def questions(section: str) -> tuple[Question, ...]:

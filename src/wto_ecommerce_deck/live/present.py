@@ -46,7 +46,7 @@ from pathlib import Path
 
 from .. import conventions, deck, messages
 from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SETUP_TAG
-from ..errors import BuildError, DeckError, say
+from ..errors import BuildError, DeckError, interrupt_on_sigterm, say
 from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
 
@@ -505,10 +505,6 @@ def run_deck(connection: Path, notebook: Path, timeout: int = CELL_TIMEOUT) -> l
 # --------------------------------------------------------------------------- `make present`
 
 
-def _stop_on_sigterm(signum, frame) -> None:
-    raise KeyboardInterrupt  # `kill` or a closed terminal: stop the server as Ctrl-C does
-
-
 def main(open_browser: bool = True, port: int | None = None, live_dir: Path | None = None, lang: str | None = None) -> int:
     started = time.monotonic()
     root = repo_root()
@@ -520,7 +516,7 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     live_dir.mkdir(parents=True, exist_ok=True)
     log = live_dir / "server.log"
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    interrupt_on_sigterm()
     try:
         say(t("cli.present.starting", port=server.port, log=log.relative_to(root) if log.is_relative_to(root) else log))
         server.launch()  # boots while the live deck is written

@@ -1,0 +1,195 @@
+"""One session of votes: who may answer, which question is open, what the room answered.
+
+The state lives in the database (`store.py`) and, for speed, in memory: every change is written
+first, then applied to the copy in memory, which the views are made from. A new `Room` on the same
+file resumes the latest session (its code, token, votes and answers), unless `new=True`.
+
+The rules:
+
+* A device joins with the room code; it is then known by a random id (a cookie) and nothing else.
+* The room follows one question at a time (`current`): the last one the trainer opened. Opening
+  another closes the one before. Only the current question, while its vote is open, takes answers;
+  a device may change its answer until the vote closes (one answer per device and question).
+* `reveal` closes the vote and shows the right answer and the counts on the phones; `reset`
+  deletes the question's answers and opens its vote again; `close` and `open` close and reopen.
+
+Every refusal is a `RoomError` with its HTTP status (`polls.py`); nothing is stored then.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import time
+from typing import Any, Callable
+
+from ..messages import t
+from . import polls
+from .polls import Poll, RoomError
+from .store import Session, Store, Vote
+
+CODE_DIGITS = 6
+ACTIONS = ("open", "close", "reveal", "reset")
+_SPACES = re.compile(r"[\s\u00a0\u202f.-]")
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def shown_code(code: str) -> str:
+    """« 482 913 »: easier to read out and to copy from a projector."""
+    return f"{code[:3]}\u00a0{code[3:]}"
+
+
+class Room:
+    def __init__(self, store: Store, new: bool = False, clock: Callable[[], float] = time.time):
+        self.store = store
+        self.clock = clock
+        session = None if new else store.latest_session()
+        self.resumed = session is not None
+        if session is None:
+            session = store.new_session(new_code(), secrets.token_urlsafe(24), clock())
+        self.session: Session = session
+        self.devices = store.devices(session.id)
+        self.votes: dict[str, Vote] = store.votes(session.id)
+        self.answers: dict[str, dict[str, tuple[str, float]]] = store.answers(session.id)
+        self.current: str | None = session.current
+        self.seq = 0  # answers stored since this server started: the trainer's stream carries it
+
+    # --- who ---
+
+    def code_is(self, given: Any) -> bool:
+        return isinstance(given, str) and hmac.compare_digest(_SPACES.sub("", given).encode(), self.session.code.encode())
+
+    def token_is(self, given: Any) -> bool:
+        return isinstance(given, str) and hmac.compare_digest(given.encode(), self.session.token.encode())
+
+    def join(self) -> str:
+        """A new anonymous device of this session (its id goes into the device's cookie)."""
+        device = secrets.token_urlsafe(16)
+        self.store.add_device(self.session.id, device, self.clock())
+        self.devices.add(device)
+        return device
+
+    def knows(self, device: Any) -> bool:
+        return isinstance(device, str) and device in self.devices
+
+    # --- answers ---
+
+    def answer(self, device: str, question: Any, choice: Any) -> int:
+        """Store a device's answer to the open question; its sequence number. RoomError when refused."""
+        poll = polls.poll(question)
+        vote = self.votes.get(poll.id)
+        if poll.id != self.current or vote is None or not vote.open:
+            raise RoomError("the vote on this question is not open", 409)
+        stored = poll.parse(choice)
+        at = self.clock()
+        self.store.save_answer(self.session.id, poll.id, device, stored, at)
+        self.answers.setdefault(poll.id, {})[device] = (stored, at)
+        self.seq += 1
+        return self.seq
+
+    def mine(self, device: str) -> int | list[int] | None:
+        """The device's answer to the current question, as it sent it."""
+        found = self.answers.get(self.current or "", {}).get(device)
+        return Poll.load(found[0]) if found else None
+
+    # --- the trainer ---
+
+    def act(self, question: Any, action: Any) -> Vote:
+        poll = polls.poll(question)
+        if action not in ACTIONS:
+            raise RoomError(f"unknown action (one of: {', '.join(ACTIONS)})", 422)
+        now = self.clock()
+        vote = self.votes.get(poll.id)
+        if action in ("open", "reset"):
+            previous = self.votes.get(self.current or "")
+            if previous is not None and previous.question != poll.id and previous.open:
+                self._save(Vote(previous.question, False, previous.revealed, previous.opened, now), self.current)
+            fresh = Vote(poll.id, True, False, now if vote is None or action == "reset" else vote.opened)
+            if action == "reset":
+                self.store.reset(self.session.id, fresh, poll.id)
+                self.answers.pop(poll.id, None)
+                self.votes[poll.id] = fresh
+                self.current = poll.id
+            else:
+                self._save(fresh, poll.id)
+            return fresh
+        if vote is None:
+            raise RoomError("this question's vote was never opened", 409)
+        closed = Vote(poll.id, False, vote.revealed or action == "reveal", vote.opened, vote.closed if not vote.open else now)
+        self._save(closed, self.current)
+        return closed
+
+    def _save(self, vote: Vote, current: str | None) -> None:
+        self.store.save_vote(self.session.id, vote, current)
+        self.votes[vote.question] = vote
+        self.current = current
+
+    # --- views ---
+
+    def choices_of(self, question: str) -> list[str]:
+        return [choice for choice, _ in self.answers.get(question, {}).values()]
+
+    def trainer_view(self, connected: int) -> dict:
+        """What the trainer's deck shows: every vote, its counts, the right answer once revealed."""
+        votes = {}
+        for qid, vote in self.votes.items():
+            poll = polls.poll(qid)
+            given = self.choices_of(qid)
+            entry = {"open": vote.open, "revealed": vote.revealed, "answers": len(given), "counts": poll.counts(given)}
+            if vote.revealed:
+                entry["right"] = poll.right
+                entry["right_answers"] = sum(poll.is_right(c) for c in given)
+            votes[qid] = entry
+        return {"session": self.session.id, "seq": self.seq, "current": self.current, "connected": connected,
+                "devices": len(self.devices), "votes": votes}
+
+    def participant_view(self, lang: str) -> dict:
+        """What every phone shows (the same for all, in `lang`): the current question, and the
+        counts and the right answer once revealed."""
+        vote = self.votes.get(self.current or "")
+        if vote is None:
+            return {"joined": True, "question": None}
+        poll = polls.poll(vote.question)
+        view = {"joined": True, "question": poll.public(lang), "open": vote.open, "revealed": vote.revealed, "result": None}
+        if vote.revealed:
+            given = self.choices_of(poll.id)
+            view["result"] = {
+                "answers": len(given),
+                "counts": poll.counts(given),
+                "right": poll.right,
+                "feedback": poll.question.feedback.text(lang),
+            }
+        return view
+
+    def summary(self, lang: str) -> dict:
+        """The session's votes in a few words, for the « Sources » slide (words of `room.summary`)."""
+        rows = []
+        total = right = 0
+        for qid in self.votes:
+            poll = polls.poll(qid)
+            given = self.choices_of(qid)
+            good = sum(poll.is_right(c) for c in given)
+            total += len(given)
+            right += good
+            rows.append({
+                "id": qid,
+                "prompt": poll.question.prompt.text(lang),
+                "figures": t("room.summary.question", lang, answers=t("room.summary.answers", lang, count=len(given)),
+                             percent=_percent(good, len(given))),
+            })
+        line = t(
+            "room.summary.line", lang,
+            questions=t("room.summary.questions", lang, count=len(rows)),
+            devices=t("room.summary.devices", lang, count=len(self.devices)),
+            answers=t("room.summary.answers", lang, count=total),
+            percent=_percent(right, total),
+        )
+        return {"title": t("room.summary.title", lang), "line": line, "questions": rows}
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
