@@ -198,6 +198,9 @@
     var active = document.activeElement;
     if (!active || !active.closest) return true;
     if (active.tagName === "SUMMARY" && (event.key === " " || event.key === "Enter")) return false;
+    // the room's buttons (make classroom) take Space and Enter; its open panel takes Escape
+    if (active.tagName === "BUTTON" && active.closest(".deck-room, .deck-fallback") && (event.key === " " || event.key === "Enter")) return false;
+    if (event.key === "Escape" && active.closest(".deck-room")) return false;
     return !(active.closest(".deck-table-scroll") && TABLE_KEYS.indexOf(event.key) >= 0);
   }
 
@@ -323,6 +326,328 @@
     };
   }
 
+
+  // --- The room (`make classroom`) -------------------------------------------------------------
+  // Served by the room's server to the trainer's browser, a deck carries
+  // <script type="application/json" id="deck-room"> (classroom/app.py puts it in): the API's
+  // address and the panel's words in the deck's language. Without it (file://, a USB stick, make
+  // serve, a participant's browser) none of this runs and the deck is the one it always was.
+  // Each quiz's stand-in gets a « Salle » button; it (or V) opens the room's panel over the
+  // slide: the QR code, the phones' address and the room code, the bars of the answers (live,
+  // server-sent events), open or close the vote, show the answer (R), reset. The Sources slide
+  // gets the session's summary. Every text from the server is set with textContent.
+  var ROOM = null;
+
+  function roomWords(key, params) {
+    return ROOM.words[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
+    });
+  }
+
+  function roomNode(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function roomRequest(path, body) {
+    var options = { credentials: "same-origin" };
+    if (body) {
+      options.method = "POST";
+      options.headers = { "Content-Type": "application/json" };
+      options.body = JSON.stringify(body);
+    }
+    return window.fetch(ROOM.api + path, options).then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok) throw new Error(roomWords("refused", { status: response.status }));
+        return json;
+      });
+    });
+  }
+
+  // A quiz as its slide shows it: the prompt, and each choice's index in quizzes.yaml, letter, text.
+  function quizOf(fallback) {
+    var list = fallback.querySelector(".deck-quiz-choices");
+    return {
+      id: fallback.getAttribute("data-fallback-for"),
+      kind: list.getAttribute("data-quiz-kind"),
+      prompt: fallback.querySelector(".deck-quiz-prompt").textContent,
+      choices: Array.prototype.map.call(list.querySelectorAll("li[data-choice]"), function (item) {
+        var letter = item.querySelector(".deck-quiz-letter").textContent;
+        return {
+          index: parseInt(item.getAttribute("data-choice"), 10),
+          letter: letter.replace(/\.$/, ""),
+          text: item.textContent.slice(letter.length).trim()
+        };
+      })
+    };
+  }
+
+  function startRoom(Reveal) {
+    var node = document.getElementById("deck-room");
+    if (!node) return;
+    var config = JSON.parse(node.textContent);
+    ROOM = { api: config.api, words: config.words, lang: config.lang, state: null, info: null, panels: [], open: null };
+    Array.prototype.forEach.call(document.querySelectorAll('.deck-fallback[data-fallback-kind="quiz"]'), addRoomPanel);
+    roomRequest("/trainer/room").then(function (info) {
+      ROOM.info = info;
+      ROOM.panels.forEach(drawRoomJoin);
+    });
+    var stream = new window.EventSource(ROOM.api + "/trainer/stream");
+    stream.onmessage = function (event) {
+      ROOM.offline = false;
+      ROOM.state = JSON.parse(event.data);
+      ROOM.panels.forEach(drawRoomPanel);
+    };
+    stream.onerror = function () {  // the browser tries again each second (retry: 1000)
+      ROOM.offline = true;
+      ROOM.panels.forEach(drawRoomPanel);
+    };
+    Reveal.addKeyBinding({ keyCode: 86, key: "V", description: ROOM.words.key_panel }, function () {
+      var panel = panelOf(Reveal.getCurrentSlide());
+      if (panel) toggleRoomPanel(panel, panel.element.hidden);
+    });
+    Reveal.addKeyBinding({ keyCode: 82, key: "R", description: ROOM.words.key_reveal }, function () {
+      if (ROOM.open) roomAct(ROOM.open, "reveal");
+    });
+    Reveal.on("slidechanged", function () {
+      if (ROOM.open) toggleRoomPanel(ROOM.open, false);
+      roomSummary(Reveal.getCurrentSlide());
+    });
+    roomSummary(Reveal.getCurrentSlide());
+  }
+
+  function panelOf(slide) {
+    return ROOM.panels.filter(function (panel) { return slide && slide.contains(panel.fallback); })[0] || null;
+  }
+
+  function addRoomPanel(fallback) {
+    var quiz = quizOf(fallback);
+    var slide = fallback.closest("section");
+    var id = "deck-room-" + quiz.id;
+    var toggle = roomNode("button", "deck-room-toggle", ROOM.words.button);
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", id);
+    toggle.setAttribute("aria-label", ROOM.words.button_label);
+    var badge = roomNode("span", "deck-room-badge");
+    toggle.appendChild(badge);
+    fallback.appendChild(toggle);
+
+    var element = roomNode("div", "deck-room");
+    element.id = id;
+    element.hidden = true;
+    element.setAttribute("role", "region");
+    element.setAttribute("aria-label", ROOM.words.panel);
+    var head = roomNode("div", "deck-room-head");
+    head.appendChild(roomNode("p", "deck-room-title", ROOM.words.panel));
+    var state = roomNode("p", "deck-room-state");
+    state.setAttribute("aria-live", "polite");
+    head.appendChild(state);
+    var hide = roomNode("button", "deck-room-hide", ROOM.words.hide);
+    hide.type = "button";
+    head.appendChild(hide);
+    element.appendChild(head);
+    element.appendChild(roomNode("p", "deck-room-prompt", quiz.prompt));
+
+    var body = roomNode("div", "deck-room-body");
+    var join = roomNode("div", "deck-room-join");
+    var qr = roomNode("img", "deck-room-qr");
+    qr.alt = ROOM.words.qr;
+    join.appendChild(qr);
+    join.appendChild(roomNode("p", "deck-room-join-title", ROOM.words.join_title));
+    join.appendChild(roomNode("p", "deck-room-url"));
+    join.appendChild(roomNode("p", "deck-room-code"));
+    var warning = roomNode("p", "deck-room-warning", ROOM.words.local_only);
+    warning.hidden = true;
+    join.appendChild(warning);
+    body.appendChild(join);
+
+    var chart = roomNode("div", "deck-room-chart");
+    var caption = roomNode("p", "deck-room-caption", ROOM.words.placed);
+    caption.hidden = quiz.kind !== "order";
+    chart.appendChild(caption);
+    var bars = roomNode("ol", "deck-room-bars");
+    quiz.choices.forEach(function (choice) {
+      var row = roomNode("li", "deck-room-row");
+      row.setAttribute("data-choice", String(choice.index));
+      var label = roomNode("span", "deck-room-label");
+      label.appendChild(roomNode("span", "deck-room-letter", choice.letter + "."));
+      label.appendChild(roomNode("span", "deck-room-text", choice.text));
+      label.appendChild(roomNode("strong", "deck-room-mark"));
+      row.appendChild(label);
+      var bar = roomNode("span", "deck-room-bar");
+      bar.appendChild(roomNode("span", "deck-room-fill"));
+      row.appendChild(bar);
+      row.appendChild(roomNode("span", "deck-room-count", "0"));
+      bars.appendChild(row);
+    });
+    chart.appendChild(bars);
+    chart.appendChild(roomNode("p", "deck-room-total"));
+    chart.appendChild(roomNode("p", "deck-room-answer"));
+    body.appendChild(chart);
+    element.appendChild(body);
+
+    var actions = roomNode("div", "deck-room-actions");
+    var vote = roomNode("button", "deck-room-vote");
+    var reveal = roomNode("button", "deck-room-reveal", ROOM.words.reveal);
+    var reset = roomNode("button", "deck-room-reset", ROOM.words.reset);
+    [vote, reveal, reset].forEach(function (button) {
+      button.type = "button";
+      actions.appendChild(button);
+    });
+    element.appendChild(actions);
+    var offline = roomNode("p", "deck-room-offline", ROOM.words.offline);
+    offline.setAttribute("role", "status");
+    offline.hidden = true;
+    element.appendChild(offline);
+    slide.appendChild(element);
+
+    var panel = { quiz: quiz, fallback: fallback, toggle: toggle, element: element, confirming: null };
+    ROOM.panels.push(panel);
+    toggle.addEventListener("click", function () { toggleRoomPanel(panel, element.hidden); });
+    hide.addEventListener("click", function () { toggleRoomPanel(panel, false); });
+    vote.addEventListener("click", function () {
+      var current = voteOf(panel);
+      roomAct(panel, current && current.open ? "close" : "open");
+    });
+    reveal.addEventListener("click", function () { roomAct(panel, "reveal"); });
+    reset.addEventListener("click", function () {
+      if (panel.confirming) {
+        window.clearTimeout(panel.confirming);
+        panel.confirming = null;
+        roomAct(panel, "reset");
+      } else {  // a second click within 4 s: the answers are gone for good
+        panel.confirming = window.setTimeout(function () {
+          panel.confirming = null;
+          drawRoomPanel(panel);
+        }, 4000);
+      }
+      drawRoomPanel(panel);
+    });
+    element.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        toggleRoomPanel(panel, false);
+      }
+    });
+    drawRoomJoin(panel);
+    drawRoomPanel(panel);
+  }
+
+  function voteOf(panel) {
+    return ROOM.state && ROOM.state.votes[panel.quiz.id] || null;
+  }
+
+  function toggleRoomPanel(panel, open) {
+    panel.element.hidden = !open;
+    panel.toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    ROOM.open = open ? panel : null;
+    if (open) {
+      panel.element.style.height = window.Reveal.getConfig().height + "px";
+      if (!voteOf(panel)) roomAct(panel, "open");  // the first time: the vote opens with the panel
+      panel.element.querySelector(".deck-room-vote").focus();
+    } else {
+      panel.toggle.focus();
+    }
+  }
+
+  function roomAct(panel, action) {
+    return roomRequest("/trainer/vote", { question: panel.quiz.id, action: action }).then(function (state) {
+      ROOM.state = state;
+      ROOM.panels.forEach(drawRoomPanel);
+    }, function (problem) {
+      panel.element.querySelector(".deck-room-offline").hidden = false;
+      panel.element.querySelector(".deck-room-offline").textContent = problem.message;
+    });
+  }
+
+  function drawRoomJoin(panel) {
+    var info = ROOM.info;
+    if (!info) return;
+    var element = panel.element;
+    element.querySelector(".deck-room-qr").src = ROOM.api + "/trainer/qr.svg?lang=" + encodeURIComponent(ROOM.lang);
+    element.querySelector(".deck-room-url").textContent = info.join;
+    element.querySelector(".deck-room-code").textContent = roomWords("code", { code: info.code });
+    element.querySelector(".deck-room-warning").hidden = info.lan;
+  }
+
+  function drawRoomPanel(panel) {
+    var vote = voteOf(panel);
+    var element = panel.element;
+    var words = ROOM.words;
+    var counts = vote ? vote.counts : [];
+    var answers = vote ? vote.answers : 0;
+    var state = !vote ? "new" : vote.revealed ? "revealed" : vote.open ? "open" : "closed";
+    element.setAttribute("data-state", state);
+    element.querySelector(".deck-room-state").textContent = words["state_" + state];
+    panel.toggle.querySelector(".deck-room-badge").textContent = vote ? " · " + answers : "";
+    Array.prototype.forEach.call(element.querySelectorAll(".deck-room-row"), function (row) {
+      var index = parseInt(row.getAttribute("data-choice"), 10);
+      var count = counts[index] || 0;
+      var right = vote && vote.revealed && panel.quiz.kind === "single" && vote.right === index;
+      row.classList.toggle("deck-room-right", Boolean(right));
+      row.querySelector(".deck-room-count").textContent = String(count);
+      row.querySelector(".deck-room-fill").style.width = (answers ? Math.round(100 * count / answers) : 0) + "%";
+      row.querySelector(".deck-room-mark").textContent = right ? " ✔ " + words.right_mark : "";
+    });
+    var total = element.querySelector(".deck-room-total");
+    total.textContent = roomWords("answers", { count: answers }) + " · " + roomWords("connected", { count: ROOM.state ? ROOM.state.connected : 0 });
+    total.setAttribute("data-count", String(answers));
+    var answer = element.querySelector(".deck-room-answer");
+    answer.textContent = "";
+    if (vote && vote.revealed) {
+      if (panel.quiz.kind === "single") {
+        answer.textContent = roomWords("right_answers", { count: vote.right_answers, total: answers });
+      } else {
+        var letters = vote.right.map(function (index) {
+          return panel.quiz.choices.filter(function (c) { return c.index === index; })[0].letter;
+        });
+        answer.textContent = roomWords("right_order", { order: letters.join(", ") }) + " · "
+          + roomWords("right_orders", { count: vote.right_answers, total: answers });
+      }
+    }
+    var voteButton = element.querySelector(".deck-room-vote");
+    voteButton.textContent = vote && vote.open ? words.close : vote ? words.reopen : words.open;
+    element.querySelector(".deck-room-reveal").disabled = !vote || vote.revealed;
+    var reset = element.querySelector(".deck-room-reset");
+    reset.disabled = !vote;
+    reset.textContent = panel.confirming ? words.reset_confirm : words.reset;
+    reset.classList.toggle("deck-room-confirming", Boolean(panel.confirming));
+    var offline = element.querySelector(".deck-room-offline");
+    offline.textContent = words.offline;
+    offline.hidden = !ROOM.offline;
+  }
+
+  // The Sources slide: the session's votes in a line, and each question's figures.
+  function roomSummary(slide) {
+    var sources = slide && slide.querySelector(".deck-sources");
+    if (!sources) return;
+    roomRequest("/trainer/summary?lang=" + encodeURIComponent(ROOM.lang)).then(function (summary) {
+      var box = sources.querySelector(".deck-room-summary");
+      if (!box) {
+        box = roomNode("div", "deck-room-summary");
+        sources.insertBefore(box, sources.querySelector(".deck-sources-note"));
+      }
+      box.textContent = "";
+      box.hidden = summary.questions.length === 0;
+      var line = roomNode("p", "deck-room-summary-line");
+      line.appendChild(roomNode("strong", null, summary.title + ROOM.words.colon));
+      line.appendChild(document.createTextNode(summary.line));
+      box.appendChild(line);
+      var list = roomNode("ul", "deck-room-summary-list");
+      summary.questions.forEach(function (question) {
+        var item = roomNode("li");
+        item.setAttribute("data-question", question.id);
+        item.appendChild(roomNode("span", "deck-room-summary-prompt", question.prompt));
+        item.appendChild(roomNode("span", "deck-room-summary-figures", question.figures));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    });
+  }
+
   function start(config, messages) {
     var Reveal = window.Reveal;
     MESSAGES = messages || MESSAGES;
@@ -347,7 +672,10 @@
     );
     Reveal.on("pdf-ready", printReady);
     return Reveal.initialize(config).then(function () {
-      if (!Reveal.isPrintView()) buildMenu(Reveal);
+      if (!Reveal.isPrintView()) {
+        buildMenu(Reveal);
+        startRoom(Reveal);
+      }
       labelControls();
       return refresh();
     }).then(function () {
