@@ -108,7 +108,9 @@ def browser():
         browser.close()
 
 
-# A page where every request that does not stay on the machine is aborted and recorded.
+# A page where every request that does not stay on the machine is aborted and recorded; `allow`
+# adds a loopback server the test started (`chromium.LOCAL + ("http://127.0.0.1:PORT/",)`), `locale`
+# the browser's language.
 OfflinePage = chromium.OfflineContext
 
 
@@ -116,8 +118,8 @@ OfflinePage = chromium.OfflineContext
 def offline_page(browser):
     pages = []
 
-    def make(viewport=(1280, 720)):
-        page = OfflinePage(browser, viewport)
+    def make(viewport=(1280, 720), allow=chromium.LOCAL, locale=None):
+        page = OfflinePage(browser, viewport, allow=allow, locale=locale)
         pages.append(page)
         return page
 
