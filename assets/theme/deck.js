@@ -400,8 +400,10 @@
       ROOM.state = JSON.parse(event.data);
       ROOM.panels.forEach(drawRoomPanel);
     };
-    stream.onerror = function () {  // the browser tries again each second (retry: 1000)
-      ROOM.offline = true;
+    stream.onerror = function () {
+      // lost: the browser tries again each second (retry: 1000); refused (a new session's token):
+      // it does not, and the trainer must open the address the server printed
+      ROOM.offline = stream.readyState === window.EventSource.CLOSED ? "refused_token" : "offline";
       ROOM.panels.forEach(drawRoomPanel);
     };
     Reveal.addKeyBinding({ keyCode: 86, key: "V", description: ROOM.words.key_panel }, function () {
@@ -498,7 +500,7 @@
       actions.appendChild(button);
     });
     element.appendChild(actions);
-    var offline = roomNode("p", "deck-room-offline", ROOM.words.offline);
+    var offline = roomNode("p", "deck-room-offline");
     offline.setAttribute("role", "status");
     offline.hidden = true;
     element.appendChild(offline);
@@ -616,7 +618,7 @@
     reset.textContent = panel.confirming ? words.reset_confirm : words.reset;
     reset.classList.toggle("deck-room-confirming", Boolean(panel.confirming));
     var offline = element.querySelector(".deck-room-offline");
-    offline.textContent = words.offline;
+    offline.textContent = ROOM.offline ? words[ROOM.offline] : "";
     offline.hidden = !ROOM.offline;
   }
 

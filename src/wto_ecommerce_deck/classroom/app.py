@@ -118,7 +118,10 @@ def negotiate(accept: str | None) -> str:
 
 
 async def _refused(request: Request, exc: RoomError) -> JSONResponse:
-    return JSONResponse({"error": str(exc)}, exc.status, headers=SECURITY_HEADERS)
+    headers = dict(SECURITY_HEADERS)
+    if exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse({"error": str(exc)}, exc.status, headers=headers)
 
 
 class Classroom:
@@ -181,7 +184,8 @@ class Classroom:
         token = self._token(request.headers)
         address = self.address(request)
         if self.failure_limit.blocked(address):
-            raise RoomError("too many wrong codes or tokens from this address: wait a minute", 429)
+            raise RoomError("too many wrong codes or tokens from this address: wait a few seconds", 429,
+                            self.failure_limit.retry_after(address))
         if token is None:
             raise RoomError("this is the trainer's: the trainer's token is missing", 401)
         if not self.room.token_is(token):
@@ -194,7 +198,7 @@ class Classroom:
         if not self.room.knows(device):
             raise RoomError("join the room first (its code)", 403)
         if not self.device_limit.allow(device):
-            raise RoomError("too many requests from this device: wait a second", 429)
+            raise RoomError("too many requests from this device: wait a second", 429, self.device_limit.retry_after(device))
         return device
 
     @staticmethod
@@ -219,7 +223,8 @@ class Classroom:
     async def trainer_login(self, request: Request) -> Response:
         address = self.address(request)
         if self.failure_limit.blocked(address):
-            return Response("too many wrong tokens from this address: wait a minute\n", 429, media_type="text/plain")
+            return Response("too many wrong tokens from this address: wait a few seconds\n", 429, media_type="text/plain",
+                            headers={"Retry-After": str(self.failure_limit.retry_after(address))})
         token = request.query_params.get("token", "")
         if not self.room.token_is(token):
             self.failure_limit.allow(address)
@@ -288,7 +293,7 @@ class Classroom:
     async def api_join(self, request: Request) -> Response:
         address = self.address(request)
         if self.failure_limit.blocked(address):
-            raise RoomError("too many wrong codes from this address: wait a minute", 429)
+            raise RoomError("too many wrong codes from this address: wait a few seconds", 429, self.failure_limit.retry_after(address))
         body = await self.body(request)
         if not self.room.code_is(body.get("code")):
             self.failure_limit.allow(address)

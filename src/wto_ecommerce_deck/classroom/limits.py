@@ -13,7 +13,7 @@ import time
 from typing import Callable, Hashable
 
 BODY_LIMIT = 1024  # bytes of a request body: an answer is about 60
-MAX_STREAMS = 2000  # live streams (phones and trainer) at once; one laptop serves fewer (the bench)
+MAX_STREAMS = 5000  # live streams (phones and trainer) at once; one laptop serves fewer in time (the bench)
 
 
 class Buckets:

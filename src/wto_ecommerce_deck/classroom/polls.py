@@ -30,14 +30,16 @@ from ..messages import t
 
 
 class RoomError(Exception):
-    """A request the room refuses: an HTTP status and a one-line reason (English, for the API)."""
+    """A request the room refuses: an HTTP status and a one-line reason (English, for the API);
+    `retry_after`: the seconds a client should wait (429)."""
 
     status = 400
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, retry_after: int | None = None):
         super().__init__(message)
         if status is not None:
             self.status = status
+        self.retry_after = retry_after
 
 
 class UnknownQuestion(RoomError):
@@ -127,15 +129,16 @@ class Poll:
         return LETTERS[self.question.shown_order().index(index)]
 
 
-_made: tuple[data.Facts, dict[str, Poll]] | None = None
+_made: dict[str, Poll] | None = None
 
 
 def polls() -> dict[str, Poll]:
-    """Every question of `quizzes.yaml` by id, in file order (validated by the data loader, which
-    caches the facts: made again only when a data file changed)."""
+    """Every question of `quizzes.yaml` by id, in file order, validated by the data loader once per
+    process: a session votes on the questions the server started with (restart it to take an edit).
+    The server asks for a poll at every answer; the loader would read the data files each time."""
     global _made
-    facts = data.load_facts()
-    if _made is None or _made[0] is not facts:
+    if _made is None:
+        facts = data.load_facts()
         made: dict[str, Poll] = {}
         sections: dict[str, list[Question]] = {}
         for q in facts.questions:
@@ -143,8 +146,8 @@ def polls() -> dict[str, Poll]:
         for questions in sections.values():
             for number, q in enumerate(questions, start=1):
                 made[q.id] = Poll(q, number, len(questions))
-        _made = (facts, {q.id: made[q.id] for q in facts.questions})
-    return _made[1]
+        _made = {q.id: made[q.id] for q in facts.questions}
+    return _made
 
 
 def poll(question_id: Any) -> Poll:

@@ -57,6 +57,12 @@ class Room:
         self.answers: dict[str, dict[str, tuple[str, float]]] = store.answers(session.id)
         self.current: str | None = session.current
         self.seq = 0  # answers stored since this server started: the trainer's stream carries it
+        # per question: the counts per choice and the right answers, kept up to date at each answer
+        # (the trainer's view is made at every answer: it must not count them all again)
+        self._tally: dict[str, tuple[list[int], int]] = {}
+        for qid, given in self.answers.items():
+            for choice, _ in given.values():
+                self._count(qid, choice, +1)
 
     # --- who ---
 
@@ -87,9 +93,25 @@ class Room:
         stored = poll.parse(choice)
         at = self.clock()
         self.store.save_answer(self.session.id, poll.id, device, stored, at)
-        self.answers.setdefault(poll.id, {})[device] = (stored, at)
+        given = self.answers.setdefault(poll.id, {})
+        if device in given:
+            self._count(poll.id, given[device][0], -1)
+        given[device] = (stored, at)
+        self._count(poll.id, stored, +1)
         self.seq += 1
         return self.seq
+
+    def _count(self, question: str, stored: str, sign: int) -> None:
+        poll = polls.poll(question)
+        counts, right = self._tally.get(question) or ([0] * poll.size, 0)
+        for index, n in enumerate(poll.counts([stored])):
+            counts[index] += sign * n
+        self._tally[question] = (counts, right + sign * poll.is_right(stored))
+
+    def tally(self, question: str) -> tuple[list[int], int]:
+        """The counts per choice (`Poll.counts`) and the number of right answers of a question."""
+        counts, right = self._tally.get(question) or ([0] * polls.poll(question).size, 0)
+        return list(counts), right
 
     def mine(self, device: str) -> int | list[int] | None:
         """The device's answer to the current question, as it sent it."""
@@ -112,6 +134,7 @@ class Room:
             if action == "reset":
                 self.store.reset(self.session.id, fresh, poll.id)
                 self.answers.pop(poll.id, None)
+                self._tally.pop(poll.id, None)
                 self.votes[poll.id] = fresh
                 self.current = poll.id
             else:
@@ -130,19 +153,15 @@ class Room:
 
     # --- views ---
 
-    def choices_of(self, question: str) -> list[str]:
-        return [choice for choice, _ in self.answers.get(question, {}).values()]
-
     def trainer_view(self, connected: int) -> dict:
         """What the trainer's deck shows: every vote, its counts, the right answer once revealed."""
         votes = {}
         for qid, vote in self.votes.items():
-            poll = polls.poll(qid)
-            given = self.choices_of(qid)
-            entry = {"open": vote.open, "revealed": vote.revealed, "answers": len(given), "counts": poll.counts(given)}
+            counts, right = self.tally(qid)
+            entry = {"open": vote.open, "revealed": vote.revealed, "answers": len(self.answers.get(qid, ())), "counts": counts}
             if vote.revealed:
-                entry["right"] = poll.right
-                entry["right_answers"] = sum(poll.is_right(c) for c in given)
+                entry["right"] = polls.poll(qid).right
+                entry["right_answers"] = right
             votes[qid] = entry
         return {"session": self.session.id, "seq": self.seq, "current": self.current, "connected": connected,
                 "devices": len(self.devices), "votes": votes}
@@ -156,10 +175,9 @@ class Room:
         poll = polls.poll(vote.question)
         view = {"joined": True, "question": poll.public(lang), "open": vote.open, "revealed": vote.revealed, "result": None}
         if vote.revealed:
-            given = self.choices_of(poll.id)
             view["result"] = {
-                "answers": len(given),
-                "counts": poll.counts(given),
+                "answers": len(self.answers.get(poll.id, ())),
+                "counts": self.tally(poll.id)[0],
                 "right": poll.right,
                 "feedback": poll.question.feedback.text(lang),
             }
@@ -170,16 +188,14 @@ class Room:
         rows = []
         total = right = 0
         for qid in self.votes:
-            poll = polls.poll(qid)
-            given = self.choices_of(qid)
-            good = sum(poll.is_right(c) for c in given)
-            total += len(given)
+            answers, good = len(self.answers.get(qid, ())), self.tally(qid)[1]
+            total += answers
             right += good
             rows.append({
                 "id": qid,
-                "prompt": poll.question.prompt.text(lang),
-                "figures": t("room.summary.question", lang, answers=t("room.summary.answers", lang, count=len(given)),
-                             percent=_percent(good, len(given))),
+                "prompt": polls.poll(qid).question.prompt.text(lang),
+                "figures": t("room.summary.question", lang, answers=t("room.summary.answers", lang, count=answers),
+                             percent=_percent(good, answers)),
             })
         line = t(
             "room.summary.line", lang,

@@ -44,6 +44,22 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _more_files() -> None:
+    """Each phone holds a connection open: raise the soft limit of open files (1024 on many
+    systems) to the hard one, as servers do. Not on Windows (no `resource`; its limit is higher)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            pass
+
+
 def _lan_host(host: str | None) -> str:
     if host:
         return host
@@ -80,6 +96,7 @@ def main(
     room_host = _lan_host(host) if lan else None
     store = Store(data_dir(folder) / FILE)
     room = Room(store, new=new)
+    _more_files()
     sockets = [_bind("127.0.0.1", port)]
     if room_host and room_host != "127.0.0.1":
         sockets.append(_bind(room_host, port))
@@ -105,6 +122,9 @@ def main(
     config = uvicorn.Config(
         classroom.app, loop="asyncio", http="h11", ws="none", lifespan="off", log_level="warning",
         access_log=False, timeout_graceful_shutdown=1, server_header=False,
+        # a phone answers every minute or so: its connection is kept rather than made again each time
+        # (uvicorn's 5 s default made a whole room reconnect at once for every question)
+        timeout_keep_alive=120,
     )
     # uvicorn shuts down on SIGINT and SIGTERM, then raises the signal again: here, KeyboardInterrupt
     interrupt_on_sigterm()

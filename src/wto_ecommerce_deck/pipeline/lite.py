@@ -249,13 +249,13 @@ def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, 
 def package_wheel(target_dir: Path) -> Path:
     """`wto_ecommerce_deck` with the project files its notebooks read (`_bundle/assets/…`).
 
-    Only the notebook-facing code: the build pipeline, the live presenter and the environment
-    checks need a Jupyter server or nbconvert, which the browser has not."""
+    Only the notebook-facing code: the build pipeline, the live presenter, the room's server
+    and the environment checks need a Jupyter server, nbconvert or uvicorn, which the browser has not."""
     from .. import __version__
 
     root = repo_root()
     package = Path(__file__).resolve().parents[1]
-    skip = {"pipeline", "live", "__pycache__"}
+    skip = {"pipeline", "live", "classroom", "__pycache__"}
     files: list[tuple[str, bytes]] = []
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package)
