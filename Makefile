@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 LOCK := requirements.lock
 
-.PHONY: setup slides student pdf present test test-fast chromium clean bench bench-lite lite serve lock
+.PHONY: setup slides student pdf present test test-fast chromium clean bench bench-lite bench-classroom lite serve lock classroom classroom-export
 
 setup: $(STAMP) node_modules/.package-lock.json
 
@@ -83,6 +83,19 @@ lite: student
 serve: setup
 	$(PY) -m wto_ecommerce_deck serve $(SERVE_ARGS)
 
+# The room answers the quizzes from its phones: build/ and the votes on 127.0.0.1:8080 (this laptop
+# only), the trainer's address printed and opened, until Ctrl-C; the votes are kept in .classroom/
+# and a restart resumes the session. `make classroom CLASSROOM_ARGS=--lan` for the room's network
+# (prints the phones' address and a QR code); other options: --new (a new session and room code),
+# --port, --host, --no-browser, --lang (python -m wto_ecommerce_deck classroom --help).
+classroom: slides
+	$(PY) -m wto_ecommerce_deck classroom $(CLASSROOM_ARGS)
+
+# The room's results for the training report: one CSV per session in .classroom/export/
+# (`make classroom-export EXPORT_ARGS="--lang en --out DIR"`).
+classroom-export: setup
+	$(PY) -m wto_ecommerce_deck classroom export $(EXPORT_ARGS)
+
 # Every test; a skipped test fails the run (tests/conftest.py). The JupyterLite site is built
 # first (tests/test_lite.py runs it). Two pytest workers (pytest-xdist), one test file each at a
 # time: most tests wait on a browser, a kernel or JupyterLab, and one worker left a core idle.
@@ -100,18 +113,26 @@ test-fast: setup
 # `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.
 # Then the JupyterLite site: its size by part and, in Chromium, the time to the interface, to a
 # ready kernel and to a section run (first and second visit): bench/RESULTS-lite.md.
-# `make bench-lite` runs that part alone.
+# `make bench-lite` runs that part alone. Then the room's server under load (`make bench-classroom`).
 bench: setup chromium bench/node_modules/.package-lock.json lite
 	$(PY) bench/run.py
 	$(PY) bench/lite.py
+	$(PY) bench/classroom.py
 
 bench-lite: setup chromium lite
 	$(PY) bench/lite.py
+
+# The room's server under load on 127.0.0.1: 300 simulated phones answering 20 questions each
+# while the trainer's stream listens, then a ramp to where one laptop stops answering in time:
+# bench/RESULTS-classroom.md.
+bench-classroom: setup
+	$(PY) bench/classroom.py
 
 # Local copies of what plain nbconvert loads from CDNs (require.js, MathJax 2, Font Awesome),
 # for the benchmark's "local assets" variant only.
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 
+# build/ and the build's leftovers; .classroom/ (the room's votes) is kept: `classroom export` reads it.
 clean:
 	rm -rf build .build-tmp-* .build-old-*

@@ -35,6 +35,10 @@ EXERCISED = {
     "serve": "tests/test_lite.py::test_serve_gives_pyodide_its_mime_types",
     "make bench-lite": "tests/test_docs.py::test_the_benchmark_and_its_results_are_where_the_readme_says",
     "translations": "tests/test_i18n_parity.py::test_the_translations_command_checks_and_follows_the_french",
+    "make classroom": "tests/test_classroom.py::test_three_phones_answer_and_the_deck_shows_the_votes_then_the_answer",
+    "classroom": "tests/test_classroom.py::test_three_phones_answer_and_the_deck_shows_the_votes_then_the_answer",
+    "make classroom-export": "tests/test_classroom.py::test_export_writes_one_csv_per_session",
+    "make bench-classroom": "tests/test_docs.py::test_the_benchmark_and_its_results_are_where_the_readme_says",
 }
 
 
@@ -84,11 +88,14 @@ def test_the_fast_subset_leaves_out_the_slow_markers():
 
 def test_the_benchmark_and_its_results_are_where_the_readme_says():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "<!-- bench:start -->" in readme and "<!-- bench:end -->" in readme  # bench/run.py writes between
-    assert (ROOT / "bench" / "RESULTS.md").is_file()
+    for block, results in (("bench", "RESULTS.md"), ("bench-lite", "RESULTS-lite.md"), ("bench-classroom", "RESULTS-classroom.md")):
+        # bench/run.py's replace_readme_block writes between the markers, for each script
+        assert f"<!-- {block}:start -->" in readme and f"<!-- {block}:end -->" in readme, block
+        assert (ROOT / "bench" / results).is_file(), results
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nbench:", 1)[1].split("\n\n", 1)[0]
     scripts = re.findall(r"\$\(PY\) (bench/[a-z_]+\.py)", recipe)
-    assert scripts == ["bench/run.py", "bench/lite.py"]  # make bench runs both; make bench-lite the second
+    # make bench runs the three; make bench-lite and make bench-classroom one each
+    assert scripts == ["bench/run.py", "bench/lite.py", "bench/classroom.py"]
     for script in scripts:
         result = subprocess.run([sys.executable, script, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
