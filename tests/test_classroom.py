@@ -486,8 +486,9 @@ def test_three_phones_answer_and_the_deck_shows_the_votes_then_the_answer(offlin
         view.page.wait_for_selector("#join-result:not([hidden])")
         right = messages.t("quiz.answer", lang, letter="C. ", choice=polls.poll(SINGLE).question.choices[2].text(lang))
         assert view.page.text_content("#join-right") == right
-        verdict = view.page.text_content("#join-verdict")
-        assert verdict.startswith(messages.t("quiz.right" if choice == 2 else "quiz.wrong", lang)), verdict
+        assert view.page.text_content("#join-verdict") == messages.t("quiz.right" if choice == 2 else "quiz.wrong", lang)
+        yours = messages.t("room.join.yours", lang, letter="ABCD"[choice])
+        assert view.page.text_content("#join-yours") == yours
         bars = view.page.eval_on_selector_all(".join-bar", "bars => bars.map(b => b.querySelector('.join-bar-count').textContent)")
         assert bars == ["0", "1", "2", "0"]
         assert view.page.is_disabled("input[name=choice][value='0']")
@@ -556,9 +557,42 @@ def test_an_order_question_is_voted_by_moving_its_steps(offline_page, room):
     assert page.evaluate(COUNTS) == [[i, 1] for i in polls.poll(ORDER).question.shown_order()]
     page.click(PANEL + " .deck-room-reveal")
     view.page.wait_for_selector("#join-result:not([hidden])")
-    assert view.page.text_content("#join-verdict").startswith(messages.t("quiz.right", "es"))
+    assert view.page.text_content("#join-verdict") == messages.t("quiz.right", "es")
     assert page.text_content(PANEL + " .deck-room-answer").startswith(messages.t("quiz.right_order", "fr", order=""))
+    # each step marked with its right place once revealed
+    marks = page.eval_on_selector_all(PANEL + " .deck-room-row", "rows => rows.map(r => [Number(r.dataset.choice), r.querySelector('.deck-room-mark').textContent])")
+    assert marks == [[i, " → " + messages.t("room.deck.right_place", "fr", number=i + 1)] for i in polls.poll(ORDER).question.shown_order()]
     assert deck.errors == [] and view.errors == []
+
+
+def test_a_session_that_voted_on_every_quiz_still_fits_the_sources_slide(offline_page, room):
+    from test_presenting import FOOTER_SPACE, OUTSIDE_THE_SLIDE
+
+    boss = trainer(room)
+    for question, poll in polls.polls().items():
+        boss.post("/api/trainer/vote", json={"question": question, "action": "open"})
+        choice = 0 if poll.kind == "single" else list(range(poll.size))
+        assert phone(room).post("/api/answer", json={"question": question, "choice": choice}).status_code == 200
+    deck = open_trainer(offline_page, room, deck="00_presentation_complete", lang="es")
+    deck.page.evaluate("Reveal.slide(Reveal.getTotalSlides() - 1)")
+    deck.page.wait_for_selector("section.present .deck-room-summary:not([hidden])")
+    assert deck.page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"]) == []  # as test_presenting checks every slide
+    # the questions that fit, worst answered first (here the order questions, answered right, come last),
+    # then how many more the export holds
+    shown = deck.page.eval_on_selector_all(".deck-room-summary-list li[data-question]", "items => items.map(i => i.dataset.question)")
+    more = deck.page.text_content(".deck-room-summary-more").removeprefix(" · ")
+    assert more == messages.t("room.deck.more", "es", count=len(polls.polls()) - len(shown))
+    wrong = [q for q, poll in polls.polls().items() if poll.kind == "single" and poll.right != 0]
+    assert set(shown) <= set(wrong)
+    # a section deck has room for more of them
+    deck.page.goto(f"{room.url}/slides/es/02_programme_de_travail.html")
+    deck.page.wait_for_selector("html[data-deck-ready=yes]")
+    deck.page.evaluate("Reveal.slide(Reveal.getTotalSlides() - 1)")
+    deck.page.wait_for_selector("section.present .deck-room-summary:not([hidden])")
+    assert deck.page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"]) == []
+    listed = deck.page.eval_on_selector_all(".deck-room-summary-list li[data-question]", "items => items.map(i => i.dataset.question)")
+    assert len(listed) >= 2 and listed[0] in wrong
+    assert deck.errors == []
 
 
 def test_the_sources_slide_shows_the_sessions_summary(offline_page, room):

@@ -588,11 +588,14 @@
     Array.prototype.forEach.call(element.querySelectorAll(".deck-room-row"), function (row) {
       var index = parseInt(row.getAttribute("data-choice"), 10);
       var count = counts[index] || 0;
-      var right = vote && vote.revealed && panel.quiz.kind === "single" && vote.right === index;
-      row.classList.toggle("deck-room-right", Boolean(right));
+      var revealed = Boolean(vote && vote.revealed);
+      var right = revealed && panel.quiz.kind === "single" && vote.right === index;
+      row.classList.toggle("deck-room-right", right);
       row.querySelector(".deck-room-count").textContent = String(count);
       row.querySelector(".deck-room-fill").style.width = (answers ? Math.round(100 * count / answers) : 0) + "%";
-      row.querySelector(".deck-room-mark").textContent = right ? " ✔ " + words.right_mark : "";
+      // revealed: the right choice marked; for an order question, each step's right place
+      row.querySelector(".deck-room-mark").textContent = right ? " ✔ " + words.right_mark
+        : revealed && panel.quiz.kind === "order" ? " → " + roomWords("right_place", { number: index + 1 }) : "";
     });
     var total = element.querySelector(".deck-room-total");
     total.textContent = roomWords("answers", { count: answers }) + " · " + roomWords("connected", { count: ROOM.state ? ROOM.state.connected : 0 });
@@ -647,6 +650,34 @@
         list.appendChild(item);
       });
       box.appendChild(list);
+      // The questions come worst answered first (the server's order): when they do not all fit
+      // above the footer, the last ones give way to a line that counts them (the export has all).
+      var config = window.Reveal.getConfig();
+      var scale = window.Reveal.getScale() || 1;
+      var cell = sources.closest(".jp-Cell") || sources;  // its own margins end lower than the list
+      function fits() {
+        var bottom = (cell.getBoundingClientRect().bottom - slide.getBoundingClientRect().top) / scale;
+        return bottom <= config.height - FOOTER_SPACE + 0.5;
+      }
+      var left = 0;
+      var more = null;
+      while (!fits() && list.querySelector("li[data-question]")) {
+        var rows = list.querySelectorAll("li[data-question]");
+        list.removeChild(rows[rows.length - 1]);
+        left += 1;
+        if (!more) {
+          more = roomNode("li", "deck-room-summary-more");
+          list.appendChild(more);
+        }
+        list.appendChild(more);  // kept last
+        more.textContent = roomWords("more", { count: left });
+      }
+      if (!fits() && more) {  // not one question fits (the full deck's list of sources): the count joins the line
+        box.removeChild(list);
+        line.appendChild(roomNode("span", "deck-room-summary-more", " · " + more.textContent));
+      }
+      box.style.zoom = "";
+      fitZoom(box, ANSWER_MIN_ZOOM, 6, fits);  // and smaller, as an opened quiz answer, if need be
     });
   }
 

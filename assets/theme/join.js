@@ -258,17 +258,18 @@
   function drawResult() {
     var q = view.question;
     var result = view.result;
-    var verdict;
-    if (mine === null || mine === undefined) {
-      verdict = W.none;
-    } else if (q.kind === "single") {
-      verdict = (mine === result.right ? Q.right : Q.wrong) + " " + fill(W.yours, { letter: letterOf(mine) });
-    } else {
+    var verdict = W.none;
+    var yours = "";
+    if (mine !== null && mine !== undefined && q.kind === "single") {
+      verdict = mine === result.right ? Q.right : Q.wrong;
+      yours = fill(W.yours, { letter: letterOf(mine) });
+    } else if (mine !== null && mine !== undefined) {
       var placed = mine.filter(function (step, position) { return step === position; }).length;
-      verdict = (placed === mine.length ? Q.right : fill(W.placed, { count: placed, total: mine.length }))
-        + " " + fill(W.yours_order, { order: lettersOf(mine) });
+      verdict = placed === mine.length ? Q.right : fill(W.placed, { count: placed, total: mine.length });
+      yours = fill(W.yours_order, { order: lettersOf(mine) });
     }
     $("join-verdict").textContent = verdict;
+    $("join-yours").textContent = yours;
     $("join-right").textContent = q.kind === "single"
       ? fill(Q.answer, { letter: letterOf(result.right) + ". ", choice: textOf(result.right) })
       : fill(Q.right_order, { order: lettersOf(result.right) });

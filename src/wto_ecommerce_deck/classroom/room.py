@@ -184,26 +184,29 @@ class Room:
         return view
 
     def summary(self, lang: str) -> dict:
-        """The session's votes in a few words, for the « Sources » slide (words of `room.summary`)."""
-        rows = []
+        """The session's votes in a few words, for the « Sources » slide (words of `room.summary`):
+        the totals, then each question, the least often answered right first."""
+        ranked = []  # (share answered right, row)
         total = right = 0
         for qid in self.votes:
             answers, good = len(self.answers.get(qid, ())), self.tally(qid)[1]
             total += answers
             right += good
-            rows.append({
+            ranked.append((good / answers if answers else 1.0, {
                 "id": qid,
                 "prompt": polls.poll(qid).question.prompt.text(lang),
                 "figures": t("room.summary.question", lang, answers=t("room.summary.answers", lang, count=answers),
                              percent=_percent(good, answers)),
-            })
+            }))
         line = t(
             "room.summary.line", lang,
-            questions=t("room.summary.questions", lang, count=len(rows)),
+            questions=t("room.summary.questions", lang, count=len(ranked)),
             devices=t("room.summary.devices", lang, count=len(self.devices)),
             answers=t("room.summary.answers", lang, count=total),
             percent=_percent(right, total),
         )
+        # worst answered first: the questions to come back to (the Sources slide keeps those that fit)
+        rows = [row for _, row in sorted(ranked, key=lambda pair: pair[0])]
         return {"title": t("room.summary.title", lang), "line": line, "questions": rows}
 
 

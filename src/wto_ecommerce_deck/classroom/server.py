@@ -113,6 +113,7 @@ def main(
     say(t("cli.classroom.trainer", url=trainer))
     say(t("cli.classroom.join", url=join, code=shown_code(room.session.code)))
     if lan:
+        say("")
         qr.terminal(f"{join}?code={room.session.code}", sys.stderr)
     else:
         say(t("cli.classroom.local_only"))
