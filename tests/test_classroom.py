@@ -668,4 +668,5 @@ def test_the_deck_from_a_file_or_for_a_participant_has_no_room_control(offline_p
         assert view.page.evaluate("document.querySelectorAll('.deck-room-toggle, .deck-room, #deck-room').length") == 0
         view.page.keyboard.press("v")  # the room's key does nothing there
         assert view.page.evaluate("document.querySelectorAll('.deck-room').length") == 0
+        assert [url for url in view.loaded if "/api/" in url] == []  # not one request to the room
         assert view.errors == [] and view.external == []
