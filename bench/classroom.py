@@ -91,6 +91,7 @@ class Run:
     client_cpu: float = 0.0
     server_mb: float = 0.0
     joined: int = 0
+    load: float = 0.0  # the machine's load average (1 min) when the run began: a shared machine shows here
 
     @property
     def p50(self) -> float:
@@ -241,12 +242,14 @@ class Bench:
 
 
 def measure(phones: int, questions: list[str], spread: float, work: Path) -> Run:
+    load = os.getloadavg()[0]
     site = work / "site"
     site.mkdir(parents=True, exist_ok=True)
     (site / "index.html").write_text(PAGE, encoding="utf-8")
     data = work / f"data-{phones}-{len(questions)}"
     with Launched(site, data) as server:
         run = asyncio.run(Bench(server, phones, questions, spread).main())
+        run.load = load
         db = sqlite3.connect(f"file:{data / FILE}?mode=ro", uri=True)
         run.stored = db.execute("SELECT COUNT(*) FROM answer").fetchone()[0]
         db.close()
@@ -276,11 +279,12 @@ def report(main: Run, ramp: list[Run], spread: float, load: float) -> tuple[str,
         f"| Simulated phones' CPU (same machine) | {main.client_cpu:.1f} s ({100 * main.client_cpu / main.wall:.0f} % of one core) |",
     ]
     ramp_rows = [
-        "| Phones | answers / s | sent = stored | p50 | p99 | server CPU | phones' CPU |",
-        "|---:|---:|:---:|---:|---:|---:|---:|",
+        "| Phones | answers / s | sent = stored | p50 | p99 | server CPU | phones' CPU | load average |",
+        "|---:|---:|:---:|---:|---:|---:|---:|---:|",
         *(
             f"| {r.phones} | {r.phones / spread:.0f} | {'yes' if r.sent == r.stored and not r.refused else 'no'} "
-            f"| {fmt_ms(r.p50)} | {fmt_ms(r.p99)} | {100 * r.server_cpu / r.wall:.0f} % | {100 * r.client_cpu / r.wall:.0f} % |"
+            f"| {fmt_ms(r.p50)} | {fmt_ms(r.p99)} | {100 * r.server_cpu / r.wall:.0f} % | {100 * r.client_cpu / r.wall:.0f} % "
+            f"| {r.load:.1f} |"
             for r in ramp
         ),
     ]
@@ -297,7 +301,8 @@ def report(main: Run, ramp: list[Run], spread: float, load: float) -> tuple[str,
         f"| no answer refused or lost | {sum(main.refused.values())} refused, {main.unseen} unseen | {'yes' if not main.refused and not main.unseen else 'no'} |",
     ]
     context = (
-        f"{os.cpu_count()} cores, load average {load:.1f} at the start; Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores shared with other work (load average {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end); Python {platform.python_version()}, "
         f"uvicorn (h11) and Starlette on 127.0.0.1, the phones simulated in one process on the same machine "
         f"(httpx, asyncio). Each question: the trainer opens it, every phone answers once after a random "
         f"thinking time over {spread:.0f} s (with {main.phones} phones: {rate:.0f} answers a second), each phone "
@@ -315,11 +320,15 @@ def write(text: str) -> None:
 How to read it:
 
 - "Answer → trainer's stream" is the time from a phone sending its answer to the trainer's
-  server-sent event that carries it (the deck's chart redraws on that event); the phones and the
-  trainer's stream are in the same process, on the same clock.
+  server-sent event that carries it (the deck's chart redraws on that event); the trainer's stream
+  is read by a process of its own, on the same clock (`time.monotonic`).
 - The phones run on the same machine as the server: at the top of the ramp they take a core of
   their own, so the limit found is a lower bound of what the laptop alone serves to real phones
   (which also bring their own Wi-Fi latency, a few milliseconds in a room).
+- On a machine shared with other work (the load average column: more than 2 on 2 cores means
+  processes waiting for a core), the server and the phones wait their turn: the tail (p99) grows
+  with the load while the CPU they use stays low. The same step measured on a quieter machine
+  gives a lower p99; compare lines at a similar load.
 - A real room answers over 10 to 30 s rather than all at once: the thinking time here is harsher.
 """
     (ROOT / "bench" / "RESULTS-classroom.md").write_text(
@@ -348,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=300, help="simulated phones of the main run (default 300)")
     parser.add_argument("--questions", type=int, default=20, help="questions each phone answers (default 20: every quiz)")
     parser.add_argument("--spread", type=float, default=5.0, help="seconds over which a room answers a question (default 5)")
-    parser.add_argument("--ramp", default="300,1000,2000,3000,4000", help="phones of each ramp step, until p99 > 1 s")
+    parser.add_argument("--ramp", default="300,500,700,1000,1500,2000,3000,4000", help="phones of each ramp step, until p99 > 1 s")
     parser.add_argument("--ramp-questions", type=int, default=5, help="questions per ramp step (default 5)")
     args = parser.parse_args(argv)
     load = os.getloadavg()[0]

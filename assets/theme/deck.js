@@ -461,7 +461,11 @@
     join.appendChild(roomNode("p", "deck-room-join-title", ROOM.words.join_title));
     join.appendChild(roomNode("p", "deck-room-url"));
     join.appendChild(roomNode("p", "deck-room-code"));
-    var warning = roomNode("p", "deck-room-warning", ROOM.words.local_only);
+    var warning = roomNode("p", "deck-room-warning");
+    var parts = ROOM.words.local_only.split("{option}");  // the option as code, on one line
+    warning.appendChild(document.createTextNode(parts[0]));
+    warning.appendChild(roomNode("code", null, "--lan"));
+    warning.appendChild(document.createTextNode(parts.slice(1).join("")));
     warning.hidden = true;
     join.appendChild(warning);
     body.appendChild(join);
