@@ -88,9 +88,10 @@ def test_unverified_facts_are_flagged_wherever_shown(result):
     for fact in unsure:
         for shown in (s for s in result.shown if s.fact == fact.key and fact.needs_flag(s.how)):
             assert shown.flagged, (fact.key, shown)
-    # The unverified records the decks show: the FEDs' launch year, the last 9 signatories… and the symbols.
-    assert {f.record_id for f in unsure if f.status == "unverified"} >= {"feds-2016", "RUS", "SGP", "CHE", "TWN", "TUR", "UKR", "ARE", "USA", "URY"}
-    assert {f.symbol for f in result.unsure_symbols()} >= {"WT/MIN(01)/DEC/1", "WT/MIN(17)/65", "JOB/GC/94"}
+    # The unverified records the decks show: the FEDs' launch year, the 4 signatories no source names,
+    # what became of the Annex 4 request in 2025… and the symbols.
+    assert {f.record_id for f in unsure if f.status == "unverified"} >= {"feds-2016", "TUR", "UKR", "ARE", "URY", "annex4-outcome-2025"}
+    assert {f.symbol for f in result.unsure_symbols()} >= {"WT/L/1056", "JOB/GC/94"}
 
 
 def test_counts_by_status(result):
@@ -166,8 +167,8 @@ NOTES = "notebooks/07_essai.ipynb: cell 2 (id 'essai-02')"
 @pytest.mark.parametrize(
     ("notes", "problems"),
     [
-        ("Le 14 décembre 2017, WT/L/999 et 72 membres.", [
-            f"{NOTES}: date « 14 décembre 2017 » is not in assets/data (no event on that date, nor an event text that states it)",
+        ("Le 16 décembre 2017, WT/L/999 et 72 membres.", [
+            f"{NOTES}: date « 16 décembre 2017 » is not in assets/data (no event on that date, nor an event text that states it)",
             f"{NOTES}: symbol « WT/L/999 » is not in assets/data (no event has it as its symbol or names it in its detail)",
             f"{NOTES}: number « 72 membres » is not in assets/data (no event text states it, nor a count of signatories.yaml)",
         ]),
@@ -246,7 +247,7 @@ def test_facts_command_prints_every_fact_and_the_counts(result, tmp_path):
     summary = next(line for line in lines if line.endswith(", ".join(f"{s} {n}" for s, n in counts.items())))
     assert summary.startswith(f"{len(result.facts)} facts shown")
     assert any(line.startswith("20 mai 1998") and "WT/MIN(98)/DEC/2" in line and "verified" in line for line in lines)
-    assert any("WT/MIN(01)/DEC/1 (à confirmer)" in line for line in lines)
+    assert any("JOB/GC/94 (à confirmer)" in line for line in lines)
     assert (tmp_path / audit.SOURCES_PAGE).is_file()
 
 

@@ -73,7 +73,7 @@ def test_seed_slide_timeline_stops_at_cm11_in_2017(facts):
 def test_continuation_starts_after_2017_with_the_right_events_in_order(facts):
     fig = timeline.moratorium_after_2018()
     assert shown_events(fig) == ["gc-2019-12", "mc12", "mc13", "mc14"]
-    assert [facts.event(i).status for i in shown_events(fig)] == ["verified", "secondary", "secondary", "secondary"]
+    assert [facts.event(i).status for i in shown_events(fig)] == ["verified", "verified", "verified", "secondary"]
     assert [facts.event(i).moratorium for i in shown_events(fig)] == ["extended", "renewed", "renewed", "lapsed"]
     assert fig.layout.xaxis.ticktext[0] == "2019" and fig.layout.xaxis.ticktext[-1] == "2026"
 
@@ -139,12 +139,12 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
     trace = fig.data[0]
     assert list(trace.y) == [71, 76, 86, 91]
     assert fig.layout.meta["points"] == ["jsi-2017", "davos-2019", "consolidated-text-2020", "stabilised-text-2024"]
-    assert fig.layout.meta["statuses"] == ["verified", "secondary", "verified", "secondary"]
+    assert fig.layout.meta["statuses"] == ["verified", "verified", "secondary", "secondary"]
     for text, status in zip(trace.text, fig.layout.meta["statuses"]):
         assert style.escape(style.status_fr(status)) in text  # written on the chart, not only in the hover
     assert list(trace.x) == sorted(trace.x)
     by_id = {p.id: p for p in facts.participation}
-    assert by_id["davos-2019"].event == "davos-2019" and facts.event("davos-2019").status == "secondary"
+    assert by_id["davos-2019"].event == "davos-2019" and facts.event("davos-2019").status == "verified"
 
 
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):
@@ -211,19 +211,19 @@ def test_every_exercise_of_the_epilogue_notes_has_its_answer_in_the_data(facts):
     notes = notes_of(nbformat.read(EPILOGUE, as_version=4))
     nb = "\u00a0"
     # Participation: the counts that rest only on a secondary source.
-    assert f"Réponse{nb}: 76 et 91" in notes
-    assert sorted(p.participants for p in facts.participation if p.status == "secondary") == [76, 91]
+    assert f"Réponse{nb}: 86 et 91" in notes
+    assert sorted(p.participants for p in facts.participation if p.status == "secondary") == [86, 91]
     # The continuation: the one decision on the moratorium not taken by a Ministerial Conference.
     assert f"Réponse{nb}: celle du Conseil général de décembre 2019" in notes
     after = [facts.event(i) for i in shown_events(timeline.moratorium_after_2018())]
     others = [e for e in after if e.kind != "conference"]
     assert [(e.id, e.start.year, e.start.month) for e in others] == [("gc-2019-12", 2019, 12)]
     # The explorer: declarations of the epilogue track that rest only on a secondary source.
-    assert "la Déclaration conjointe de Davos et la «\u00a0conclusion substantielle\u00a0»" in notes
+    assert "la «\u00a0conclusion substantielle\u00a0» et la déclaration des 66 Membres à Yaoundé" in notes
     declarations = explorer.filter_events(facts.track("epilogue"), ["declaration"], (2019, 2026))
-    assert {e.id for e in declarations if e.status == "secondary"} == {"davos-2019", "substantial-conclusion-2023"}
+    assert {e.id for e in declarations if e.status == "secondary"} == {"substantial-conclusion-2023", "mc14-jsi-2026"}
     assert {e.label.text() for e in declarations if e.status == "secondary"} == {
-        "Déclaration conjointe de Davos", "«\u00a0Conclusion substantielle\u00a0»"
+        "«\u00a0Conclusion substantielle\u00a0»", "66 Membres à Yaoundé"
     }
     # The explorer again: the programme track narrowed to 2019–2026 holds four moratorium decisions.
     assert "quatre décisions sur le moratoire" in notes
