@@ -1,11 +1,15 @@
-"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs) and `pdf` (`make pdf`)."""
+"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs) and `pdf` (`make pdf`).
+
+The one place where an error becomes output and an exit code: each command raises `DeckError` and
+`report` prints its lines (`error: …`, in the interface's language) and the command's closing note.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .errors import DeckError, report, say, skip_iri_grammar
+from .errors import DeckError, say, skip_iri_grammar
 from .messages import t
 
 
@@ -83,6 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say(_notes(args.command)[1])
         return 130
+
+
+def report(exc: DeckError, note: str | None = None) -> int:
+    """Print the error's lines (`error: …`) and the command's closing note; return the exit code."""
+    for line in exc.lines:
+        say(t("cli.error", message=line))
+    if note:
+        say(note)
+    return 1
 
 
 def _notes(command: str) -> tuple[str | None, str]:
