@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from conftest import ROOT
 
 from wto_ecommerce_deck import serve
-from wto_ecommerce_deck.pipeline import lite, site
+from wto_ecommerce_deck.pipeline import layout, lite, site
 
 pytestmark = [pytest.mark.lite]
 
@@ -164,11 +164,11 @@ def run_all_cells(page, name: str) -> None:
 @pytest.mark.parametrize("name", SECTIONS)
 def test_section_runs_in_the_browser(student, lite_site, name):
     source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
-    link = lite.notebook_link(lite_site.parent, name)
+    link = layout.lite_link(lite_site.parent, name)
     assert link, f"{name}: not in build/lite/"
     page = student.context.new_page()
     try:
-        page.goto(f"{student.origin}/{link[len(lite.FOLDER) + 1:]}")
+        page.goto(f"{student.origin}/{link[len(layout.LITE_FOLDER) + 1:]}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         # the banner, in French, first
         expect(page.locator(".jp-Cell").first).to_contain_text("s’exécute dans votre navigateur", timeout=30_000)

@@ -39,16 +39,8 @@ from ..figures import style
 from .. import messages
 from ..messages import DEFAULT_LANG, t
 from ..data.records import MONTHS_FR, STATUSES, Event, Facts, Localized, PartialDate, Source
+from .layout import INDEX_PAGE, SOURCES_PAGE, page_name
 
-SOURCES_PAGE = "sources.html"  # the French page; another language's is `sources.<lang>.html` (page_name)
-
-
-def page_name(page: str, lang: str = DEFAULT_LANG) -> str:
-    """A page of build/ in `lang`: « sources.html » in French (the original), « sources.en.html »…"""
-    if lang == DEFAULT_LANG:
-        return page
-    stem, dot, suffix = page.rpartition(".")
-    return f"{stem}.{lang}.{suffix}"
 SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
 SOURCES_PER_THREE_COLUMNS = 32  # more than this (the full deck with the epilogue: 39): smaller type still
 JOINT_STATEMENT_SYMBOL = "WT/MIN(17)/60"  # the document the signatories of signatories.yaml signed
@@ -711,7 +703,7 @@ def sources_page_html(audit: Audit, lang: str | None = None, titles: Mapping[str
     return theme.render(
         "sources.html.j2",
         lang,
-        index_page=page_name("index.html", lang),
+        index_page=page_name(INDEX_PAGE, lang),
         facts=facts,
         counts=audit.counts(),
         counts_sentence=counts_sentence(audit.counts(), lang),
@@ -722,7 +714,7 @@ def sources_page_html(audit: Audit, lang: str | None = None, titles: Mapping[str
         # another language's page points there: its slides write the same ones (tests/test_i18n_parity.py)
         mentions=mentions if lang == DEFAULT_LANG else None,
         mentions_count=len(mentions),
-        original_mentions=page_name("sources.html", DEFAULT_LANG) + "#mentions",
+        original_mentions=page_name(SOURCES_PAGE, DEFAULT_LANG) + "#mentions",
         cited=[key for key in audit.sources if key in cited],
         sources=audit.sources,
     )

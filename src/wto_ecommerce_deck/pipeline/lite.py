@@ -41,11 +41,10 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..paths import notebooks_dir, repo_root
+from .layout import LITE_FOLDER
 
-FOLDER = "lite"
 SOURCE_LANGUAGE = "fr"
 APPS = ("lab", "notebooks")
-LINK_APP = "notebooks"  # what `build/index.html` opens: the notebook alone, with its menus
 # The front-end extensions the notebooks need; others installed in the environment (RISE, which
 # needs a Jupyter server; MathJax, which no notebook uses) are left out of the site.
 EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension", "jupyterlab-plotly")
@@ -552,15 +551,15 @@ def build(build_dir: Path | None = None, force: bool = False) -> Path:
     started = time.monotonic()
     root = repo_root()
     build_dir = (build_dir or root / "build").resolve()
-    out = build_dir / FOLDER
+    out = build_dir / LITE_FOLDER
     _require_tools()
     key = input_key(build_dir)
     if not force and (out / KEY_FILE).is_file() and (out / KEY_FILE).read_text() == key:
         _say(f"Nothing to do: {_shown(out)}/ is up to date — rien à refaire [{time.monotonic() - started:.1f} s]")
         return out
     build_dir.mkdir(parents=True, exist_ok=True)
-    tmp = build_dir / f".{FOLDER}-tmp-{os.getpid()}"
-    old = build_dir / f".{FOLDER}-old-{os.getpid()}"
+    tmp = build_dir / f".{LITE_FOLDER}-tmp-{os.getpid()}"
+    old = build_dir / f".{LITE_FOLDER}-old-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         # a fresh lite dir each time: jupyterlite's doit cache once kept a stale jupyter-lite.json
@@ -599,16 +598,9 @@ def build(build_dir: Path | None = None, force: bool = False) -> Path:
 def _refresh_index(build_dir: Path) -> None:
     """Add the « ouvrir dans le navigateur » links to an existing `build/index.html`."""
     if (build_dir / "index.html").is_file() and (build_dir / "notebooks").is_dir():
-        from . import site
+        from . import site  # here, not at import: nbformat takes a second, a no-op `make lite` needs none
 
         site.refresh_index(build_dir)
-
-
-def notebook_link(build_dir: Path, name: str, language: str = SOURCE_LANGUAGE) -> str | None:
-    """`lite/notebooks/index.html?path=fr/NAME.ipynb` when the site holds that notebook."""
-    if (build_dir / FOLDER / "files" / language / f"{name}.ipynb").is_file():
-        return f"{FOLDER}/{LINK_APP}/index.html?path={language}/{name}.ipynb"
-    return None
 
 
 def size_mb(folder: Path) -> float:
