@@ -21,7 +21,7 @@ from pathlib import Path
 
 from wto_ecommerce_deck import chromium, serve
 
-from run import replace_readme_block  # bench/run.py, beside this script
+from readme import write_block  # bench/readme.py, beside this script
 from wto_ecommerce_deck.pipeline import layout, lite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,7 +140,7 @@ def write(text: str) -> None:
         f"do not edit by hand.\n\n{text}\n",
         encoding="utf-8",
     )
-    replace_readme_block("bench-lite", text)
+    write_block("bench-lite", text)
 
 
 def main(argv: list[str] | None = None) -> int:
