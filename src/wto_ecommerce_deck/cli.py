@@ -132,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return student_main(args.out)
     if args.command == "facts":
-        from .pipeline.audit import main as facts_main
+        from .pipeline.facts_command import main as facts_main
 
         return facts_main(args.format, args.out)
     if args.command == "present":

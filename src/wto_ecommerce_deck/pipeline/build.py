@@ -300,7 +300,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
     """Write every deck of every language into a temporary folder beside `out`, then swap it in.
 
     `nbs`: the executed notebooks by language, then by name."""
-    from . import audit, bundles, site, student, vendor
+    from . import bundles, site, sources, student, vendor
 
     _remove_stale(out)
     tmp = out.parent / f".{out.name}-tmp-{os.getpid()}"
@@ -317,7 +317,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
             count += len(entries)
             (tmp / layout.page_name(layout.INDEX_PAGE, lang)).write_text(site.index_html(entries, lang, langs), encoding="utf-8")
             titles = {s.name: nbs[lang][s.name].metadata.get("title", s.title) for s in sections}
-            audit.write_sources_page(tmp, facts_audit, lang, titles)
+            sources.write_sources_page(tmp, facts_audit, lang, titles)
         student.write_copies(tmp, langs=langs)
         # A date, symbol or number on a slide or in its notes that no record holds, or an
         # unverified fact shown without « à confirmer », stops the build, one line each naming the
@@ -334,7 +334,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
 def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections, nbs: dict, single_file: bool, facts_audit) -> list:
     """The decks of one language: the full deck first, then each section, each ending with its
     « Sources » slide in that language; returns the index's entries."""
-    from . import audit, notebooks, site
+    from . import notebooks, site, sources
 
     for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
         (tmp / folder / lang).mkdir(parents=True)
@@ -350,7 +350,7 @@ def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections
     messages.use(lang)  # the « Sources » slide's words (and anything a template looks up without a language)
     try:
         # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
-        decks = [(name, audit.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
+        decks = [(name, sources.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
         entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
     finally:
         messages.use(previous)
