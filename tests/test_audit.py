@@ -375,6 +375,25 @@ def test_sources_page_tables_are_in_the_page_language(result, lang):
     assert "<table>" in french and f"({len(result.mentions)})" in french
 
 
+@pytest.mark.parametrize("lang", messages.languages())
+def test_each_language_links_a_source_to_its_page_in_that_language(result, lang):
+    """The WTO publishes its texts in English, French and Spanish: a deck sends its reader to the
+    page in the deck's language (`url_by_lang`), and to `url` only where there is none (the title
+    then says « (OMC, en inglés) »)."""
+    page = sources.sources_page_html(result, lang)
+    cited = [result.sources[k] for k in result.source_keys()]
+    assert any(dict(s.urls).get(lang) for s in cited)
+    for s in cited:
+        if not s.url:
+            continue
+        assert f'href="{escape(s.url_for(lang))}"' in page, (lang, s.key)
+        for url in s.all_urls():
+            if url != s.url_for(lang):
+                assert f'href="{escape(url)}"' not in page, (lang, s.key, url)
+    own = {"fr": "/french/tratop_f/ecom_f/mindec1_f.htm", "en": "/english/tratop_e/ecom_e/mindec1_e.htm", "es": "/spanish/tratop_s/ecom_s/mindec1_s.htm"}
+    assert f'href="https://www.wto.org{own[lang]}"' in page  # the 1998 Declaration, as the WTO publishes it
+
+
 def test_index_link_snippet():
     assert parsed(sources.index_link_html()).hrefs == [layout.SOURCES_PAGE]
 

@@ -6,6 +6,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -134,6 +135,25 @@ def test_secondary_facts_name_the_page_they_come_from():
     seed = facts.sources["seed"]
     assert seed.url is None and "2018" in seed.title["fr"] and "Secrétariat de l'OMC" in seed.title["fr"]
     assert "Division du Conseil et du CNC" in seed.title["fr"]
+
+
+def test_a_source_title_says_when_its_page_is_in_another_language():
+    """A deck links each source to its page in the deck's language when the WTO publishes one
+    (`url_by_lang`): its title then names no other language; a WTO page in English only says so in
+    the French and Spanish titles (« (OMC, en anglais) », « (OMC, en inglés) »)."""
+    elsewhere = {"fr": ("en anglais", "en espagnol"), "en": ("in French", "in Spanish"), "es": ("en inglés", "en francés")}
+    english = {"fr": "en anglais", "es": "en inglés"}
+    localised = 0
+    for key, s in load_facts().sources.items():
+        for lang, url in s.urls:
+            localised += 1
+            assert not any(word in s.title[lang] for word in elsewhere[lang]), (key, lang, s.title[lang])
+        path = urlsplit(s.url or "").path
+        if "wto.org" in (s.url or "") and (path.startswith("/english/") or path.startswith("/en/")):
+            for lang, word in english.items():
+                if lang not in dict(s.urls):
+                    assert word in s.title[lang], (key, lang, s.title[lang])
+    assert localised >= 40  # the WTO pages and documents of the decks, in French and Spanish
 
 
 def test_bodies_tree():
@@ -490,6 +510,22 @@ BAD_INPUTS = [
     bad("source-url-quote", "bad link", "sources.yaml", "mindec1",
         ('mindec1_e.htm"', "mindec1_e.htm' onmouseover='alert(1)\""),
         "{entry}: field 'url': not an https:// URL: \"https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm' onmouseover='alert(1)\""),
+    # a source's page in another language (url_by_lang)
+    bad("source-url-by-lang-http", "bad link", "sources.yaml", "mindec1", ('es: "https://www.wto.org/spanish', 'es: "http://www.wto.org/spanish'),
+        "{entry}: field 'url_by_lang.es': not an https:// URL: 'http://www.wto.org/spanish/tratop_s/ecom_s/mindec1_s.htm'"),
+    bad("source-url-by-lang-unknown-language", "bad link", "sources.yaml", "mindec1",
+        ('      es: "https://www.wto.org/spanish', '      de: "https://www.wto.org/spanish'),
+        "{entry}: field 'url_by_lang.de': 'de' is not a language of the decks (fr, en, es)"),
+    bad("source-url-by-lang-same-as-url", "bad link", "sources.yaml", "mindec1",
+        ('es: "https://www.wto.org/spanish/tratop_s/ecom_s/mindec1_s.htm"', 'es: "https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"'),
+        "{entry}: field 'url_by_lang.es': the same page as url: 'https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm' (give a page once, as url)"),
+    bad("source-url-by-lang-without-url", "bad link", "sources.yaml", "seed",
+        ("    url: null\n", '    url: null\n    url_by_lang:\n      en: "https://www.wto.org/"\n'),
+        "{entry}: field 'url_by_lang': given without a url (a source with no public copy has no page in another language)"),
+    bad("source-url-by-lang-not-a-mapping", "wrong type", "sources.yaml", "mindec1",
+        ('    url_by_lang:\n      fr: "https://www.wto.org/french/tratop_f/ecom_f/mindec1_f.htm"\n      es: "https://www.wto.org/spanish/tratop_s/ecom_s/mindec1_s.htm"\n',
+         '    url_by_lang: "https://www.wto.org/french/tratop_f/ecom_f/mindec1_f.htm"\n'),
+        "{entry}: field 'url_by_lang': expected a mapping of languages to https:// URLs ({{fr: …, es: …}}), got str: 'https://www.wto.org/french/tratop_f/ecom_f/mindec1_f.htm'"),
     bad("status-verified-without-wto-page", "bad link", "bodies.yaml", "mc",
         ("sources: [org2]", "sources: [ictsd-mikta-2016]"),
         "{entry}: field 'sources': status 'verified' needs a WTO page (wto.org) among its sources"),
@@ -735,7 +771,7 @@ TEXT_FIELDS = [
     ("events.yaml", 'es: "La Quinta Conferencia Ministerial concluye sin consenso."', "detail"),
     ("bodies.yaml", 'fr: "Conseil général"', "name"),
     ("signatories.yaml", 'fr: "Albanie"', "name"),
-    ("sources.yaml", 'fr: "Note d\'information sur le commerce électronique (OMC, en anglais)"', "title"),
+    ("sources.yaml", 'fr: "Note d\'information sur le commerce électronique (OMC)"', "title"),
     ("quizzes.yaml", 'en: "Customs duties on electronic transmissions"', "choices"),
 ]
 HOSTILE_BITS = st.sampled_from(

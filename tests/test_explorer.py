@@ -61,7 +61,7 @@ def test_selecting_an_event_shows_its_detail():
     assert "Déclaration conjointe de Davos" in text and "janvier 2019" in text and plain(davos.detail.text()) in text
     assert "Cote OMC : WT/L/1056 (à confirmer)" in text
     assert "Statut : vérifié" in text and "Statut : vérifié (OMC)" not in text
-    assert "Initiative liée à la Déclaration conjointe sur le commerce électronique (OMC, en anglais)" in text
+    assert "Initiative liée à la Déclaration conjointe sur le commerce électronique (OMC)" in text
     link = re.search(r'href="([^"]+)"[^>]*>WT/L/1056<', detail).group(1)
     url = html.unescape(link)
     assert url.startswith("https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20")

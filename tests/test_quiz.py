@@ -193,8 +193,8 @@ def test_single_choice_through_its_widgets():
     feedback = plain(q.feedback.value)
     assert feedback.startswith("✔ Bonne réponse !")
     assert f"Réponse : B. {right}" in feedback
-    assert "Déclaration sur le commerce électronique mondial (OMC, en anglais)" in feedback  # the source
-    assert 'href="https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"' in q.feedback.value
+    assert "Déclaration sur le commerce électronique mondial (OMC)" in feedback  # the source, in French
+    assert 'href="https://www.wto.org/french/tratop_f/ecom_f/mindec1_f.htm"' in q.feedback.value
 
 
 def test_reveal_button_shows_answer_and_source():

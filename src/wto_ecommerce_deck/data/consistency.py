@@ -1,5 +1,5 @@
 """The rules that tie the entries of the data together, within a file and across files: a status
-backed by its kind of source, conferences as day ranges that end after they start, one root body and
+backed by its kind of source, a source's pages in other languages that are versions of its url, conferences as day ranges that end after they start, one root body and
 no parent cycle, one code and one order per signatory, unique names, quizzes that rest on facts
 that are not unverified, counts that name a known event, and every text in every language of the
 decks. Each rule adds its one-line errors to the file's `FileCheck`; `loader.py` runs them.
@@ -35,6 +35,22 @@ def check_statuses(check: FileCheck, sources: Mapping[str, Source]) -> None:
             check.field_error(entry, "sources", f"status 'verified' needs a WTO page ({WTO_HOST}) among its sources")
         if status == "seed" and SEED_SOURCE in sources and SEED_SOURCE not in keys:
             check.field_error(entry, "sources", f"status 'seed' needs the source key '{SEED_SOURCE}' (the 2018 presentation)")
+
+
+def check_sources(check: FileCheck, langs: list[str]) -> None:
+    """A source's pages in other languages (`url_by_lang`) are versions of its `url`: they need one,
+    each is in a language of the decks, and none repeats `url`."""
+    for entry in check.entries:
+        by_lang = entry.values.get("url_by_lang")
+        if not by_lang:
+            continue
+        if "url" in entry.values and entry.values["url"] is None:
+            check.field_error(entry, "url_by_lang", "given without a url (a source with no public copy has no page in another language)")
+        for lang, url in by_lang.items():
+            if lang not in langs:
+                check.field_error(entry, f"url_by_lang.{lang}", f"'{lang}' is not a language of the decks ({', '.join(langs)})")
+            elif url == entry.values.get("url"):
+                check.field_error(entry, f"url_by_lang.{lang}", f"the same page as url: {url!r} (give a page once, as url)")
 
 
 def check_events(check: FileCheck) -> None:

@@ -20,6 +20,7 @@ from .consistency import (
     check_participation,
     check_questions,
     check_signatories,
+    check_sources,
     check_statuses,
     data_languages,
 )
@@ -81,7 +82,7 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
     # reports every problem; a sources.yaml that cannot be read leaves the keys unchecked.
     src = check("sources.yaml")
     sources = {
-        e.values["key"]: Source(e.values["key"], e.values["url"], e.values["title"])
+        e.values["key"]: Source(e.values["key"], e.values["url"], e.values["title"], tuple((e.values.get("url_by_lang") or {}).items()))
         for e in src.entries
         if {"key", "url", "title"} <= set(e.values)
     }
@@ -117,6 +118,7 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
     before = [len(c.errors) for c in checks]
     for c in checks:
         check_languages(c, langs)
+    check_sources(src, langs)
     if [len(c.errors) for c in checks] != before:
         # A missing translation is reported in its file, in line order, with the file's other errors.
         shown = {c.display for c in checks}

@@ -197,6 +197,17 @@ class Source:
     key: str
     url: str | None  # None: no public copy consulted (the title says so)
     title: Localized
+    # The same page in other languages (`url_by_lang` of sources.yaml), as (language, url) pairs:
+    # the WTO publishes its texts in English, French and Spanish, and a deck links to its own.
+    urls: tuple[tuple[str, str], ...] = ()
+
+    def url_for(self, lang: str | None = None) -> str | None:
+        """The page in `lang` (default: the current language) when there is one, else `url`."""
+        return dict(self.urls).get(lang or messages.language(), self.url)
+
+    def all_urls(self) -> tuple[str, ...]:
+        """`url` and every language's page (the hosts a deck may link to)."""
+        return tuple(u for u in (self.url, *(u for _, u in self.urls)) if u)
 
 
 @dataclass(frozen=True)

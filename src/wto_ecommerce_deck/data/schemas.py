@@ -29,6 +29,7 @@ from .validation import (
     check_text_fr,
     check_url,
     got,
+    per_language,
 )
 
 FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml", "participation.yaml")
@@ -53,6 +54,15 @@ def check_question_id(value: Any) -> str:
 # The name only: the data stays valid in a project that holds some of the notebooks; the
 # notebook tests check that each section asks its questions.
 check_section = check_match(SECTION_RE, "not a section notebook name (NN_name, as notebooks/NN_name.ipynb)")
+
+
+def check_urls_by_lang(value: Any) -> dict[str, str]:
+    """`{fr: "https://…", es: "https://…"}`: the page of a source in other languages, each an
+    https:// URL as `url` is (an error names the language: `url_by_lang.es`). Which languages,
+    and that `url` is given too, is checked across the entry (`consistency.check_sources`)."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"expected a mapping of languages to https:// URLs ({{fr: …, es: …}}), got {got(value)}")
+    return per_language(value, lambda lang, url: check_url(url))
 
 
 def check_fact_ids(value: Any) -> tuple[str, ...]:
@@ -107,7 +117,18 @@ def check_count(value: Any) -> int:
 SCHEMAS: dict[str, Schema] = {
     # `url: null`: no public copy was consulted (the 2018 presentation itself, a source not found);
     # the decks then show the title without a link, and the title must say so.
-    "sources.yaml": ("sources", "key", (Field("key", check_id), Field("url", check_url, nullable=True), Field("title", check_localized))),
+    # `url_by_lang`: the same page in other languages (the WTO's /french/…_f.htm, /spanish/…_s.htm);
+    # a deck links to its language's page, `url` otherwise.
+    "sources.yaml": (
+        "sources",
+        "key",
+        (
+            Field("key", check_id),
+            Field("url", check_url, nullable=True),
+            Field("url_by_lang", check_urls_by_lang, required=False, nullable=True),
+            Field("title", check_localized),
+        ),
+    ),
     "events.yaml": (
         "events",
         "id",
