@@ -24,6 +24,9 @@ that most texts of the data give (translated before its catalogue exists); a mis
 is reported where it is (a typo: `eb`). French typography applies to `fr` only; every language gets
 the other rules (no markup, no control or invisible characters…), named `field 'label.en': …`.
 The records hold these texts as `records.Localized` (`.text(lang=None)`: the current language).
+A source may give its page in other languages too (`url_by_lang: {fr: "https://…", es: "https://…"}`,
+each an https link, in a language of the decks, never the same as `url`, and only beside a `url`):
+`records.Source.url_for(lang)` is the page a deck in `lang` links to.
 
 Quizzes (`quizzes.yaml`, `questions:` list): `id` (`q-<name>`); `section`, the stem of the notebook
 that asks the question, 2 to 4 questions per section that has any; `kind`, `single` (one right

@@ -28,7 +28,7 @@ KINDS = (
     "workshop",  # workshops and seminars
     "group",  # a new group of members
     "communication",  # a member communication or non-paper
-    "meeting",  # a meeting (Joint Statement group, special General Council)
+    "meeting",  # a meeting (Joint Statement group, an informal meeting of the General Council Chair)
     "review",  # a General Council periodic review
 )
 
@@ -81,7 +81,7 @@ MORATORIUM_OUTCOMES = (
     "renewed",  # maintained until the next conference
     "no-decision",  # Seattle 1999: no declaration, no formal renewal
     "failed",  # Cancún 2003: the conference ended without consensus
-    "programme-only",  # a decision on the Work Programme; the data say nothing of the moratorium
+    "programme-only",  # a decision on the Work Programme alone (no record uses it since CM7 is `renewed`)
     "extended",  # extended by the General Council between conferences (December 2019)
     "lapsed",  # Yaoundé 2026: not renewed, the moratorium expired
 )
