@@ -222,11 +222,11 @@ def test_no_slide_overflows_its_box_at_1024x768(offline_page, built):
         assert overflow[0] <= 1 and overflow[1] <= 1, (h, v, overflow)
 
 
-# deck.js: plots end FOOTER_SPACE above the slide's foot; explorer tables and opened quiz
-# answers end TABLE_FOOT_SPACE above it, clear of reveal's arrows.
+# deck.js: plots, tables and opened quiz answers end FOOTER_SPACE above the slide's foot; the
+# footer band holds the deck's title, the slide number and reveal's arrows.
 DECK_JS = (ROOT / "assets" / "theme" / "deck.js").read_text(encoding="utf-8")
 FOOTER_SPACE = int(re.search(r"var FOOTER_SPACE = (\d+);", DECK_JS).group(1))
-TABLE_FOOT_SPACE = int(re.search(r"var TABLE_FOOT_SPACE = (\d+);", DECK_JS).group(1))
+TABLE_FOOT_SPACE = FOOTER_SPACE
 
 # What of the current slide is drawn outside its box (left, right) or below `space` slide pixels
 # above its foot: elements as drawn, plotly's SVG included (a legend wider than its plot), not
@@ -238,7 +238,7 @@ OUTSIDE_THE_SLIDE = """([space, selector]) => {
   const out = [];
   for (const el of slide.querySelectorAll(selector)) {
     if (!el.checkVisibility({visibilityProperty: true}) || el.closest('aside.notes, .draglayer')) continue;
-    if (el.parentElement && el.parentElement.closest('.deck-table-scroll')) continue;
+    if (el.parentElement && el.parentElement.closest('.deck-table-scroll:not(.deck-table-paged)')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     const past = [box.left - r.left, r.right - box.right, r.bottom - bottom].map(Math.round);
