@@ -87,7 +87,7 @@ def test_the_two_periods_hold_the_whole_programme_track_once(facts):
 
 def test_every_conference_says_its_outcome_on_the_chart_and_in_the_legend(facts):
     for fig in (timeline.programme(), timeline.moratorium_after_2018()):
-        legend = {t.name for t in fig.data if t.showlegend}
+        legend = {t.name for t in fig.data if t.showlegend and t.legend != "legend2"}  # legend2: the key of the statuses
         assert legend == {style.OUTCOME_FR[o] for o in fig.layout.meta["outcomes"]}
         assert fig.layout.showlegend and fig.layout.legend.title.text == style.OUTCOME_LEGEND_TITLE_FR
         for event_id in shown_events(fig):
@@ -145,6 +145,12 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
     assert list(trace.x) == sorted(trace.x)
     by_id = {p.id: p for p in facts.participation}
     assert by_id["davos-2019"].event == "davos-2019" and facts.event("davos-2019").status == "secondary"
+
+
+def test_the_participation_axis_starts_at_zero(facts):
+    """71 → 91 is a rise of a quarter: an axis cut at 60 drew it as a fourfold one."""
+    fig = timeline.participation()
+    assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] > max(fig.data[0].y)
 
 
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):

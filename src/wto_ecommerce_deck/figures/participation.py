@@ -17,7 +17,7 @@ from . import style
 
 COLOUR = style.KIND_COLOURS["declaration"]
 MARKER_SIZE = 16
-Y_PADDING = 12  # Members of room above and below the counts, for the labels
+Y_PADDING = 12  # Members of room above the highest count, for its label
 
 
 def point_text(point: Participation) -> str:
@@ -85,7 +85,7 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
         range=[f"{first.year}-07-01", f"{last.year + 2}-12-31"],
         tickvals=[f"{year}-01-01" for year in years],
         ticktext=[str(year) for year in years],  # years written here: no plotly locale needed
-        tickfont=dict(size=16),
+        tickfont=dict(size=style.TEXT_SIZE),
         automargin=True,
         showgrid=True,
         gridcolor=style.GRID_COLOUR,
@@ -94,10 +94,12 @@ def build_participation_chart(points: Sequence[Participation], sources: Mapping[
         ticks="outside",
         fixedrange=True,
     )
+    # From 0: an axis cut at 60 made 71 → 91 look like a fourfold rise.
     fig.update_yaxes(
-        range=[min(ys) - Y_PADDING, max(ys) + Y_PADDING],
-        title=dict(text=t("figure.participation_axis"), font=dict(size=16)),
-        tickfont=dict(size=16),
+        range=[0, max(ys) + Y_PADDING],
+        rangemode="tozero",
+        title=dict(text=t("figure.participation_axis"), font=dict(size=style.TEXT_SIZE)),
+        tickfont=dict(size=style.TEXT_SIZE),
         showgrid=True,
         gridcolor=style.GRID_COLOUR,
         zeroline=False,
