@@ -24,7 +24,7 @@ from markupsafe import escape  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 from wto_ecommerce_deck import cli, conventions, data, messages  # noqa: E402
-from wto_ecommerce_deck.pipeline import audit  # noqa: E402
+from wto_ecommerce_deck.pipeline import audit, audit_text, layout, sources  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
 from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
 
@@ -193,7 +193,7 @@ def test_notes_may_cite_a_source_with_its_date_and_count_entries_by_status(tmp_p
     and count the signatory entries of a status (« ces 9 entrées »), which signatories.yaml holds;
     a date that no source title and no event holds is still refused."""
     facts = data.load_facts()
-    events = " ".join(audit.plain(f"{e.date_fr} {e.label['fr']} {e.detail['fr']}") for e in facts.events)
+    events = " ".join(audit_text.plain(f"{e.date_fr} {e.label['fr']} {e.detail['fr']}") for e in facts.events)
     dates = (m.group(0) for s in facts.sources.values() for m in re.finditer(r"\b\d{1,2} \w+ 20\d\d\b", s.title["fr"]))
     dated = next(d for d in dates if d not in events)  # an article's date that is no event's
     unsure = sum(1 for s in facts.signatories if not s.eu_member and s.status == "unverified")
@@ -247,7 +247,7 @@ def test_facts_command_prints_every_fact_and_the_counts(result, tmp_path):
     assert summary.startswith(f"{len(result.facts)} facts shown")
     assert any(line.startswith("20 mai 1998") and "WT/MIN(98)/DEC/2" in line and "verified" in line for line in lines)
     assert any("WT/MIN(01)/DEC/1 (à confirmer)" in line for line in lines)
-    assert (tmp_path / audit.SOURCES_PAGE).is_file()
+    assert (tmp_path / layout.SOURCES_PAGE).is_file()
 
 
 def test_facts_command_markdown(result, capsys):
@@ -296,7 +296,7 @@ def parsed(text: str) -> Links:
 
 @pytest.mark.parametrize("section", [conventions.FULL_DECK, *SECTIONS])
 def test_sources_slide_cells(result, section):
-    slide, notes = audit.sources_slide_cells(section, result)
+    slide, notes = sources.sources_slide_cells(section, result)
     assert slide.cell_type == notes.cell_type == "markdown"
     assert slide.metadata.slideshow.slide_type == "slide" and notes.metadata.slideshow.slide_type == "notes"
     assert slide.source.startswith("## Sources\n")
@@ -323,7 +323,7 @@ def test_sources_slide_cells(result, section):
 
 
 def test_sources_page(result, tmp_path):
-    path = audit.write_sources_page(tmp_path, result)
+    path = sources.write_sources_page(tmp_path, result)
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
     found = parsed(page)
@@ -346,7 +346,7 @@ def test_sources_page_tables_are_in_the_page_language(result, lang):
     """The English and Spanish sources pages write each fact's date, label and sources in their
     language: they showed « 20 mai 1998 », « Déclaration sur le commerce électronique mondial »
     and « (OMC, en anglais) » to English and Spanish readers."""
-    page = audit.sources_page_html(result, lang)
+    page = sources.sources_page_html(result, lang)
     tables = page.split('id="mentions"')[0]  # the fact tables (the mentions quote the French slides)
     french_only = []
     for fact in result.facts.values():
@@ -370,19 +370,19 @@ def test_sources_page_tables_are_in_the_page_language(result, lang):
     mentions = page.split('id="mentions"')[1].split('id="sources"')[0]
     assert "<table>" not in mentions and 'href="sources.html#mentions"' in mentions
     assert all(m.text not in mentions for m in result.mentions)
-    french = audit.sources_page_html(result, "fr").split('id="mentions"')[1]
+    french = sources.sources_page_html(result, "fr").split('id="mentions"')[1]
     assert "<table>" in french and f"({len(result.mentions)})" in french
 
 
 def test_index_link_snippet():
-    assert parsed(audit.index_link_html()).hrefs == [audit.SOURCES_PAGE]
+    assert parsed(sources.index_link_html()).hrefs == [layout.SOURCES_PAGE]
 
 
 def test_with_sources_slide_copies_the_deck(result):
     nb = nbformat.read(str(ROOT / "notebooks" / "03_structure_omc.ipynb"), as_version=4)
     before = len(nb.cells)
-    deck = audit.with_sources_slide(nb, "03_structure_omc", result)
+    deck = sources.with_sources_slide(nb, "03_structure_omc", result)
     assert len(nb.cells) == before  # the given notebook is not changed
     assert [c.id for c in deck.cells[before:]] == ["sources-slide", "sources-notes"]
-    assert len(audit.with_sources_slide(deck, "03_structure_omc", result).cells) == before + 2
+    assert len(sources.with_sources_slide(deck, "03_structure_omc", result).cells) == before + 2
     nbformat.validate(deck)

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT
 from test_browser import ALL_SLIDES, DECKS, LANGUAGES, MIN_READABLE_PX, READABILITY, open_deck
 from wto_ecommerce_deck import messages
-from wto_ecommerce_deck.pipeline.audit import page_name
+from wto_ecommerce_deck.pipeline.layout import page_name
 
 FIRST_SLIDE_WITH_NOTES = """() => {
   const slides = Reveal.getSlides();

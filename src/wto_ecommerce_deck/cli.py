@@ -1,11 +1,15 @@
-"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs) and `pdf` (`make pdf`)."""
+"""Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs) and `pdf` (`make pdf`).
+
+The one place where an error becomes output and an exit code: each command raises `DeckError` and
+`report` prints its lines (`error: …`, in the interface's language) and the command's closing note.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .errors import DeckError, report, say, skip_iri_grammar
+from .errors import DeckError, say, skip_iri_grammar
 from .messages import t
 
 
@@ -85,6 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def report(exc: DeckError, note: str | None = None) -> int:
+    """Print the error's lines (`error: …`) and the command's closing note; return the exit code."""
+    for line in exc.lines:
+        say(t("cli.error", message=line))
+    if note:
+        say(note)
+    return 1
+
+
 def _notes(command: str) -> tuple[str | None, str]:
     """What a command says after its error lines, and when Ctrl-C stops it."""
     if command == "build":
@@ -119,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return student_main(args.out)
     if args.command == "facts":
-        from .pipeline.audit import main as facts_main
+        from .pipeline.facts_command import main as facts_main
 
         return facts_main(args.format, args.out)
     if args.command == "present":
