@@ -140,7 +140,9 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
     assert list(trace.y) == [71, 76, 86, 91]
     assert fig.layout.meta["points"] == ["jsi-2017", "davos-2019", "consolidated-text-2020", "stabilised-text-2024"]
     assert fig.layout.meta["statuses"] == ["verified", "secondary", "verified", "secondary"]
-    for text, status in zip(trace.text, fig.layout.meta["statuses"]):
+    labels = [a.text for a in fig.layout.annotations if a.name.startswith("point-")]
+    assert [a.name for a in fig.layout.annotations] == [f"point-{i}" for i in fig.layout.meta["points"]]
+    for text, status in zip(labels, fig.layout.meta["statuses"]):
         assert style.escape(style.status_fr(status)) in text  # written on the chart, not only in the hover
     assert list(trace.x) == sorted(trace.x)
     by_id = {p.id: p for p in facts.participation}
@@ -148,16 +150,20 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
 
 
 def test_the_participation_axis_starts_at_zero(facts):
-    """71 → 91 is a rise of a quarter: an axis cut at 60 drew it as a fourfold one."""
+    """71 → 91 is a rise of a quarter: an axis cut at 60 drew it as a fourfold one. From 0 the counts
+    sit close together: the labels hang below them, each further down than a label it would meet."""
     fig = timeline.participation()
     assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] > max(fig.data[0].y)
+    drops = [a.ay for a in fig.layout.annotations]
+    assert all(a.showarrow and a.ax == 0 and a.yanchor == "top" for a in fig.layout.annotations)
+    assert drops[0] > drops[1]  # 71 and 76, a year apart: the first label below the second
 
 
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):
     point = Participation("x", PartialDate.parse("2025"), 95, Localized({"fr": "Compte"}), Localized({"fr": "Détail."}), None, "unverified", ("jsi",))
     fig = build_participation_chart([*facts.participation, point], facts.sources)
     assert fig.data[0].marker.symbol[-1] == "circle-open"  # the deck's mark of a fact to confirm
-    assert style.TO_CONFIRM_FR in fig.data[0].text[-1]
+    assert style.TO_CONFIRM_FR in fig.layout.annotations[-1].text
 
 
 def test_participation_rejects_an_unknown_event(tmp_path):

@@ -34,8 +34,10 @@ SOURCES = {
 }
 
 
-def event(id, kind, date, label, *, track="programme", end=None, symbol=None, symbol_status=None, status="verified", sources=("news",)):
+def event(id, kind, date, label, *, track="programme", end=None, symbol=None, symbol_status=None, status="verified", sources=("news",),
+          process="multilateral"):
     return Event(
+        process=process,
         id=id,
         track=track,
         kind=kind,
@@ -69,10 +71,12 @@ MOMENTUM = (
 )
 
 MEETINGS = (
-    event("jsi", "meeting", "2018-03", "Groupe de la Déclaration conjointe", track="meetings2018", end="2018-09", status="seed"),
+    event("jsi", "meeting", "2018-03", "Groupe de la Déclaration conjointe", track="meetings2018", end="2018-09", status="seed",
+          process="plurilateral"),
     event("w747", "communication", "2018-07", "Communication sur le moratoire", track="meetings2018", symbol="WT/GC/W/747"),
     event("review", "review", "2018-07-26", "Examen périodique", track="meetings2018", symbol="S/C/54"),
     event("special", "meeting", "2018-11-23", "Conseil général extraordinaire", track="meetings2018", status="secondary"),
+    event("jsi-papers", "communication", "2018-04", "Non-documents du groupe", track="meetings2018", process="plurilateral"),
 )
 
 BODIES = tuple(
@@ -336,6 +340,40 @@ def test_meetings_2018_draws_the_joint_statement_group_as_a_span():
     at = [x for x, row in zip(meetings.x, meetings.customdata) if "Déclaration conjointe" in row[0]]
     assert at == ["2018-06-15"]  # its marker, in the middle of the band
     assert "mars 2018 – septembre 2018" in hover_of(fig, "Groupe de la Déclaration conjointe")
+
+
+def test_the_two_tracks_of_the_talks_are_drawn_apart_each_under_its_title():
+    """« Deux voies »: the multilateral track (Work Programme, General Council) above, the plurilateral
+    one (the Joint Statement) below, a rule between them, each titled; a kind present in both has a
+    lane in each."""
+    fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
+    assert fig.layout.meta["tracks"] == ["multilateral", "plurilateral"]
+    titles = {a.name: a for a in fig.layout.annotations if a.name and a.name.startswith("track-")}
+    assert titles["track-multilateral"].text == "<b>Voie multilatérale\u00a0: Programme de travail, moratoire</b>"
+    assert titles["track-plurilateral"].text == "<b>Voie plurilatérale\u00a0: Déclaration conjointe</b>"
+    (rule,) = [s for s in fig.layout.shapes if s.name == "track-rule"]
+    y_of = {row[0].split("</b>")[0][3:]: y for t in marks(fig) for y, row in zip(t.y, t.customdata)}
+    multilateral = [e.label.text() for e in MEETINGS if e.process == "multilateral"]
+    plurilateral = [e.label.text() for e in MEETINGS if e.process == "plurilateral"]
+    # y grows downwards: every multilateral event above the rule, every plurilateral one below it
+    assert max(y_of[name] for name in multilateral) < rule.y0 < min(y_of[name] for name in plurilateral)
+    assert titles["track-multilateral"].y < min(y_of[name] for name in multilateral)
+    assert rule.y0 < titles["track-plurilateral"].y < min(y_of[name] for name in plurilateral)
+    # Communications and meetings in both tracks: a lane of each in each (lane titles on the y axis).
+    assert list(fig.layout.yaxis.ticktext).count("Communications") == 2
+    assert list(fig.layout.yaxis.ticktext).count("Réunions") == 2
+    # One track only (2016–2017): its title, no rule.
+    fig = build_momentum_timeline(MOMENTUM, SOURCES)
+    assert fig.layout.meta["tracks"] == ["multilateral"] and not [s for s in fig.layout.shapes if s.name == "track-rule"]
+
+
+def test_every_event_of_the_data_names_its_track_of_the_talks(facts):
+    from wto_ecommerce_deck import timeline
+
+    assert {e.process for e in facts.events} == {"multilateral", "plurilateral"}
+    assert facts.event("jsi-2017").process == "plurilateral" and facts.event("mc11").process == "multilateral"
+    assert timeline.programme().layout.meta["tracks"] == ["multilateral", "plurilateral"]
+    assert timeline.meetings_2018().layout.meta["tracks"] == ["multilateral", "plurilateral"]
 
 
 # ------------------------------------------------------------------ structure chart

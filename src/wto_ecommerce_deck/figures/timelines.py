@@ -1,9 +1,11 @@
 """The timelines of the deck, as plotly figures built from `Event` records.
 
-Layout: one horizontal lane per kind of event (lane titles on the left), and
-inside a lane as many rows as needed so that the short labels written next to
-the points never overlap at the slide's size (~1200×540 px). Details live in
-the hover. Ticks are written from Python, in the current language (no plotly.js locale).
+Layout: the two tracks of the talks one above the other, each under its title (« Voie
+multilatérale : Programme de travail, moratoire », « Voie plurilatérale : Déclaration conjointe »,
+`Event.process`), so that "two tracks" is what the slide shows; in each track one horizontal lane
+per kind of event (lane titles on the left), and inside a lane as many rows as needed so that the
+short labels written next to the points never overlap at the slide's size (~1200×540 px). Details
+live in the hover. Ticks are written from Python, in the current language (no plotly.js locale).
 
 What a projected slide says without hovering, and how:
 
@@ -31,8 +33,9 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..data.records import KINDS, MORATORIUM_OUTCOMES, Event, PartialDate, Source
+from ..data.records import KINDS, MORATORIUM_OUTCOMES, PROCESSES, Event, PartialDate, Source
 from . import style
+from .. import messages
 from ..messages import t
 
 # Geometry assumed for label packing: the plot area (lane titles excluded) of a ~900 px
@@ -42,6 +45,7 @@ CHAR_WIDTH_EM = 0.55  # average glyph width of Arial/Liberation Sans, wider than
 MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
+TRACK_TITLE_ROWS = 1.0  # rows: the band above a track's lanes that holds its title
 BAND_HALF_HEIGHT = 0.3  # rows: a band is 0.6 of its row high
 BAND_MIN_PX = 2 * MARKER_SIZE  # a window narrower than this at the axis' scale is drawn as a point
 BAND_HATCH = dict(shape="/", size=9, solidity=0.12)  # plotly's fillpattern of a vague band
@@ -140,10 +144,15 @@ def _label_width_px(text: str) -> float:
     return len(text) * CHAR_WIDTH_EM * style.LABEL_FONT_SIZE
 
 
+def _lane(event: Event) -> tuple[str, str]:
+    """An event's lane: its track of the talks, then its kind."""
+    return event.process, event.kind
+
+
 def _place(events: Sequence[Event], axis: _Axis) -> list[_Placed]:
     """Greedy row packing per lane, in date order: first row where the marker, its label and its
     band (if any) fit."""
-    rows_by_kind: dict[str, list[list[tuple[float, float]]]] = {}
+    rows_by_lane: dict[tuple[str, str], list[list[tuple[float, float]]]] = {}
     placed = []
     radius = MARKER_SIZE / 2
     for event in events:
@@ -159,7 +168,7 @@ def _place(events: Sequence[Event], axis: _Axis) -> list[_Placed]:
             side, extent = "left", (x - radius - width, x + radius)
         if band:
             extent = (min(extent[0], axis.px(first)), max(extent[1], axis.px(last)))
-        rows = rows_by_kind.setdefault(event.kind, [])
+        rows = rows_by_lane.setdefault(_lane(event), [])
         row = next(
             (i for i, taken in enumerate(rows) if all(extent[0] > b + LABEL_GAP_PX or extent[1] < a - LABEL_GAP_PX for a, b in taken)),
             len(rows),
@@ -242,10 +251,10 @@ def _band_trace(kind: str, bands: Sequence[tuple[dt.date, dt.date, float]], vagu
 
 
 def _kind_traces(
-    kind: str, placed: Sequence[_Placed], row_y: Mapping[tuple[str, int], float], axis: _Axis, sources: Mapping[str, Source]
+    kind: str, placed: Sequence[_Placed], row_y: Mapping[tuple[tuple[str, str], int], float], axis: _Axis, sources: Mapping[str, Source]
 ) -> list[go.Scatter]:
-    """The marks of one kind, their labels and their bands, as traces of one legend group, so that
-    the legend and the filter buttons act on kinds.
+    """The marks of one kind (in either track), their labels and their bands, as traces of one
+    legend group, so that the legend and the filter buttons act on kinds.
 
     Labels are a trace of their own (invisible markers, text): plotly.js culls the text of points inside
     a line trace (seen: the label of the second span of a trace was never drawn)."""
@@ -257,7 +266,7 @@ def _kind_traces(
 
     for p in placed:
         event = p.event
-        y = row_y[(kind, p.row)]
+        y = row_y[(_lane(event), p.row)]
         # A moratorium outcome takes over the kind's shape and colour (the legend says which);
         # the fact's status keeps its own marks (fill, outline), as on every timeline.
         own_shape = style.OUTCOME_SYMBOLS[event.moratorium] if event.moratorium else shape
@@ -386,17 +395,24 @@ def _timeline(
     kinds = [kind for kind in KINDS if any(e.kind == kind for e in events)]
     placed = _place(events, axis)
 
-    # Lanes from the top: y grows downwards (axis reversed), one unit per row.
-    row_y: dict[tuple[str, int], float] = {}
-    lane_ticks, lane_bands, top = [], [], 0.0
-    for index, kind in enumerate(kinds):
-        rows = 1 + max(p.row for p in placed if p.event.kind == kind)
-        for row in range(rows):
-            row_y[(kind, row)] = top + 0.5 + row
-        lane_ticks.append((top + rows / 2, _lane_title(kind)))
-        if index % 2 == 0:
-            lane_bands.append(_lane_band(top - LANE_GAP_ROWS / 2, top + rows + LANE_GAP_ROWS / 2))
-        top += rows + LANE_GAP_ROWS
+    # From the top (y grows downwards, axis reversed), one unit per row: each track of the talks
+    # under its title, a rule between the two; in a track, its lanes.
+    row_y: dict[tuple[tuple[str, str], int], float] = {}
+    lane_ticks, lane_bands, track_titles, top = [], [], [], 0.0
+    for process in (p for p in PROCESSES if any(e.process == p for e in events)):
+        if track_titles:
+            lane_bands.append(_track_rule(top - LANE_GAP_ROWS / 2))
+        track_titles.append(_track_title(process, top + TRACK_TITLE_ROWS / 2))
+        top += TRACK_TITLE_ROWS
+        lanes = [(process, kind) for kind in KINDS if any(_lane(e) == (process, kind) for e in events)]
+        for index, lane in enumerate(lanes):
+            rows = 1 + max(p.row for p in placed if _lane(p.event) == lane)
+            for row in range(rows):
+                row_y[(lane, row)] = top + 0.5 + row
+            lane_ticks.append((top + rows / 2, _lane_title(lane[1])))
+            if index % 2 == 0:
+                lane_bands.append(_lane_band(top - LANE_GAP_ROWS / 2, top + rows + LANE_GAP_ROWS / 2))
+            top += rows + LANE_GAP_ROWS
     bottom = top - LANE_GAP_ROWS
 
     outcomes = [o for o in MORATORIUM_OUTCOMES if any(e.moratorium == o for e in events)]
@@ -437,6 +453,9 @@ def _timeline(
         dragmode="zoom",
     )
     fig.layout.meta["events"] = [e.id for e in events]
+    fig.layout.meta["tracks"] = [title["name"].removeprefix("track-") for title in track_titles]
+    for title in track_titles:
+        fig.add_annotation(title)
     fig.update_xaxes(
         type="date",
         range=[axis.start.isoformat(), axis.end.isoformat()],
@@ -452,7 +471,7 @@ def _timeline(
         automargin=True,
     )
     fig.update_yaxes(
-        range=[bottom + 0.15, -0.15 - LANE_GAP_ROWS / 2],  # reversed: first lane on top
+        range=[bottom + 0.15, -0.15],  # reversed: the first track on top
         tickvals=[y for y, _ in lane_ticks],
         ticktext=[text for _, text in lane_ticks],
         tickfont=dict(size=style.TEXT_SIZE),
@@ -497,6 +516,39 @@ def _outcome_key(outcome: str) -> go.Scatter:
         marker=dict(symbol=style.OUTCOME_SYMBOLS[outcome], color=style.OUTCOME_COLOURS[outcome], size=MARKER_SIZE),
         hoverinfo="skip",
         showlegend=True,
+    )
+
+
+def _track_title(process: str, y: float) -> dict:
+    """A track's title, at the top left of its lanes, in the band kept for it."""
+    return dict(
+        text=f"<b>{style.escape(messages.group('process')[process])}</b>",
+        xref="paper",
+        x=0,
+        xanchor="left",
+        xshift=4,
+        yref="y",
+        y=y,
+        yanchor="middle",
+        showarrow=False,
+        font=dict(size=style.TEXT_SIZE, color=style.TEXT_COLOUR),
+        name=f"track-{process}",
+    )
+
+
+def _track_rule(y: float) -> dict:
+    """The line between the two tracks, across the plot and its lane titles."""
+    return dict(
+        type="line",
+        xref="paper",
+        x0=0,
+        x1=1,
+        yref="y",
+        y0=y,
+        y1=y,
+        line=dict(color=style.MUTED_TEXT_COLOUR, width=2),
+        layer="above",
+        name="track-rule",
     )
 
 
