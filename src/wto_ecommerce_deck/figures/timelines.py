@@ -53,6 +53,8 @@ BAND_FILL_ALPHA = 0.10  # the band's own tint under the hatching: faded, text st
 HATCH_ALPHA = 0.6  # the hatching's lines
 PERIOD_FILL_ALPHA = 0.30  # a period known to the day
 MODEBAR_ROW_PX = 22  # px: the height of plotly's modebar (top right of the figure, shown on hover)
+OUTCOMES_PER_ROW = 5  # the outcome legend holds five on a row; all seven (the whole track, in the explorer) take two
+OUTCOME_ROW_PX = 30
 SPARSE_EVENTS = 6  # a timeline of this many events or fewer draws larger markers
 SPARSE_MARKER_SCALE = 1.5
 KEY_ROW_PX = 34  # px kept at the bottom of a figure for one legend row (the key, the kinds)
@@ -446,13 +448,15 @@ def _timeline(
         margin=dict(
             l=10,
             r=20,
-            t=(56 + MODEBAR_ROW_PX if by_outcome else 56) if kind_buttons or outcomes else 12,
+            t=(56 + MODEBAR_ROW_PX + (OUTCOME_ROW_PX if len(outcomes) > OUTCOMES_PER_ROW else 0) if by_outcome else 56)
+            if kind_buttons or outcomes else 12,
             b=10 + (KEY_ROW_PX if key else 0),
         ),
         shapes=lane_bands,
         dragmode="zoom",
     )
     fig.layout.meta["events"] = [e.id for e in events]
+    fig.layout.meta["rows"] = bottom  # rows of labels, track titles and gaps: what a figure's height must hold
     fig.layout.meta["tracks"] = [title["name"].removeprefix("track-") for title in track_titles]
     for title in track_titles:
         fig.add_annotation(title)
