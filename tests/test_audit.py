@@ -23,7 +23,7 @@ import pytest  # noqa: E402
 from markupsafe import escape  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import cli, conventions, data, messages  # noqa: E402
+from wto_ecommerce_deck import cli, conventions, data, messages, theme  # noqa: E402
 from wto_ecommerce_deck.pipeline import audit, audit_text, layout, sources  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
 from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
@@ -301,8 +301,9 @@ def test_sources_slide_cells(result, section):
     assert slide.cell_type == notes.cell_type == "markdown"
     assert slide.metadata.slideshow.slide_type == "slide" and notes.metadata.slideshow.slide_type == "notes"
     assert slide.source.startswith("## Sources\n")
-    links = parsed(slide.source).hrefs
-    assert "../sources.html" in links
+    # The slide links the sources page; its notes list the sources, each linked.
+    assert parsed(slide.source).hrefs == ["../sources.html"]
+    links = parsed(slide.source).hrefs + parsed(notes.source).hrefs
     # Links go to WTO pages or to the hosts of sources.yaml (the rule of data.safe_href); a source
     # without a public copy (url: null) is named without a link.
     hosts = {urlsplit(s.url).hostname for s in result.sources.values() if s.url}
@@ -317,6 +318,10 @@ def test_sources_slide_cells(result, section):
     assert f"{count}\u00a0fait" in slide.source
     if section != "01_titre":
         assert count > 0 and keys
+    if keys:
+        assert f"{len(keys)}\u00a0source" in slide.source or len(keys) == 1
+        for key in keys:
+            assert theme.macro("source")(key, result.sources, True) in notes.source
     unsure = [f for f in result.facts_of(section) if f.unsure]
     for fact in unsure:
         assert fact.record_id in notes.source

@@ -473,6 +473,11 @@ BAD_INPUTS = [
         "{entry}: field 'end': a conference runs from day to day (YYYY-MM-DD): '2001-11' → '2001-11'"),
     bad("date-conference-years-long", "impossible date", *MC4, ('end: "2001-11-14"', 'end: "2011-11-14"'),
         "{entry}: field 'end': a conference of 3658 days ('2001-11-09' → '2011-11-14'): a typo in the year or month?"),
+    # the track of the talks (the timelines draw the two apart)
+    bad("process-unknown", "unknown process", *MC4, ("process: multilateral", "process: bilateral"),
+        "{entry}: field 'process': unknown process 'bilateral'; expected one of multilateral, plurilateral"),
+    bad("process-missing", "unknown process", *MC4, ("    process: multilateral\n", ""),
+        "{entry}: field 'process': required field missing"),
     # statuses
     bad("status-unknown", "unknown status", *MC4, ("status: verified", "status: checked"),
         "{entry}: field 'status': unknown status 'checked'; expected one of verified, secondary, seed, unverified"),
@@ -565,7 +570,7 @@ BAD_INPUTS = [
     # ids and keys
     bad("id-duplicate", "duplicate id", "events.yaml", "mc5", ("  - id: mc5\n", "  - id: mc4\n"),
         "assets/data/events.yaml: entry 'mc4' (line {line}): field 'id': duplicate id 'mc4' (first at line {line2})",
-        at=("- id: mc4\n    track: programme\n    kind: conference\n    date: \"2003", "- id: mc4")),
+        at=("- id: mc4\n    track: programme\n    process: multilateral\n    kind: conference\n    date: \"2003", "- id: mc4")),
     bad("id-with-space", "duplicate id", *MC4, ("  - id: mc4\n", "  - id: mc 4\n"),
         "assets/data/events.yaml: entry #9 (line {line}): field 'id': not an id (letters, digits and single hyphens): 'mc 4'",
         at="- id: mc 4"),

@@ -99,6 +99,10 @@ def test_figure_tab_draws_the_filtered_timeline():
     assert figure["layout"]["meta"]["events"] == listed(view)
     assert all(FACTS.event(i).kind != "communication" for i in figure["layout"]["meta"]["events"])
     assert figure["config"]["locale"] == "fr"
+    # The whole moratorium track (about twenty rows of labels) gets the height its rows need.
+    view.track.value = "programme"
+    figure = view.figure.outputs[0]["data"][PLOTLY_MIME]
+    assert figure["layout"]["height"] >= figure["layout"]["meta"]["rows"] * explorer.ROW_PX > explorer.FIGURE_HEIGHT
 
 
 def test_text_from_the_data_is_escaped():

@@ -275,8 +275,9 @@ def deck_seen(browser, hostile_site) -> dict:
             "svg_text": text_of(".deck-plot svg text"),
             "table": page.evaluate("document.querySelector('table.deck-events').innerText"),
             "quiz": text_of(".deck-fallback.deck-quiz"),
-            "sources_slide": text_of(".deck-sources"),
-            "sources_links": page.evaluate("Array.from(document.querySelectorAll('.deck-sources a')).map(a => a.href)"),
+            # the « Sources » slide and its notes, which list the sources
+            "sources_slide": text_of(".deck-sources, .deck-sources-notes"),
+            "sources_links": page.evaluate("Array.from(document.querySelectorAll('.deck-sources a, .deck-sources-notes a')).map(a => a.href)"),
             "notes": text_of("aside.notes"),
             "menu": text_of(".deck-menu a"),
             "title": page.title(),

@@ -44,7 +44,7 @@ def test_the_sources_slide_has_no_inline_style_and_omc_css_styles_it():
     slide, notes = sources.sources_slide_cells(audit.FULL_DECK)
     assert "style=" not in slide.source and "style=" not in notes.source
     css = (THEME / "omc.css").read_text(encoding="utf-8")
-    for rule in ("ul.deck-sources-list", "p.deck-sources-note", "p.deck-sources-link"):
+    for rule in ("p.deck-sources-where", "p.deck-sources-note", "p.deck-sources-link"):
         assert rule in css
 
 

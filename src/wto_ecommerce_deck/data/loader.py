@@ -131,7 +131,7 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
             id=v["id"], track=v["track"], kind=v["kind"], start=v["date"], end=v["end"],
             label=v["label"], detail=v["detail"], symbol=v["symbol"],
             symbol_status=v["symbol_status"], status=v["status"], sources=v["sources"],
-            moratorium=v["moratorium"],
+            moratorium=v["moratorium"], process=v["process"],
         )
         for v in (e.values for e in ev.entries)
     )

@@ -20,6 +20,12 @@ STATUSES = ("verified", "secondary", "seed", "unverified")
 # Tracks of the three timelines (plus the epilogue, shown only as marked context).
 TRACKS = ("programme", "momentum", "meetings2018", "epilogue")
 
+# The two tracks of the e-commerce talks that an event belongs to, drawn apart on the timelines:
+# the multilateral track (all Members: the Work Programme, the moratorium, the General Council) and
+# the plurilateral one (the Joint Statement Initiative and its participants only). The words are the
+# catalogue's (`process`).
+PROCESSES = ("multilateral", "plurilateral")
+
 # Kinds of events; the French legend labels live with the figures.
 KINDS = (
     "conference",  # a Ministerial Conference (date range)
@@ -224,6 +230,7 @@ class Event:
     status: str
     sources: tuple[str, ...]
     moratorium: str | None = None  # one of MORATORIUM_OUTCOMES: what this event did with the moratorium
+    process: str = "multilateral"  # one of PROCESSES: the track of the talks it belongs to (required in events.yaml)
 
     @property
     def date_fr(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..conventions import SECTION_RE
-from .records import KINDS, MORATORIUM_OUTCOMES, QUESTION_KINDS, STATUSES, TRACKS
+from .records import KINDS, MORATORIUM_OUTCOMES, PROCESSES, QUESTION_KINDS, STATUSES, TRACKS
 from .validation import (
     Field,
     Localized,
@@ -135,6 +135,7 @@ SCHEMAS: dict[str, Schema] = {
         (
             Field("id", check_id),
             Field("track", check_one_of(TRACKS, "track")),
+            Field("process", check_one_of(PROCESSES, "process")),
             Field("kind", check_one_of(KINDS, "kind")),
             Field("date", check_date),
             Field("end", check_date, required=False, nullable=True),

@@ -57,9 +57,9 @@ def _participation(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tu
 
     fig = build_participation_chart(facts.participation, facts.sources)
     by_id = {p.id: p for p in facts.participation}
-    texts = list(fig.data[0].text)
+    labels = {a.name: a.text for a in fig.layout.annotations}  # each point's label, named after it
     return "graphique", [
-        (f"participation:{i}", TO_CONFIRM in texts[n]) for n, i in enumerate(fig.layout.meta["points"]) if i in by_id
+        (f"participation:{i}", TO_CONFIRM in labels[f"point-{i}"]) for i in fig.layout.meta["points"] if i in by_id
     ]
 
 

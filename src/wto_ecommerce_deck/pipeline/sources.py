@@ -19,10 +19,6 @@ from .audit import Audit, build_audit
 from .audit_text import JOINT_STATEMENT_SYMBOL, NBSP
 from .layout import INDEX_PAGE, SOURCES_PAGE, page_name
 
-SOURCES_PER_TWO_COLUMNS = 16  # more sources than this: three columns on the « Sources » slide
-SOURCES_PER_THREE_COLUMNS = 32  # more than this (the full deck with the epilogue: 39): smaller type still
-
-
 def counts_sentence(counts: Mapping[str, int], lang: str | None = None) -> str:
     """« 12 vérifiés, 3 de source secondaire, 1 de la présentation de 2018, 2 à confirmer »."""
     plural = messages.group("status_plural", lang)
@@ -33,8 +29,9 @@ def counts_sentence(counts: Mapping[str, int], lang: str | None = None) -> str:
 
 def sources_slide_cells(section: str, audit: Audit | None = None, lang: str | None = None, sources_href: str | None = None) -> list:
     """A final « Sources » slide for a deck (`section`: a notebook's stem, or FULL_DECK), and its
-    speaker notes: the sources of the facts the deck shows, how many of each status, the « à
-    confirmer » convention and a link to `../sources.html` (the decks live in build/slides/).
+    speaker notes: how many facts the deck shows and of each status, the « à confirmer »
+    convention and a link to `../sources.html` (the decks live in build/slides/) on the slide; the
+    sources of those facts, and the unsure ones, in the notes.
 
     Both from templates of `assets/theme/templates/` (`sources_slide.md.j2`, `sources_notes.html.j2`);
     data text goes in HTML blocks, escaped: markdown never interprets it."""
@@ -43,18 +40,15 @@ def sources_slide_cells(section: str, audit: Audit | None = None, lang: str | No
     facts = audit.facts_of(section)
     where = t("sources_slide.where_full", lang) if section == FULL_DECK else t("sources_slide.where_part", lang)
     # the sources page as the deck links it (the French decks live in build/slides/<lang>/)
+    # Every source named by its publisher, in the notes (the full deck cites some forty): the slide
+    # says how many and where they are, in type a room reads.
     context = dict(
         sources=audit.sources, sources_page=sources_href or f"../{SOURCES_PAGE}", sources_name=page_name(SOURCES_PAGE, lang),
-        where=where,
+        where=where, keys=audit.source_keys(section),
     )
-    keys = audit.source_keys(section)
-    # Every source named by its publisher: a long list (the full deck cites about 30) takes three
-    # narrower columns (omc.css, `.deck-sources-long`) so that the slide still fits 1024×768.
     slide = theme.render(
         "sources_slide.md.j2", lang, count=len(facts), counts_sentence=counts_sentence(audit.counts(section), lang),
-        unsure_symbols=len(audit.unsure_symbols(section)), keys=keys, long=len(keys) > SOURCES_PER_TWO_COLUMNS,
-        longer=len(keys) > SOURCES_PER_THREE_COLUMNS,
-        **context,
+        unsure_symbols=len(audit.unsure_symbols(section)), **context,
     )
     notes = theme.render("sources_notes.html.j2", lang, unsure=[f for f in facts if f.unsure], **context)
     import nbformat
