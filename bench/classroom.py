@@ -40,7 +40,7 @@ from pathlib import Path
 
 import httpx
 
-from run import replace_readme_block  # bench/run.py, beside this script
+from readme import write_block  # bench/readme.py, beside this script
 from wto_ecommerce_deck.classroom import polls
 from wto_ecommerce_deck.classroom.launch import Launched
 from wto_ecommerce_deck.classroom.store import FILE
@@ -336,7 +336,7 @@ How to read it:
         f"Written by `make bench` (`bench/classroom.py`); do not edit by hand.\n\n{text}\n{notes}",
         encoding="utf-8",
     )
-    replace_readme_block("bench-classroom", text)
+    write_block("bench-classroom", text)
 
 
 def listen(url: str, token: str) -> int:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from wto_ecommerce_deck import chromium, serve
 
-from run import replace_readme_block  # bench/run.py, beside this script
-from wto_ecommerce_deck.pipeline import lite
+from readme import write_block  # bench/readme.py, beside this script
+from wto_ecommerce_deck.pipeline import layout, lite
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "02_programme_de_travail"  # a timeline, an explorer and three quizzes
@@ -69,8 +69,8 @@ def measure(site: Path, runs: int) -> tuple[list[dict], list[dict], int]:
     server = serve.make_server(site, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    link = lite.notebook_link(site.parent, SECTION)
-    url = f"{origin}/{link[len(lite.FOLDER) + 1:]}"
+    link = layout.lite_link(site.parent, SECTION)
+    url = f"{origin}/{link[len(layout.LITE_FOLDER) + 1:]}"
     first, second, external = [], [], []
 
     def route(request_route):
@@ -140,7 +140,7 @@ def write(text: str) -> None:
         f"do not edit by hand.\n\n{text}\n",
         encoding="utf-8",
     )
-    replace_readme_block("bench-lite", text)
+    write_block("bench-lite", text)
 
 
 def main(argv: list[str] | None = None) -> int:

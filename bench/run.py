@@ -36,6 +36,8 @@ from urllib.parse import unquote, urlparse
 
 from wto_ecommerce_deck import chromium, conventions
 
+from readme import write_block  # bench/readme.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 PYTHON = Path(sys.executable)
@@ -486,18 +488,7 @@ How to read it:
         f"{context}\n\n{table}\n\n## Targets\n\n{targets}\n\n{notes}"
     )
     (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
-    replace_readme_block("bench", f"{context}\n\n{table}\n\n{targets}")
-
-
-def replace_readme_block(name: str, text: str) -> None:
-    """Put `text` between README.md's `<!-- NAME:start -->` and `<!-- NAME:end -->` markers."""
-    readme = ROOT / "README.md"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    current = readme.read_text(encoding="utf-8")
-    if start in current and end in current:
-        head, rest = current.split(start, 1)
-        _, tail = rest.split(end, 1)
-        readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+    write_block("bench", f"{context}\n\n{table}\n\n{targets}")
 
 
 def main() -> int:

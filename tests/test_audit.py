@@ -23,8 +23,8 @@ import pytest  # noqa: E402
 from markupsafe import escape  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import cli, conventions, data, messages  # noqa: E402
-from wto_ecommerce_deck.pipeline import audit  # noqa: E402
+from wto_ecommerce_deck import cli, conventions, data, messages, theme  # noqa: E402
+from wto_ecommerce_deck.pipeline import audit, audit_text, layout, sources  # noqa: E402
 from wto_ecommerce_deck.figures import timelines  # noqa: E402
 from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
 
@@ -88,9 +88,10 @@ def test_unverified_facts_are_flagged_wherever_shown(result):
     for fact in unsure:
         for shown in (s for s in result.shown if s.fact == fact.key and fact.needs_flag(s.how)):
             assert shown.flagged, (fact.key, shown)
-    # The unverified records the decks show: the FEDs' launch year, the last 9 signatories… and the symbols.
-    assert {f.record_id for f in unsure if f.status == "unverified"} >= {"feds-2016", "RUS", "SGP", "CHE", "TWN", "TUR", "UKR", "ARE", "USA", "URY"}
-    assert {f.symbol for f in result.unsure_symbols()} >= {"WT/MIN(01)/DEC/1", "WT/MIN(17)/65", "JOB/GC/94"}
+    # The unverified records the decks show: the FEDs' launch year, the 4 signatories no source names,
+    # what became of the Annex 4 request in 2025… and the symbols.
+    assert {f.record_id for f in unsure if f.status == "unverified"} >= {"feds-2016", "TUR", "UKR", "ARE", "URY", "annex4-outcome-2025"}
+    assert {f.symbol for f in result.unsure_symbols()} >= {"WT/L/1056", "JOB/GC/94"}
 
 
 def test_counts_by_status(result):
@@ -166,8 +167,8 @@ NOTES = "notebooks/07_essai.ipynb: cell 2 (id 'essai-02')"
 @pytest.mark.parametrize(
     ("notes", "problems"),
     [
-        ("Le 14 décembre 2017, WT/L/999 et 72 membres.", [
-            f"{NOTES}: date « 14 décembre 2017 » is not in assets/data (no event on that date, nor an event text that states it)",
+        ("Le 16 décembre 2017, WT/L/999 et 72 membres.", [
+            f"{NOTES}: date « 16 décembre 2017 » is not in assets/data (no event on that date, nor an event text that states it)",
             f"{NOTES}: symbol « WT/L/999 » is not in assets/data (no event has it as its symbol or names it in its detail)",
             f"{NOTES}: number « 72 membres » is not in assets/data (no event text states it, nor a count of signatories.yaml)",
         ]),
@@ -193,7 +194,7 @@ def test_notes_may_cite_a_source_with_its_date_and_count_entries_by_status(tmp_p
     and count the signatory entries of a status (« ces 9 entrées »), which signatories.yaml holds;
     a date that no source title and no event holds is still refused."""
     facts = data.load_facts()
-    events = " ".join(audit.plain(f"{e.date_fr} {e.label['fr']} {e.detail['fr']}") for e in facts.events)
+    events = " ".join(audit_text.plain(f"{e.date_fr} {e.label['fr']} {e.detail['fr']}") for e in facts.events)
     dates = (m.group(0) for s in facts.sources.values() for m in re.finditer(r"\b\d{1,2} \w+ 20\d\d\b", s.title["fr"]))
     dated = next(d for d in dates if d not in events)  # an article's date that is no event's
     unsure = sum(1 for s in facts.signatories if not s.eu_member and s.status == "unverified")
@@ -246,8 +247,8 @@ def test_facts_command_prints_every_fact_and_the_counts(result, tmp_path):
     summary = next(line for line in lines if line.endswith(", ".join(f"{s} {n}" for s, n in counts.items())))
     assert summary.startswith(f"{len(result.facts)} facts shown")
     assert any(line.startswith("20 mai 1998") and "WT/MIN(98)/DEC/2" in line and "verified" in line for line in lines)
-    assert any("WT/MIN(01)/DEC/1 (à confirmer)" in line for line in lines)
-    assert (tmp_path / audit.SOURCES_PAGE).is_file()
+    assert any("JOB/GC/94 (à confirmer)" in line for line in lines)
+    assert (tmp_path / layout.SOURCES_PAGE).is_file()
 
 
 def test_facts_command_markdown(result, capsys):
@@ -296,12 +297,13 @@ def parsed(text: str) -> Links:
 
 @pytest.mark.parametrize("section", [conventions.FULL_DECK, *SECTIONS])
 def test_sources_slide_cells(result, section):
-    slide, notes = audit.sources_slide_cells(section, result)
+    slide, notes = sources.sources_slide_cells(section, result)
     assert slide.cell_type == notes.cell_type == "markdown"
     assert slide.metadata.slideshow.slide_type == "slide" and notes.metadata.slideshow.slide_type == "notes"
     assert slide.source.startswith("## Sources\n")
-    links = parsed(slide.source).hrefs
-    assert "../sources.html" in links
+    # The slide links the sources page; its notes list the sources, each linked.
+    assert parsed(slide.source).hrefs == ["../sources.html"]
+    links = parsed(slide.source).hrefs + parsed(notes.source).hrefs
     # Links go to WTO pages or to the hosts of sources.yaml (the rule of data.safe_href); a source
     # without a public copy (url: null) is named without a link.
     hosts = {urlsplit(s.url).hostname for s in result.sources.values() if s.url}
@@ -316,6 +318,10 @@ def test_sources_slide_cells(result, section):
     assert f"{count}\u00a0fait" in slide.source
     if section != "01_titre":
         assert count > 0 and keys
+    if keys:
+        assert f"{len(keys)}\u00a0source" in slide.source or len(keys) == 1
+        for key in keys:
+            assert theme.macro("source")(key, result.sources, True) in notes.source
     unsure = [f for f in result.facts_of(section) if f.unsure]
     for fact in unsure:
         assert fact.record_id in notes.source
@@ -323,7 +329,7 @@ def test_sources_slide_cells(result, section):
 
 
 def test_sources_page(result, tmp_path):
-    path = audit.write_sources_page(tmp_path, result)
+    path = sources.write_sources_page(tmp_path, result)
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
     found = parsed(page)
@@ -346,7 +352,7 @@ def test_sources_page_tables_are_in_the_page_language(result, lang):
     """The English and Spanish sources pages write each fact's date, label and sources in their
     language: they showed « 20 mai 1998 », « Déclaration sur le commerce électronique mondial »
     and « (OMC, en anglais) » to English and Spanish readers."""
-    page = audit.sources_page_html(result, lang)
+    page = sources.sources_page_html(result, lang)
     tables = page.split('id="mentions"')[0]  # the fact tables (the mentions quote the French slides)
     french_only = []
     for fact in result.facts.values():
@@ -370,19 +376,38 @@ def test_sources_page_tables_are_in_the_page_language(result, lang):
     mentions = page.split('id="mentions"')[1].split('id="sources"')[0]
     assert "<table>" not in mentions and 'href="sources.html#mentions"' in mentions
     assert all(m.text not in mentions for m in result.mentions)
-    french = audit.sources_page_html(result, "fr").split('id="mentions"')[1]
+    french = sources.sources_page_html(result, "fr").split('id="mentions"')[1]
     assert "<table>" in french and f"({len(result.mentions)})" in french
 
 
+@pytest.mark.parametrize("lang", messages.languages())
+def test_each_language_links_a_source_to_its_page_in_that_language(result, lang):
+    """The WTO publishes its texts in English, French and Spanish: a deck sends its reader to the
+    page in the deck's language (`url_by_lang`), and to `url` only where there is none (the title
+    then says « (OMC, en inglés) »)."""
+    page = sources.sources_page_html(result, lang)
+    cited = [result.sources[k] for k in result.source_keys()]
+    assert any(dict(s.urls).get(lang) for s in cited)
+    for s in cited:
+        if not s.url:
+            continue
+        assert f'href="{escape(s.url_for(lang))}"' in page, (lang, s.key)
+        for url in s.all_urls():
+            if url != s.url_for(lang):
+                assert f'href="{escape(url)}"' not in page, (lang, s.key, url)
+    own = {"fr": "/french/tratop_f/ecom_f/mindec1_f.htm", "en": "/english/tratop_e/ecom_e/mindec1_e.htm", "es": "/spanish/tratop_s/ecom_s/mindec1_s.htm"}
+    assert f'href="https://www.wto.org{own[lang]}"' in page  # the 1998 Declaration, as the WTO publishes it
+
+
 def test_index_link_snippet():
-    assert parsed(audit.index_link_html()).hrefs == [audit.SOURCES_PAGE]
+    assert parsed(sources.index_link_html()).hrefs == [layout.SOURCES_PAGE]
 
 
 def test_with_sources_slide_copies_the_deck(result):
     nb = nbformat.read(str(ROOT / "notebooks" / "03_structure_omc.ipynb"), as_version=4)
     before = len(nb.cells)
-    deck = audit.with_sources_slide(nb, "03_structure_omc", result)
+    deck = sources.with_sources_slide(nb, "03_structure_omc", result)
     assert len(nb.cells) == before  # the given notebook is not changed
     assert [c.id for c in deck.cells[before:]] == ["sources-slide", "sources-notes"]
-    assert len(audit.with_sources_slide(deck, "03_structure_omc", result).cells) == before + 2
+    assert len(sources.with_sources_slide(deck, "03_structure_omc", result).cells) == before + 2
     nbformat.validate(deck)

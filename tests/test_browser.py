@@ -1,4 +1,5 @@
-"""Every exported deck opened offline in a real headless Chromium, every slide visited."""
+"""Every exported deck opened offline in a real headless Chromium, every slide visited: every plot
+drawn, every text a room must read readable (READABILITY, shared with test_presenting.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,85 @@ ALL_SLIDES = """() => Reveal.getSlides().map(s => {
 })"""
 
 
+# The text a room must read, as drawn: every visible text of the current slide (HTML and the SVG of
+# plotly's charts: ticks, labels, legends, keys, buttons) and of the deck's chrome (footer, slide
+# number, menu button). Its size as rendered is its computed font-size times the CSS zoom it is
+# under (`currentCSSZoom`: deck.js zooms a long opened answer) times reveal's scale of the slide
+# (0.96 at 1280×720); an SVG text's, its user units as drawn on screen (bounding box on screen ÷
+# getBBox), which takes in any scaling of the figure. Nothing is exempted: the chrome is written
+# at 17 px. Reported as problems:
+#   small    rendered under `min` px;
+#   clipped  cut by a box that hides its overflow (an ancestor whose overflow is not visible, up to
+#            the slide; for an SVG text, its SVG, and the plot area for the labels plotly clips to it);
+#   overflow text wider than its own block (a table cell whose word runs into the next column);
+#   covered  under one of reveal's arrows (their buttons' boxes);
+# and the slide's plots and tables under an arrow as `covered` too.
+READABILITY = """([min]) => {
+  const slide = Reveal.getCurrentSlide();
+  const scale = Reveal.getScale();
+  const arrows = Array.from(document.querySelectorAll('.reveal .controls button.enabled'))
+    .filter(b => b.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+    .map(b => b.getBoundingClientRect());
+  const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const inside = (a, b, slack = 1) => a.left >= b.left - slack && a.right <= b.right + slack && a.top >= b.top - slack && a.bottom <= b.bottom + slack;
+  const problems = [];
+  const say = (what, el, text, extra) => problems.push([what, el.tagName.toLowerCase() + '.' + String(el.getAttribute('class') || '').split(' ')[0], text.slice(0, 50), extra]);
+  const seen = el => el.checkVisibility({visibilityProperty: true, opacityProperty: true}) && !el.closest('aside.notes, .visually-hidden, .hoverlayer, .modebar');
+  const chrome = Array.from(document.querySelectorAll('.deck-footer, .reveal .slide-number, .deck-menu-toggle'));
+  // HTML: each element holding a text of its own
+  for (const root of [slide, ...chrome]) {
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      if (el.closest('svg') || !seen(el)) continue;
+      const texts = Array.from(el.childNodes).filter(n => n.nodeType === 3 && n.textContent.trim());
+      if (!texts.length) continue;
+      const range = document.createRange();
+      range.setStartBefore(texts[0]);
+      range.setEndAfter(texts[texts.length - 1]);
+      const r = range.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const text = texts.map(n => n.textContent).join(' ').trim().replace(/\\s+/g, ' ');
+      const size = parseFloat(getComputedStyle(el).fontSize) * (el.currentCSSZoom || 1) * (el.closest('.reveal .slides') ? scale : 1);
+      if (size < min - 0.01) say('small', el, text, Math.round(size * 10) / 10);
+      // a line's box may rise a little above its block (line-height under the font's height): only
+      // what runs past a clipping box by more than a quarter of the text's size is cut
+      const slack = 1 + size / 4;
+      for (let box = el; box && box !== root.parentElement; box = box.parentElement) {
+        const style = getComputedStyle(box);
+        if ((style.overflowX !== 'visible' || style.overflowY !== 'visible') && box !== el && !inside(r, box.getBoundingClientRect(), slack)) {
+          say('clipped', el, text, box.tagName.toLowerCase() + '.' + String(box.getAttribute('class') || '').split(' ')[0]);
+          break;
+        }
+      }
+      let block = el;  // the block the text is laid out in (a link's: its cell)
+      while (block.parentElement && /^inline/.test(getComputedStyle(block).display)) block = block.parentElement;
+      if (block.clientWidth > 0 && block.scrollWidth > block.clientWidth + 1) {
+        say('overflow', el, text, block.scrollWidth - block.clientWidth);
+      }
+      if (arrows.some(a => meets(r, a))) say('covered', el, text, '');
+    }
+  }
+  // SVG: plotly's texts
+  for (const el of slide.querySelectorAll('svg text')) {
+    if (!el.textContent.trim() || !seen(el)) continue;
+    const r = el.getBoundingClientRect();
+    const box = el.getBBox();
+    if (r.height === 0 || box.height === 0) continue;
+    const text = el.textContent.trim();
+    const size = parseFloat(getComputedStyle(el).fontSize) * r.height / box.height;
+    if (size < min - 0.01) say('small', el, text, Math.round(size * 10) / 10);
+    const svg = el.closest('svg.main-svg') || el.closest('svg');
+    const area = el.closest('.textpoint') && el.closest('.deck-plot').querySelector('.nsewdrag');
+    if (!inside(r, svg.getBoundingClientRect()) || (area && !inside(r, area.getBoundingClientRect()))) say('clipped', el, text, 'svg');
+    if (arrows.some(a => meets(r, a))) say('covered', el, text, '');
+  }
+  for (const el of slide.querySelectorAll('.deck-plot, table')) {
+    if (seen(el) && arrows.some(a => meets(el.getBoundingClientRect(), a))) say('covered', el, '', '');
+  }
+  return problems;
+}"""
+MIN_READABLE_PX = 16
+
+
 def open_deck(offline_page, built, name, viewport=(1280, 720), lang="fr"):
     view = offline_page(viewport)
     view.page.goto((built / "slides" / lang / f"{name}.html").as_uri())
@@ -41,6 +121,7 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name, lang)
     assert len(slides) >= 1
     plots_seen = 0
     maps_seen = 0
+    unreadable = []
     events_seen = 0
     for h, v in slides:
         page.evaluate(f"Reveal.slide({h}, {v})")
@@ -52,6 +133,15 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name, lang)
                 ".every(d => d.getAttribute('data-plot-ready') === 'yes')",
                 timeout=15_000,
             )
+        # Every text a room must read, with every fragment shown (test_presenting.py also steps
+        # through the pages of a paged table, opens the answers, in the full deck).
+        page.evaluate(f"Reveal.slide({h}, {v}, 99)")
+        page.wait_for_function(
+            "Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'))"
+            ".every(d => d.getAttribute('data-plot-ready') === 'yes')",
+            timeout=15_000,
+        )
+        unreadable += [(h, v, *problem) for problem in page.evaluate(READABILITY, [MIN_READABLE_PX])]
         for plot in page.evaluate(PLOTS_OF_CURRENT_SLIDE):
             plots_seen += 1
             assert plot["width"] > 600 and plot["height"] > 300, (name, h, v, plot)
@@ -65,5 +155,6 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name, lang)
     if name == "00_presentation_complete":
         assert plots_seen >= 5 and maps_seen == 1
         assert events_seen >= 30  # timelines A, B and C
+    assert unreadable == [], f"{lang}/{name}: text a room cannot read at 1280×720"
     assert view.external == []
     assert view.errors == []

@@ -89,7 +89,7 @@ def test_the_fast_subset_leaves_out_the_slow_markers():
 def test_the_benchmark_and_its_results_are_where_the_readme_says():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for block, results in (("bench", "RESULTS.md"), ("bench-lite", "RESULTS-lite.md"), ("bench-classroom", "RESULTS-classroom.md")):
-        # bench/run.py's replace_readme_block writes between the markers, for each script
+        # each script writes between its markers (bench/readme.py's write_block)
         assert f"<!-- {block}:start -->" in readme and f"<!-- {block}:end -->" in readme, block
         assert (ROOT / "bench" / results).is_file(), results
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nbench:", 1)[1].split("\n\n", 1)[0]
@@ -105,3 +105,29 @@ def test_no_document_points_outside_the_repository():
     for name in DOCUMENTS:
         text = (ROOT / name).read_text(encoding="utf-8")
         assert "../shared" not in text and "/work/" not in text, name
+
+
+def test_each_benchmark_writes_its_own_readme_block_with_the_one_writer(tmp_path):
+    """bench/readme.py's `write_block` replaces one block of README.md and nothing else; every
+    benchmark script writes its block through it (one writer, not a copy per script)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import readme
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    page = tmp_path / "README.md"
+    page.write_text("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nmiddle\n"
+                    "<!-- bench-lite:start -->\nold lite\n<!-- bench-lite:end -->\nend\n", encoding="utf-8")
+    readme.write_block("bench", "| new | table |", page)
+    readme.write_block("bench-lite", "lite figures", page)
+    assert page.read_text(encoding="utf-8") == (
+        "intro\n<!-- bench:start -->\n| new | table |\n<!-- bench:end -->\nmiddle\n"
+        "<!-- bench-lite:start -->\nlite figures\n<!-- bench-lite:end -->\nend\n"
+    )
+    for script in sorted((ROOT / "bench").glob("*.py")):
+        text = script.read_text(encoding="utf-8")
+        if script.name != "readme.py" and "README" in text:
+            assert "from readme import write_block" in text and ":start -->" not in text, script.name
+    readme_text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("bench", "bench-lite", "bench-classroom"):
+        assert f"<!-- {name}:start -->" in readme_text and f"<!-- {name}:end -->" in readme_text, name

@@ -73,7 +73,7 @@ def test_seed_slide_timeline_stops_at_cm11_in_2017(facts):
 def test_continuation_starts_after_2017_with_the_right_events_in_order(facts):
     fig = timeline.moratorium_after_2018()
     assert shown_events(fig) == ["gc-2019-12", "mc12", "mc13", "mc14"]
-    assert [facts.event(i).status for i in shown_events(fig)] == ["verified", "secondary", "secondary", "secondary"]
+    assert [facts.event(i).status for i in shown_events(fig)] == ["verified", "verified", "verified", "secondary"]
     assert [facts.event(i).moratorium for i in shown_events(fig)] == ["extended", "renewed", "renewed", "lapsed"]
     assert fig.layout.xaxis.ticktext[0] == "2019" and fig.layout.xaxis.ticktext[-1] == "2026"
 
@@ -87,7 +87,7 @@ def test_the_two_periods_hold_the_whole_programme_track_once(facts):
 
 def test_every_conference_says_its_outcome_on_the_chart_and_in_the_legend(facts):
     for fig in (timeline.programme(), timeline.moratorium_after_2018()):
-        legend = {t.name for t in fig.data if t.showlegend}
+        legend = {t.name for t in fig.data if t.showlegend and t.legend != "legend2"}  # legend2: the key of the statuses
         assert legend == {style.OUTCOME_FR[o] for o in fig.layout.meta["outcomes"]}
         assert fig.layout.showlegend and fig.layout.legend.title.text == style.OUTCOME_LEGEND_TITLE_FR
         for event_id in shown_events(fig):
@@ -139,19 +139,31 @@ def test_participation_points_71_76_86_91_with_their_statuses(facts):
     trace = fig.data[0]
     assert list(trace.y) == [71, 76, 86, 91]
     assert fig.layout.meta["points"] == ["jsi-2017", "davos-2019", "consolidated-text-2020", "stabilised-text-2024"]
-    assert fig.layout.meta["statuses"] == ["verified", "secondary", "verified", "secondary"]
-    for text, status in zip(trace.text, fig.layout.meta["statuses"]):
+    assert fig.layout.meta["statuses"] == ["verified", "verified", "secondary", "secondary"]
+    labels = [a.text for a in fig.layout.annotations if a.name.startswith("point-")]
+    assert [a.name for a in fig.layout.annotations] == [f"point-{i}" for i in fig.layout.meta["points"]]
+    for text, status in zip(labels, fig.layout.meta["statuses"]):
         assert style.escape(style.status_fr(status)) in text  # written on the chart, not only in the hover
     assert list(trace.x) == sorted(trace.x)
     by_id = {p.id: p for p in facts.participation}
-    assert by_id["davos-2019"].event == "davos-2019" and facts.event("davos-2019").status == "secondary"
+    assert by_id["davos-2019"].event == "davos-2019" and facts.event("davos-2019").status == "verified"
+
+
+def test_the_participation_axis_starts_at_zero(facts):
+    """71 → 91 is a rise of a quarter: an axis cut at 60 drew it as a fourfold one. From 0 the counts
+    sit close together: the labels hang below them, each further down than a label it would meet."""
+    fig = timeline.participation()
+    assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] > max(fig.data[0].y)
+    drops = [a.ay for a in fig.layout.annotations]
+    assert all(a.showarrow and a.ax == 0 and a.yanchor == "top" for a in fig.layout.annotations)
+    assert drops[0] > drops[1]  # 71 and 76, a year apart: the first label below the second
 
 
 def test_an_unverified_count_is_drawn_open_and_says_to_confirm(facts):
     point = Participation("x", PartialDate.parse("2025"), 95, Localized({"fr": "Compte"}), Localized({"fr": "Détail."}), None, "unverified", ("jsi",))
     fig = build_participation_chart([*facts.participation, point], facts.sources)
     assert fig.data[0].marker.symbol[-1] == "circle-open"  # the deck's mark of a fact to confirm
-    assert style.TO_CONFIRM_FR in fig.data[0].text[-1]
+    assert style.TO_CONFIRM_FR in fig.layout.annotations[-1].text
 
 
 def test_participation_rejects_an_unknown_event(tmp_path):
@@ -211,19 +223,19 @@ def test_every_exercise_of_the_epilogue_notes_has_its_answer_in_the_data(facts):
     notes = notes_of(nbformat.read(EPILOGUE, as_version=4))
     nb = "\u00a0"
     # Participation: the counts that rest only on a secondary source.
-    assert f"Réponse{nb}: 76 et 91" in notes
-    assert sorted(p.participants for p in facts.participation if p.status == "secondary") == [76, 91]
+    assert f"Réponse{nb}: 86 et 91" in notes
+    assert sorted(p.participants for p in facts.participation if p.status == "secondary") == [86, 91]
     # The continuation: the one decision on the moratorium not taken by a Ministerial Conference.
     assert f"Réponse{nb}: celle du Conseil général de décembre 2019" in notes
     after = [facts.event(i) for i in shown_events(timeline.moratorium_after_2018())]
     others = [e for e in after if e.kind != "conference"]
     assert [(e.id, e.start.year, e.start.month) for e in others] == [("gc-2019-12", 2019, 12)]
     # The explorer: declarations of the epilogue track that rest only on a secondary source.
-    assert "la Déclaration conjointe de Davos et la «\u00a0conclusion substantielle\u00a0»" in notes
+    assert "la «\u00a0conclusion substantielle\u00a0» et la déclaration des 66 Membres à Yaoundé" in notes
     declarations = explorer.filter_events(facts.track("epilogue"), ["declaration"], (2019, 2026))
-    assert {e.id for e in declarations if e.status == "secondary"} == {"davos-2019", "substantial-conclusion-2023"}
+    assert {e.id for e in declarations if e.status == "secondary"} == {"substantial-conclusion-2023", "mc14-jsi-2026"}
     assert {e.label.text() for e in declarations if e.status == "secondary"} == {
-        "Déclaration conjointe de Davos", "«\u00a0Conclusion substantielle\u00a0»"
+        "«\u00a0Conclusion substantielle\u00a0»", "66 Membres à Yaoundé"
     }
     # The explorer again: the programme track narrowed to 2019–2026 holds four moratorium decisions.
     assert "quatre décisions sur le moratoire" in notes

@@ -53,20 +53,20 @@ def test_kind_and_year_filters():
 
 
 def test_selecting_an_event_shows_its_detail():
-    view = explorer.timeline("programme")
-    view.events.value = "mc4"  # a verified fact whose symbol is unverified
+    view = explorer.timeline("epilogue")
+    view.events.value = "davos-2019"  # a verified fact whose symbol is unverified
     detail = view.detail.value
     text = plain(detail)
-    mc4 = FACTS.event("mc4")
-    assert "CM4 Doha" in text and "9–14 novembre 2001" in text and mc4.detail.text() in text
-    assert "Cote OMC : WT/MIN(01)/DEC/1 (à confirmer)" in text
+    davos = FACTS.event("davos-2019")
+    assert "Déclaration conjointe de Davos" in text and "janvier 2019" in text and plain(davos.detail.text()) in text
+    assert "Cote OMC : WT/L/1056 (à confirmer)" in text
     assert "Statut : vérifié" in text and "Statut : vérifié (OMC)" not in text
-    assert "Note d'information sur le commerce électronique (OMC, en anglais)" in text
-    link = re.search(r'href="([^"]+)"[^>]*>WT/MIN\(01\)/DEC/1<', detail).group(1)
+    assert "Initiative liée à la Déclaration conjointe sur le commerce électronique (OMC)" in text
+    link = re.search(r'href="([^"]+)"[^>]*>WT/L/1056<', detail).group(1)
     url = html.unescape(link)
     assert url.startswith("https://docs.wto.org/dol2fe/Pages/FE_Search/FE_S_S006.aspx?Query=(@Symbol=%20")
     assert url.endswith(")&Language=FRENCH")
-    assert "WT%2FMIN%2801%29%2FDEC%2F1" in url and unquote(url).count("WT/MIN(01)/DEC/1") == 1
+    assert "WT%2FL%2F1056" in url and unquote(url).count("WT/L/1056") == 1
 
 
 def test_unverified_fact_is_flagged():
@@ -99,6 +99,10 @@ def test_figure_tab_draws_the_filtered_timeline():
     assert figure["layout"]["meta"]["events"] == listed(view)
     assert all(FACTS.event(i).kind != "communication" for i in figure["layout"]["meta"]["events"])
     assert figure["config"]["locale"] == "fr"
+    # The whole moratorium track (about twenty rows of labels) gets the height its rows need.
+    view.track.value = "programme"
+    figure = view.figure.outputs[0]["data"][PLOTLY_MIME]
+    assert figure["layout"]["height"] >= figure["layout"]["meta"]["rows"] * explorer.ROW_PX > explorer.FIGURE_HEIGHT
 
 
 def test_text_from_the_data_is_escaped():

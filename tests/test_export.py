@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from wto_ecommerce_deck import conventions, messages
-from wto_ecommerce_deck.pipeline.audit import page_name
+from wto_ecommerce_deck.pipeline.layout import page_name
 
 SECTIONS = conventions.section_names(ROOT / "notebooks")
 LANGUAGES = messages.languages()

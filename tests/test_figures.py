@@ -34,8 +34,10 @@ SOURCES = {
 }
 
 
-def event(id, kind, date, label, *, track="programme", end=None, symbol=None, symbol_status=None, status="verified", sources=("news",)):
+def event(id, kind, date, label, *, track="programme", end=None, symbol=None, symbol_status=None, status="verified", sources=("news",),
+          process="multilateral"):
     return Event(
+        process=process,
         id=id,
         track=track,
         kind=kind,
@@ -69,10 +71,12 @@ MOMENTUM = (
 )
 
 MEETINGS = (
-    event("jsi", "meeting", "2018-03", "Groupe de la Déclaration conjointe", track="meetings2018", end="2018-09", status="seed"),
+    event("jsi", "meeting", "2018-03", "Groupe de la Déclaration conjointe", track="meetings2018", end="2018-09", status="seed",
+          process="plurilateral"),
     event("w747", "communication", "2018-07", "Communication sur le moratoire", track="meetings2018", symbol="WT/GC/W/747"),
     event("review", "review", "2018-07-26", "Examen périodique", track="meetings2018", symbol="S/C/54"),
     event("special", "meeting", "2018-11-23", "Conseil général extraordinaire", track="meetings2018", status="secondary"),
+    event("jsi-papers", "communication", "2018-04", "Non-documents du groupe", track="meetings2018", process="plurilateral"),
 )
 
 BODIES = tuple(
@@ -114,8 +118,8 @@ def hovers(fig) -> list[str]:
 
 
 def points(fig) -> list[tuple[str, str]]:
-    """(x, hover) of every drawn point, span gaps (None) left out."""
-    return [(x, row[0]) for trace in fig.data for x, row in zip(trace.x, trace.customdata) if x is not None]
+    """(x, hover) of every drawn point (markers and labels; the bands and the key have no hover)."""
+    return [(x, row[0]) for trace in fig.data if trace.customdata for x, row in zip(trace.x, trace.customdata)]
 
 
 def hover_of(fig, label: str) -> str:
@@ -128,8 +132,38 @@ def hover_of(fig, label: str) -> str:
 
 
 def marks(fig):
-    """The traces that draw events (each kind also has a trace for its labels, kept out of the legend)."""
-    return [t for t in fig.data if t.showlegend is not False]
+    """The traces that draw events' markers (each kind also has a trace for its labels, and one
+    for its bands if it has some)."""
+    return [t for t in fig.data if t.customdata and t.mode == "markers"]
+
+
+def labels_of(fig) -> dict[str, tuple[str, str]]:
+    """Each label written on the chart: (the hover's title, the label's font style)."""
+    found = {}
+    for trace in fig.data:
+        if trace.mode != "markers+text":
+            continue
+        styles = trace.textfont.style if isinstance(trace.textfont.style, tuple) else [trace.textfont.style] * len(trace.text)
+        for text, row, font_style in zip(trace.text, trace.customdata, styles):
+            found[text] = (row[0].split("</b>")[0][3:], font_style or "normal")
+    return found
+
+
+def key_of(fig) -> list[tuple[str, str]]:
+    """The figure's key (its second legend): (the mark, its words) in order."""
+    return [(t.meta["key"], t.name) for t in fig.data if t.meta and "key" in t.meta]
+
+
+def bands_of(fig) -> list[tuple[str, str, str]]:
+    """The bands drawn: (first day, day after the last, "vague" or "period"), one per rectangle."""
+    found = []
+    for trace in fig.data:
+        if not (trace.meta and "bands" in trace.meta):
+            continue
+        xs = [x for x in trace.x]
+        for i in range(0, len(xs), 6):  # x0, x1, x1, x0, x0, None
+            found.append((xs[i], xs[i + 1], trace.meta["bands"]))
+    return found
 
 
 def test_programme_holds_declaration_and_work_programme_with_their_symbols():
@@ -144,7 +178,7 @@ def test_programme_holds_declaration_and_work_programme_with_their_symbols():
 def test_programme_is_in_date_order_with_increasing_x():
     fig = build_programme_timeline(PROGRAMME, SOURCES)
     assert fig.layout.meta["events"] == ["mc2", "decl-1998", "work-programme", "mc4", "gc-2019", "mc14"]
-    for trace in fig.data:
+    for trace in marks(fig):
         xs = [dt.date.fromisoformat(x) for x in trace.x]
         assert xs == sorted(xs)
     all_xs = sorted(dt.date.fromisoformat(x) for x, _ in points(fig))
@@ -154,8 +188,9 @@ def test_programme_is_in_date_order_with_increasing_x():
 def test_programme_labels_conferences_cm_and_ticks_years():
     fig = build_programme_timeline(PROGRAMME, SOURCES)
     labels = [t for trace in fig.data for t in (trace.text or ()) if t]
-    # Labels carry the marks of their status: a sure fact as is, a secondary one « * », an unsure symbol « [cote ?] ».
-    assert {"CM2 Genève", "CM4 Doha [cote\u00a0?]", "CM14 Yaoundé *"} <= set(labels)
+    # A label says what the event is: no status mark on it (the marker and the key carry the status).
+    assert {"CM2 Genève", "CM4 Doha", "CM14 Yaoundé"} <= set(labels)
+    assert not any(mark in label for label in labels for mark in ("*", "[", "(à confirmer)")), labels
     assert fig.layout.xaxis.ticktext[0] == "1998" and fig.layout.xaxis.ticktext[-1] == "2026"
     assert len(fig.layout.xaxis.tickvals) == len(fig.layout.xaxis.ticktext)
 
@@ -176,7 +211,11 @@ def test_every_point_hover_has_its_symbol_sources_and_french_status():
                 assert SOURCES[key].title.text() in hover
             assert f"Statut\u00a0: {style.STATUS_FR[e.status]}" in hover
         for trace in fig.data:
-            assert trace.hovertemplate.endswith("<extra></extra>")
+            # events answer the hover with their block; bands and the key never answer it
+            if trace.customdata:
+                assert trace.hovertemplate.endswith("<extra></extra>")
+            else:
+                assert trace.hoverinfo == "skip", trace.name
 
 
 def test_unverified_facts_and_symbols_are_flagged_and_drawn_open():
@@ -191,30 +230,62 @@ def test_unverified_facts_and_symbols_are_flagged_and_drawn_open():
         for symbol, row in zip(trace.marker.symbol, trace.customdata):
             if row[0]:
                 assert symbol.endswith("-open") == ("<b>Statut\u00a0: à confirmer</b>" in row[0]), row[0]
-    key = next(a.text for a in fig.layout.annotations if a.name == "status-key")
-    assert "○ fait à confirmer" in key and "[cote\u00a0?] cote OMC à confirmer" in key
+    assert ("unverified", "fait à confirmer") in key_of(fig)
+    # An unsure symbol is said where the symbol is shown (hover, tables), not on the chart.
+    assert not any("cote" in words for _, words in key_of(fig))
 
 
 def test_status_is_visible_without_hover():
-    """On a projector or on paper: marker and label tell verified, secondary and unverified apart."""
+    """On a projector or on paper: the marker tells verified, secondary and unverified apart, the
+    key says which is which with the same marks, and an unverified fact's label is in italics."""
     fig = build_programme_timeline(PROGRAMME, SOURCES)
     looks = {}
     for trace in marks(fig):
         for symbol, fill, row in zip(trace.marker.symbol, trace.marker.color, trace.customdata):
-            if row[0]:
-                looks[row[0].split("</b>")[0][3:]] = (symbol, fill)
+            looks[row[0].split("</b>")[0][3:]] = (symbol, fill)
     assert looks["CM2 Genève"] == ("circle", style.KIND_COLOURS["conference"])  # verified: solid
     assert looks["CM4 Doha"] == ("circle", style.KIND_COLOURS["conference"])  # unsure symbol only: still solid
     assert looks["CM14 Yaoundé"][0] == "circle-dot" and looks["CM14 Yaoundé"][1].startswith("rgba(")  # secondary: pale, dot
     assert looks["Moratoire prorogé"][0] == "diamond-open"  # unverified: hollow
-    labels = {t for trace in fig.data for t in (trace.text or ()) if t}
-    assert "Moratoire prorogé (à confirmer)" in labels
-    key = next(a.text for a in fig.layout.annotations if a.name == "status-key")
-    assert key.index("● vérifié") < key.index("◉ source secondaire (*)") < key.index("○ fait à confirmer")
+    labels = labels_of(fig)
+    assert labels["Moratoire prorogé"] == ("Moratoire prorogé", "italic")
+    assert {font for title, font in labels.values() if title != "Moratoire prorogé"} == {"normal"}
+    # The key: the marks the figure uses, in the order of sureness, drawn as the chart draws them.
+    assert [mark for mark, _ in key_of(fig)] == ["verified", "secondary", "unverified"]
+    assert [words for _, words in key_of(fig)] == ["vérifié", "source secondaire", "fait à confirmer"]
+    symbols = {t.meta["key"]: t.marker.symbol for t in fig.data if t.meta and "key" in t.meta}
+    assert symbols == {"verified": "circle", "secondary": "circle-dot", "unverified": "circle-open"}
+    assert all(t.legend == "legend2" and t.x == (None,) for t in fig.data if t.meta and "key" in t.meta)
+    assert fig.layout.legend2.itemclick is False
     # Each builder explains exactly the marks it uses.
     fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
-    key = next(a.text for a in fig.layout.annotations if a.name == "status-key")
-    assert "présentation de 2018" in key and "source secondaire" in key and "à confirmer" not in key
+    assert [words for _, words in key_of(fig)][:2] == ["vérifié ou présentation de 2018", "source secondaire"]
+    assert "unverified" not in dict(key_of(fig))
+
+
+def test_vague_dates_are_hatched_bands_never_certain_bars_nor_points():
+    """A date known to the month or the year, or a period whose ends are (« 2016–2017 »), is drawn
+    over the window it may fall in, hatched and faded, its marker in the middle; only a period known
+    to the day is a plain bar; a window too narrow to see on the axis stays a point."""
+    fig = build_momentum_timeline(MOMENTUM, SOURCES)
+    bands = bands_of(fig)
+    assert ("2016-01-01", "2017-01-01", "vague") in bands  # « 2016 »: the whole year
+    assert ("2016-01-01", "2018-01-01", "vague") in bands  # « 2016–2017 »
+    assert ("2016-07-01", "2016-08-01", "vague") in bands  # « juillet 2016 »
+    assert {kind for *_, kind in bands} == {"vague"}  # no date of MOMENTUM is a period known to the day
+    assert not any(first == "2017-04-25" for first, *_ in bands)  # a day: a point
+    hatched = [t for t in fig.data if t.meta and t.meta.get("bands") == "vague"]
+    assert hatched and all(t.fillpattern.shape == "/" and t.fill == "toself" and t.hoverinfo == "skip" for t in hatched)
+    markers = dict((row[0].split("</b>")[0][3:], x) for t in marks(fig) for x, row in zip(t.x, t.customdata))
+    assert markers["Lancement des FEDs"] == "2016-07-01"  # in the middle of its year, not a claimed day
+    assert markers["Nouvelles communications"] == "2016-12-31"
+    assert ("vague", "date au mois ou à l'année près") in key_of(fig)
+    # A period known to the day (a conference on a month axis) is a plain bar.
+    conference = (event("mc", "conference", "2018-03-05", "Conférence", track="meetings2018", end="2018-04-20"),)
+    assert bands_of(build_meetings_2018_timeline(conference + MEETINGS, SOURCES))[0] == ("2018-03-05", "2018-04-21", "period")
+    # On a 30-year axis a month is a few pixels: a point, no band, no key entry.
+    fig = build_programme_timeline(PROGRAMME, SOURCES)
+    assert bands_of(fig) == [] and "vague" not in dict(key_of(fig))
 
 
 def test_status_labels_are_french():
@@ -231,11 +302,12 @@ def test_status_labels_are_french():
 
 def test_momentum_has_one_trace_per_kind_and_working_filter_buttons():
     fig = build_momentum_timeline(MOMENTUM, SOURCES)
-    kinds = list(dict.fromkeys(t.legendgroup for t in fig.data))
+    key = [t for t in fig.data if t.meta and "key" in t.meta]
+    kinds = list(dict.fromkeys(t.legendgroup for t in fig.data if t not in key))
     assert kinds == ["workshop", "group", "communication", "meeting"]
-    assert [t.legendgroup for t in marks(fig)] == kinds  # one legend entry per kind
-    assert [t.legendgroup for t in fig.data if t.showlegend is not False] == kinds
-    assert fig.layout.showlegend
+    assert [t.legendgroup for t in marks(fig)] == kinds  # one trace of markers per kind
+    # The filter buttons name the kinds (as the lanes do): the only legend is the key.
+    assert [t for t in fig.data if t.showlegend is not False] == key
     (menu,) = fig.layout.updatemenus
     labels = [b.label for b in menu.buttons]
     assert labels == ["Tout", "Ateliers", "Groupes", "Communications", "Réunions"]
@@ -246,9 +318,10 @@ def test_momentum_has_one_trace_per_kind_and_working_filter_buttons():
         assert all(v in (True, "legendonly") for v in visible)
     assert menu.buttons[0].args[0]["visible"] == [True] * len(fig.data)
     assert menu.buttons[3].args[0]["visible"] == [
-        True if t.legendgroup == "communication" else "legendonly" for t in fig.data
+        True if t.legendgroup == "communication" or t in key else "legendonly" for t in fig.data
     ]
-    assert menu.buttons[3].args[0]["visible"].count(True) == 2  # the marks and the labels of communications
+    # the bands, the marks and the labels of communications, and the key
+    assert menu.buttons[3].args[0]["visible"].count(True) == 3 + len(key)
 
 
 def test_month_ticks_are_french_abbreviations():
@@ -261,11 +334,46 @@ def test_month_ticks_are_french_abbreviations():
 
 def test_meetings_2018_draws_the_joint_statement_group_as_a_span():
     fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
+    # March to September, ends known to the month: a hatched band over both whole months.
+    assert ("2018-03-01", "2018-10-01", "vague") in bands_of(fig)
     (meetings,) = [t for t in marks(fig) if t.legendgroup == "meeting"]
-    assert "lines" in meetings.mode
-    span = [x for x, row in zip(meetings.x, meetings.customdata) if x and "Déclaration conjointe" in row[0]]
-    assert min(span) == "2018-03-01" and max(span) == "2018-09-30"
+    at = [x for x, row in zip(meetings.x, meetings.customdata) if "Déclaration conjointe" in row[0]]
+    assert at == ["2018-06-15"]  # its marker, in the middle of the band
     assert "mars 2018 – septembre 2018" in hover_of(fig, "Groupe de la Déclaration conjointe")
+
+
+def test_the_two_tracks_of_the_talks_are_drawn_apart_each_under_its_title():
+    """« Deux voies »: the multilateral track (Work Programme, General Council) above, the plurilateral
+    one (the Joint Statement) below, a rule between them, each titled; a kind present in both has a
+    lane in each."""
+    fig = build_meetings_2018_timeline(MEETINGS, SOURCES)
+    assert fig.layout.meta["tracks"] == ["multilateral", "plurilateral"]
+    titles = {a.name: a for a in fig.layout.annotations if a.name and a.name.startswith("track-")}
+    assert titles["track-multilateral"].text == "<b>Voie multilatérale\u00a0: Programme de travail, moratoire</b>"
+    assert titles["track-plurilateral"].text == "<b>Voie plurilatérale\u00a0: Déclaration conjointe</b>"
+    (rule,) = [s for s in fig.layout.shapes if s.name == "track-rule"]
+    y_of = {row[0].split("</b>")[0][3:]: y for t in marks(fig) for y, row in zip(t.y, t.customdata)}
+    multilateral = [e.label.text() for e in MEETINGS if e.process == "multilateral"]
+    plurilateral = [e.label.text() for e in MEETINGS if e.process == "plurilateral"]
+    # y grows downwards: every multilateral event above the rule, every plurilateral one below it
+    assert max(y_of[name] for name in multilateral) < rule.y0 < min(y_of[name] for name in plurilateral)
+    assert titles["track-multilateral"].y < min(y_of[name] for name in multilateral)
+    assert rule.y0 < titles["track-plurilateral"].y < min(y_of[name] for name in plurilateral)
+    # Communications and meetings in both tracks: a lane of each in each (lane titles on the y axis).
+    assert list(fig.layout.yaxis.ticktext).count("Communications") == 2
+    assert list(fig.layout.yaxis.ticktext).count("Réunions") == 2
+    # One track only (2016–2017): its title, no rule.
+    fig = build_momentum_timeline(MOMENTUM, SOURCES)
+    assert fig.layout.meta["tracks"] == ["multilateral"] and not [s for s in fig.layout.shapes if s.name == "track-rule"]
+
+
+def test_every_event_of_the_data_names_its_track_of_the_talks(facts):
+    from wto_ecommerce_deck import timeline
+
+    assert {e.process for e in facts.events} == {"multilateral", "plurilateral"}
+    assert facts.event("jsi-2017").process == "plurilateral" and facts.event("mc11").process == "multilateral"
+    assert timeline.programme().layout.meta["tracks"] == ["multilateral", "plurilateral"]
+    assert timeline.meetings_2018().layout.meta["tracks"] == ["multilateral", "plurilateral"]
 
 
 # ------------------------------------------------------------------ structure chart
@@ -318,6 +426,68 @@ def test_structure_wraps_long_names_and_draws_connectors():
     assert all(line and len(line) <= 30 for line in bop.text.split("<br>"))
     assert len(fig.layout.shapes) >= len(BODIES) - 1
     assert fig.layout.meta["figure"] == "structure"
+
+
+def _boxes_and_lines(fig):
+    boxes = {s.name: s for s in fig.layout.shapes if s.type == "rect"}
+    lines = [s for s in fig.layout.shapes if s.type == "line" and s.line.dash != "dot"]
+    return boxes, lines
+
+
+def _inside(box, x, y, margin=1e-6) -> bool:
+    return box.x0 + margin < x < box.x1 - margin and box.y0 + margin < y < box.y1 - margin
+
+
+def _crosses(line, box) -> bool:
+    """Whether a horizontal or vertical connector runs through the inside of a box."""
+    if line.x0 == line.x1:
+        low, high = sorted((line.y0, line.y1))
+        return box.x0 < line.x0 < box.x1 and low < box.y1 and high > box.y0
+    low, high = sorted((line.x0, line.x1))
+    return box.y0 < line.y0 < box.y1 and low < box.x1 and high > box.x0
+
+
+def assert_every_child_hangs_from_its_parent(bodies, fig):
+    """Each connector runs through no box but the two it joins (it may start or end inside those),
+    and from every child a drop, its row's bus and the parent's spine lead to the parent's box:
+    no row seems to hang from the row above it."""
+    boxes, lines = _boxes_and_lines(fig)
+    for line in lines:
+        ends = [name for name, box in boxes.items() if _inside(box, line.x0, line.y0) or _inside(box, line.x1, line.y1)]
+        crossed = [name for name, box in boxes.items() if _crosses(line, box) and name not in ends]
+        assert crossed == [], (line.x0, line.y0, line.x1, line.y1, crossed)
+    centre = {n: ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2) for n, b in boxes.items()}
+    by_id = {b.id: b for b in bodies}
+    for body in bodies:
+        if body.parent not in by_id or body.capacity_of:
+            continue
+        (x, y), (px, py) = centre[body.id], centre[body.parent]
+        drop = next(l for l in lines if l.x0 == l.x1 == pytest.approx(x) and _inside(boxes[body.id], l.x1, l.y1))
+        bus_y = drop.y0
+        assert any(l.y0 == l.y1 == pytest.approx(bus_y) and min(l.x0, l.x1) <= min(x, px) + 1e-9 and max(l.x0, l.x1) >= max(x, px) - 1e-9 for l in lines), body.id
+        assert any(l.x0 == l.x1 == pytest.approx(px) and l.y0 == pytest.approx(py) and l.y1 <= bus_y + 1e-9 for l in lines), body.id
+
+
+def test_every_committee_and_the_tnc_hang_directly_from_the_general_council():
+    """As the WTO draws it (org2): councils, committees and the Trade Negotiations Committee all report to
+    the General Council. With nine of them, three rows of three hung the second and third rows from the
+    middle box above them (the spine ran under it): the TNC looked like it reported to a committee."""
+    bodies = BODIES + (Body("crta", fr("Comité des accords commerciaux régionaux"), "gc", False, "verified", ("news",)),)
+    fig = build_structure_chart(bodies, SOURCES)
+    assert_every_child_hangs_from_its_parent(bodies, fig)
+    boxes, _ = _boxes_and_lines(fig)
+    wp = [b.id for b in bodies if b.work_programme and b.parent == "gc"]
+    assert len({boxes[i].y0 for i in wp}) == 1  # the Work Programme's four bodies stand together, on one row
+    assert all(boxes[i].fillcolor == "#0072B2" for i in wp + ["gc"])
+    # An odd row that the spine crosses moves half a box aside rather than sit on it.
+    three = tuple(b for b in bodies if b.id != "ctd")
+    assert_every_child_hangs_from_its_parent(three, build_structure_chart(three, SOURCES))
+
+
+def test_the_real_structure_chart_hangs_every_body_from_the_general_council(facts):
+    from wto_ecommerce_deck import structure
+
+    assert_every_child_hangs_from_its_parent(facts.bodies, structure.chart())
 
 
 # ------------------------------------------------------------------ members map

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from wto_ecommerce_deck import conventions, deck, explorer, quiz
-from wto_ecommerce_deck.pipeline import audit, export, site, vendor
+from wto_ecommerce_deck.pipeline import audit, export, site, sources, vendor
 from wto_ecommerce_deck.figures import build_members_map, build_programme_timeline, build_structure_chart, style
 from wto_ecommerce_deck.data.records import Body, Event, Facts, Localized, PartialDate, Signatory, Source
 from wto_ecommerce_deck.widgets_export import fallback_html
@@ -152,7 +152,7 @@ def hostile_notebook(facts: Facts) -> nbformat.NotebookNode:
         code(explorer_html, "c-09"),
         md("## Le quiz", "slide", "c-10"),
         code(quiz_html, "c-11"),
-        *audit.sources_slide_cells(SECTION, hostile_audit(facts)),
+        *sources.sources_slide_cells(SECTION, hostile_audit(facts)),
     ]
     return nb
 
@@ -167,7 +167,7 @@ def hostile_site(tmp_path_factory) -> Path:
     (out / "slides" / "hostile.html").write_text(export.to_html(hostile_notebook(facts), TITLE, "../vendor"), encoding="utf-8")
     entry = site.DeckEntry(SECTION, TITLE, 6, "slides/hostile.html", f"notebooks/{SECTION}.ipynb")
     (out / "index.html").write_text(site.index_html([entry]), encoding="utf-8")
-    audit.write_sources_page(out, hostile_audit(facts))
+    sources.write_sources_page(out, hostile_audit(facts))
     return out
 
 
@@ -275,8 +275,9 @@ def deck_seen(browser, hostile_site) -> dict:
             "svg_text": text_of(".deck-plot svg text"),
             "table": page.evaluate("document.querySelector('table.deck-events').innerText"),
             "quiz": text_of(".deck-fallback.deck-quiz"),
-            "sources_slide": text_of(".deck-sources"),
-            "sources_links": page.evaluate("Array.from(document.querySelectorAll('.deck-sources a')).map(a => a.href)"),
+            # the « Sources » slide and its notes, which list the sources
+            "sources_slide": text_of(".deck-sources, .deck-sources-notes"),
+            "sources_links": page.evaluate("Array.from(document.querySelectorAll('.deck-sources a, .deck-sources-notes a')).map(a => a.href)"),
             "notes": text_of("aside.notes"),
             "menu": text_of(".deck-menu a"),
             "title": page.title(),
@@ -404,5 +405,5 @@ def test_index_and_sources_pages_escape_any_text(title, label):
         events=(Event("e", "programme", "decision", PartialDate(2001), None, every(label), every(label), None, None, "unverified", ("s",)),),
         bodies=(), signatories=(),
     )
-    page = _tags(audit.sources_page_html(hostile_audit(facts)))
+    page = _tags(sources.sources_page_html(hostile_audit(facts)))
     assert "script" not in page.tags and not any(a.startswith("on") for a in page.attrs)

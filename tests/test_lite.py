@@ -20,7 +20,8 @@ from playwright.sync_api import expect
 from conftest import ROOT
 
 from wto_ecommerce_deck import serve
-from wto_ecommerce_deck.pipeline import lite, site
+from wto_ecommerce_deck.errors import BuildError
+from wto_ecommerce_deck.pipeline import layout, lite, lite_app, lite_notebooks, lite_pyodide, site
 
 pytestmark = [pytest.mark.lite]
 
@@ -96,12 +97,12 @@ def student(browser, server):
 def test_the_lock_ships_only_local_wheels_with_their_hashes(lite_site):
     lock = json.loads((lite_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
     packages = lock["packages"]
-    for name in ("plotly", "ipywidgets", "pyyaml", "pycountry", "nbformat", "wto-ecommerce-deck", *lite.KERNEL_PACKAGES):
+    for name in ("plotly", "ipywidgets", "pyyaml", "pycountry", "nbformat", "wto-ecommerce-deck", *lite_app.KERNEL_PACKAGES):
         assert name in packages, name
     for name, item in packages.items():
         wheel = lite_site / "static" / "pyodide" / item["file_name"]
         assert wheel.is_file() and "/" not in item["file_name"], name  # beside the lock, never a URL
-        assert lite._sha256(wheel) == item["sha256"], name
+        assert lite_pyodide._sha256(wheel) == item["sha256"], name
         assert item["file_name"].endswith("-none-any.whl"), name  # pure Python only
         assert all(dep in packages for dep in item["depends"]), name
     config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
@@ -129,7 +130,7 @@ def test_the_interface_opens_in_french_and_offers_english_and_spanish(lite_site)
     for lang, name in (("en", "English"), ("es", "Español (España)")):
         banner = (ROOT / "assets" / "lite" / f"banner-{lang}.md").read_text(encoding="utf-8")
         assert "Paramètres" in banner and "Langue" in banner and name in banner, lang
-        assert languages[lite.LANGUAGE_LOCALES[lang]]["nativeName"].startswith(name.split(" (")[0]), lang
+        assert languages[lite_notebooks.LANGUAGE_LOCALES[lang]]["nativeName"].startswith(name.split(" (")[0]), lang
 
 
 def test_index_links_each_section_to_the_browser(lite_site, tmp_path):
@@ -164,11 +165,11 @@ def run_all_cells(page, name: str) -> None:
 @pytest.mark.parametrize("name", SECTIONS)
 def test_section_runs_in_the_browser(student, lite_site, name):
     source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
-    link = lite.notebook_link(lite_site.parent, name)
+    link = layout.lite_link(lite_site.parent, name)
     assert link, f"{name}: not in build/lite/"
     page = student.context.new_page()
     try:
-        page.goto(f"{student.origin}/{link[len(lite.FOLDER) + 1:]}")
+        page.goto(f"{student.origin}/{link[len(layout.LITE_FOLDER) + 1:]}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         # the banner, in French, first
         expect(page.locator(".jp-Cell").first).to_contain_text("s’exécute dans votre navigateur", timeout=30_000)
@@ -273,7 +274,7 @@ def test_serve_gives_pyodide_its_mime_types(lite_site):
 def test_a_bad_lock_is_one_line_naming_the_package(tmp_path):
     bad = tmp_path / "wheels.lock.json"
     bad.write_text(json.dumps({"packages": [{"name": "plotly", "version": "7.1.0", "file": "x.whl", "imports": []}]}))
-    with pytest.raises(lite.BuildError) as error:
-        lite.read_lock(bad)
+    with pytest.raises(BuildError) as error:
+        lite_pyodide.read_lock(bad)
     assert str(error.value).endswith("package 'plotly': field 'sha256' missing")
     assert "\n" not in str(error.value)

@@ -4,15 +4,16 @@ Every check runs in a real headless Chromium with all non-file requests aborted.
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
-from test_browser import ALL_SLIDES, DECKS, LANGUAGES, open_deck
+from test_browser import ALL_SLIDES, DECKS, LANGUAGES, MIN_READABLE_PX, READABILITY, open_deck
 from wto_ecommerce_deck import messages
-from wto_ecommerce_deck.pipeline.audit import page_name
+from wto_ecommerce_deck.pipeline.layout import page_name
 
 FIRST_SLIDE_WITH_NOTES = """() => {
   const slides = Reveal.getSlides();
@@ -222,11 +223,10 @@ def test_no_slide_overflows_its_box_at_1024x768(offline_page, built):
         assert overflow[0] <= 1 and overflow[1] <= 1, (h, v, overflow)
 
 
-# deck.js: plots end FOOTER_SPACE above the slide's foot; explorer tables and opened quiz
-# answers end TABLE_FOOT_SPACE above it, clear of reveal's arrows.
+# deck.js: plots, tables and opened quiz answers end FOOTER_SPACE above the slide's foot; the
+# footer band holds the deck's title, the slide number and reveal's arrows.
 DECK_JS = (ROOT / "assets" / "theme" / "deck.js").read_text(encoding="utf-8")
 FOOTER_SPACE = int(re.search(r"var FOOTER_SPACE = (\d+);", DECK_JS).group(1))
-TABLE_FOOT_SPACE = int(re.search(r"var TABLE_FOOT_SPACE = (\d+);", DECK_JS).group(1))
 
 # What of the current slide is drawn outside its box (left, right) or below `space` slide pixels
 # above its foot: elements as drawn, plotly's SVG included (a legend wider than its plot), not
@@ -238,7 +238,7 @@ OUTSIDE_THE_SLIDE = """([space, selector]) => {
   const out = [];
   for (const el of slide.querySelectorAll(selector)) {
     if (!el.checkVisibility({visibilityProperty: true}) || el.closest('aside.notes, .draglayer')) continue;
-    if (el.parentElement && el.parentElement.closest('.deck-table-scroll')) continue;
+    if (el.parentElement && el.parentElement.closest('.deck-table-scroll:not(.deck-table-paged)')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     const past = [box.left - r.left, r.right - box.right, r.bottom - bottom].map(Math.round);
@@ -250,35 +250,141 @@ OUTSIDE_THE_SLIDE = """([space, selector]) => {
   return out;
 }"""
 
+# The heading's sharpness as drawn: the mean of the steepest 2 % of horizontal steps of grey in a
+# screenshot of it (crisp glyph edges are steep; a bitmap scaled by the compositor blurs them).
+SHARPNESS = """async (png) => {
+  const image = await createImageBitmap(await (await fetch('data:image/png;base64,' + png)).blob());
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const data = context.getImageData(0, 0, image.width, image.height).data;
+  const steps = [];
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x + 1 < image.width; x++) {
+      const i = 4 * (y * image.width + x);
+      steps.push(Math.abs((data[i] + data[i + 1] + data[i + 2]) - (data[i + 4] + data[i + 5] + data[i + 6])) / 3);
+    }
+  }
+  steps.sort((a, b) => b - a);
+  const top = steps.slice(0, Math.max(1, Math.floor(steps.length / 50)));
+  return top.reduce((a, b) => a + b, 0) / top.length;
+}"""
+# What no deck may need to be crisp: compositing hints, transitions and animations (a slide drawn
+# without them is drawn straight at reveal's scale).
+FLAT = "*, *::before, *::after { will-change: auto !important; transition: none !important; animation: none !important; }"
+
+
+def heading_sharpness(page) -> float | None:
+    box = page.evaluate(
+        """() => { const h = Reveal.getCurrentSlide().querySelector('h1, h2');
+             if (!h) return null; const r = h.getBoundingClientRect();
+             return {x: r.left, y: r.top, width: Math.min(r.width, 600), height: r.height}; }"""
+    )
+    if not box or box["width"] < 40:
+        return None
+    shot = page.screenshot(clip=box)
+    return page.evaluate(SHARPNESS, base64.b64encode(shot).decode("ascii"))
+
+
+def fragment_states(page) -> list[int]:
+    """The fragment indices to look at on the current slide: all fragments shown (99), or, on a slide
+    whose table deck.js cut into pages, each page in turn (-1: the first page, before any fragment)."""
+    pages = page.evaluate("Reveal.getCurrentSlide().querySelectorAll('tbody.deck-table-page').length")
+    return list(range(-1, pages - 1)) if pages else [99]
+
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_slide_fits_its_box_and_ends_above_the_footer_at_1280x720(offline_page, built, lang):
-    """What a trainer projects, in each language (Spanish runs longest): nothing of a slide, its
-    plots' legends and labels included, runs past its sides or into the footer; an opened quiz
-    answer ends above reveal's arrows. The Spanish members map's legend once ran 42 px past the
-    slide's right edge, an explorer table under the added-context band into the footer."""
+def test_every_slide_is_readable_fits_its_box_and_ends_above_the_footer_at_1280x720(offline_page, built, lang):
+    """What a trainer projects, in each language (Spanish runs longest), every slide and every page of
+    a paged table: nothing of a slide, its plots' legends and labels included, runs past its sides or
+    into the footer band; every text a room must read is at least 16 px as drawn, neither cut nor under
+    reveal's arrows, nor are the plots and tables; an opened quiz answer too. The Spanish members map's
+    legend once ran 42 px past the slide's right edge, an explorer table under the added-context band
+    into the footer; explorer tables showed 5 of 22 rows at 12 px behind a scroll, reveal's top arrow
+    covered a chart's corner, the status keys were written at 15 px (14.4 as drawn). And every heading
+    is as crisp as the same slide drawn without compositing hints or animations: timelines were drawn
+    blurred in French and Spanish (reveal's `will-change` on fragments, its animated progress bar)."""
     view = open_deck(offline_page, built, "00_presentation_complete", lang=lang)
     page = view.page
-    found = []
+    found, sharpness = [], {}
+    plots_ready = (
+        "Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'))"
+        ".every(d => d.getAttribute('data-plot-ready') === 'yes')"
+    )
     for h, v in page.evaluate(ALL_SLIDES):
         page.evaluate(f"Reveal.slide({h}, {v}, 99)")
-        page.wait_for_function(
-            "Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'))"
-            ".every(d => d.getAttribute('data-plot-ready') === 'yes')"
-        )
-        page.wait_for_timeout(100)
-        found += [(h, v, *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"])]
+        for fragment in fragment_states(page):
+            page.evaluate(f"Reveal.slide({h}, {v}, {fragment})")
+            page.wait_for_function(plots_ready)
+            page.wait_for_timeout(100)
+            where = (h, v) if fragment == 99 else (h, v, f"page {fragment + 2}")
+            found += [(*where, *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"])]
+            found += [(*where, *item) for item in page.evaluate(READABILITY, [MIN_READABLE_PX])]
+        sharpness[(h, v)] = heading_sharpness(page)
         answers = page.evaluate(
             "(() => { const all = Reveal.getCurrentSlide().querySelectorAll('details.deck-reveal');"
             " all.forEach(d => { d.open = true; }); return all.length; })()"
         )
         if answers:
             page.wait_for_timeout(150)  # the `toggle` events, then deck.js fits the answers
-            found += [(h, v, "opened", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [TABLE_FOOT_SPACE, ".deck-reveal-body"])]
-            found += [(h, v, "table", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [TABLE_FOOT_SPACE, ".deck-table-scroll"])]
-        elif page.evaluate("!!Reveal.getCurrentSlide().querySelector('.deck-table-scroll')"):
-            found += [(h, v, "table", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [TABLE_FOOT_SPACE, ".deck-table-scroll"])]
+            found += [(h, v, "opened", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, ".deck-reveal-body"])]
+            found += [(h, v, "opened", *item) for item in page.evaluate(READABILITY, [MIN_READABLE_PX])]
+            page.evaluate("Reveal.getCurrentSlide().querySelectorAll('details.deck-reveal').forEach(d => { d.open = false; })")
+        if page.evaluate("!!Reveal.getCurrentSlide().querySelector('.deck-table-scroll:not(.deck-table-paged)')"):
+            found += [(h, v, "table", *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, ".deck-table-scroll"])]
+    page.add_style_tag(content=FLAT)
+    for (h, v), drawn in sharpness.items():
+        if drawn is None:
+            continue
+        page.evaluate(f"Reveal.slide({h}, {v}, 99)")
+        page.wait_for_function(plots_ready)
+        page.wait_for_timeout(50)
+        flat = heading_sharpness(page)
+        if drawn < 0.9 * flat:
+            found.append((h, v, "blurred", round(drawn), round(flat)))
     assert found == []
+    assert view.external == [] and view.errors == []
+
+
+def test_a_table_too_long_for_its_slide_is_shown_page_by_page(offline_page, built):
+    """Every row of an explorer's table, none behind a scroll: the rows come page after page as
+    fragments of the slide (each page replaces the one before, the caption says which rows),
+    forward and back with the keyboard, each row once; nothing is paged on paper."""
+    view = open_deck(offline_page, built, "02_programme_de_travail")
+    page = view.page
+    h, v = next(s for s in page.evaluate(ALL_SLIDES) if page.evaluate(f"!!Reveal.getSlide({s[0]}, {s[1]}).querySelector('table.deck-events')"))
+    page.evaluate(f"Reveal.slide({h}, {v})")
+    total = page.evaluate("Reveal.getCurrentSlide().querySelectorAll('table.deck-events tbody tr').length")
+    pages = page.evaluate("Reveal.getCurrentSlide().querySelectorAll('tbody.deck-table-page').length")
+    assert total >= 20 and pages >= 2
+    shown_rows = []
+    state = """() => { const t = Reveal.getCurrentSlide().querySelector('table.deck-events');
+      const box = t.closest('.deck-table-scroll');
+      const shown = Array.from(t.tBodies).filter(b => b.checkVisibility({visibilityProperty: true, opacityProperty: true}));
+      return {shown: shown.length, rows: shown.flatMap(b => Array.from(b.rows).map(r => r.cells[1].textContent.trim())),
+              pager: t.querySelector('.deck-table-pager').textContent, scrolls: box.scrollHeight > box.clientHeight + 1,
+              focusable: box.hasAttribute('tabindex'), at: [Reveal.getIndices().h, Reveal.getIndices().v || 0]}; }"""
+    for step in range(pages):
+        if step:
+            page.keyboard.press("ArrowRight")  # the next fragment: the next page of rows
+        now = page.evaluate(state)
+        assert now["shown"] == 1 and not now["scrolls"] and not now["focusable"] and now["at"] == [h, v], now
+        first, last = len(shown_rows) + 1, len(shown_rows) + len(now["rows"])
+        assert now["pager"] == messages.t("deck.table_rows", "fr", first=first, last=last, total=total)
+        shown_rows += now["rows"]
+    every_row = page.evaluate("Array.from(Reveal.getCurrentSlide().querySelectorAll('table.deck-events tbody tr')).map(r => r.cells[1].textContent.trim())")
+    assert shown_rows == every_row and len(every_row) == total  # every row once, in order
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(state)["rows"][-1] == shown_rows[-len(now["rows"]) - 1]  # back: the page before
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v || 0]") != [h, v]  # past the last page: the next slide
+    # On paper every row is there, in one table (the print view unrolls and fits it).
+    printed = offline_page()
+    printed.page.goto((built / "slides" / "fr" / "02_programme_de_travail.html").as_uri() + "?print-pdf")
+    printed.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
+    assert printed.page.evaluate("document.querySelectorAll('tbody.deck-table-page').length") == 0
+    assert printed.page.evaluate("document.querySelectorAll('table.deck-events tbody tr').length") >= total
     assert view.external == [] and view.errors == []
 
 

@@ -83,11 +83,11 @@ def test_unverified_fact_is_refused_in_one_line(data_dir):
 
 
 def test_symbol_of_an_uncited_or_unverified_fact_is_refused(data_dir):
-    # mc11-decision's symbol WT/L/1032 is unverified: quoting it is refused even with the fact cited.
-    line = line_of(data_dir, "q-conference-2")
-    errors = errors_for(data_dir, "      - fr: \"Mettre fin au moratoire\"", "      - fr: \"Annuler WT/L/1032\"")
+    # davos-2019's symbol WT/L/1056 is unverified: quoting it is refused even with the fact cited.
+    line = line_of(data_dir, "q-depuis-3")
+    errors = errors_for(data_dir, "      - fr: \"Texte de négociation récapitulatif\"", "      - fr: \"Texte WT/L/1056\"")
     assert errors == [
-        f"assets/data/quizzes.yaml: entry 'q-conference-2' (line {line}): field 'facts': symbol 'WT/L/1032' "
+        f"assets/data/quizzes.yaml: entry 'q-depuis-3' (line {line}): field 'facts': symbol 'WT/L/1056' "
         "is quoted but is not the symbol of a cited fact that is not unverified"
     ]
 
@@ -193,8 +193,8 @@ def test_single_choice_through_its_widgets():
     feedback = plain(q.feedback.value)
     assert feedback.startswith("✔ Bonne réponse !")
     assert f"Réponse : B. {right}" in feedback
-    assert "Déclaration sur le commerce électronique mondial (OMC, en anglais)" in feedback  # the source
-    assert 'href="https://www.wto.org/english/tratop_e/ecom_e/mindec1_e.htm"' in q.feedback.value
+    assert "Déclaration sur le commerce électronique mondial (OMC)" in feedback  # the source, in French
+    assert 'href="https://www.wto.org/french/tratop_f/ecom_f/mindec1_f.htm"' in q.feedback.value
 
 
 def test_reveal_button_shows_answer_and_source():

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from wto_ecommerce_deck import data, explorer, quiz, theme
 from wto_ecommerce_deck.errors import BuildError
-from wto_ecommerce_deck.pipeline import audit, site
+from wto_ecommerce_deck.pipeline import audit, site, sources
 
 THEME = ROOT / "assets" / "theme"
 
@@ -36,20 +36,20 @@ def test_the_live_quiz_and_explorer_carry_their_stylesheets_from_the_theme():
 def test_the_pages_inline_their_stylesheets_from_the_theme():
     page = site.index_html([])
     assert (THEME / "index.css").read_text(encoding="utf-8").strip() in page
-    sources = audit.sources_page_html(audit.build_audit())
-    assert (THEME / "sources.css").read_text(encoding="utf-8").strip() in sources
+    sources_page = sources.sources_page_html(audit.build_audit())
+    assert (THEME / "sources.css").read_text(encoding="utf-8").strip() in sources_page
 
 
 def test_the_sources_slide_has_no_inline_style_and_omc_css_styles_it():
-    slide, notes = audit.sources_slide_cells(audit.FULL_DECK)
+    slide, notes = sources.sources_slide_cells(audit.FULL_DECK)
     assert "style=" not in slide.source and "style=" not in notes.source
     css = (THEME / "omc.css").read_text(encoding="utf-8")
-    for rule in ("ul.deck-sources-list", "p.deck-sources-note", "p.deck-sources-link"):
+    for rule in ("p.deck-sources-where", "p.deck-sources-note", "p.deck-sources-link"):
         assert rule in css
 
 
 def test_no_stylesheet_is_left_in_the_python_modules_this_issue_moved():
-    for module in ("quiz.py", "explorer.py", "pipeline/audit.py", "pipeline/site.py", "widgets_export.py"):
+    for module in ("quiz.py", "explorer.py", "pipeline/audit.py", "pipeline/sources.py", "pipeline/site.py", "widgets_export.py"):
         text = (ROOT / "src" / "wto_ecommerce_deck" / module).read_text(encoding="utf-8")
         assert not re.search(r"[.#][\w-]+\s*\{[^}]*:[^}]*;", text), module  # a CSS rule
         assert "<style" not in text or module == "widgets_export.py", module  # live_style wraps a theme file
@@ -73,7 +73,7 @@ def test_one_markup_for_a_symbol_and_a_status_wherever_they_are_shown():
     assert 'target="_blank" rel="noopener"' in cell and '<strong class="deck-unsure">(à confirmer)</strong>' in cell
     assert cell in explorer.detail_html(event, facts.sources)
     assert cell in explorer.static_html(event.track, facts.track(event.track), facts.sources)
-    assert cell in audit.sources_page_html(audit.build_audit())
+    assert cell in sources.sources_page_html(audit.build_audit())
     unsure = str(theme.macro("status")("unverified"))
     assert unsure == '<strong class="deck-unsure">à confirmer</strong>'
-    assert unsure in audit.sources_page_html(audit.build_audit())
+    assert unsure in sources.sources_page_html(audit.build_audit())

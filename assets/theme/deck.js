@@ -29,6 +29,8 @@
 
   // A plot fills what the slide leaves below it (a heading, maybe one line of text),
   // down to the footer. Measured in the slide's own coordinates: reveal scales slides.
+  // The footer band holds the deck's title, the slide number and reveal's arrows, in one row
+  // (omc.css): nothing of a slide goes below it, so the arrows never cover a chart or a table.
   var FOOTER_SPACE = 44;
   var MIN_HEIGHT = 280;
 
@@ -42,20 +44,19 @@
     div.style.height = height + "px";
   }
 
-  // A table of events (the explorers' static stand-in) scrolls in a box that ends at the same
-  // height on every slide, above the footer and clear of reveal's arrows, whatever stands above
-  // it (the added-context band pushes it down by a line). Only the box's limit changes: CSS
-  // gives its cap, paper unrolls it (fitSlide).
-  var TABLE_FOOT_SPACE = 76;  // slide px: the footer and the top of reveal's arrows
-
+  // A table that does not fit (a table of events, the explorers' static stand-in) is cut into
+  // pages of rows before reveal starts (paginateTables, below); one that still runs past the
+  // footer (a single row taller than the room) scrolls in its box, which ends at the same height
+  // on every slide, above the footer and clear of reveal's arrows. Only the box's limit changes:
+  // CSS gives its cap, paper unrolls it (fitSlide).
   function fitTables(slide) {
     if (!slide) return;
     var config = window.Reveal.getConfig();
     var scale = window.Reveal.getScale() || 1;
-    Array.prototype.forEach.call(slide.querySelectorAll(".deck-table-scroll"), function (box) {
+    Array.prototype.forEach.call(slide.querySelectorAll(".deck-table-scroll:not(.deck-table-paged)"), function (box) {
       box.style.maxHeight = "";
       var top = (box.getBoundingClientRect().top - slide.getBoundingClientRect().top) / scale;
-      var room = Math.floor(config.height - top - TABLE_FOOT_SPACE);
+      var room = Math.floor(config.height - top - FOOTER_SPACE);
       var cap = parseFloat(window.getComputedStyle(box).maxHeight) || room;
       box.style.maxHeight = Math.max(MIN_HEIGHT, Math.min(cap, room)) + "px";
     });
@@ -70,7 +71,7 @@
     if (!slide) return;
     var config = window.Reveal.getConfig();
     var scale = window.Reveal.getScale() || 1;
-    var limit = config.height - TABLE_FOOT_SPACE;
+    var limit = config.height - FOOTER_SPACE;
     Array.prototype.forEach.call(slide.querySelectorAll("details.deck-reveal > .deck-reveal-body"), function (body) {
       body.style.zoom = "";
       if (!body.parentElement.open) return;
@@ -99,6 +100,154 @@
     el.style.zoom = String(Math.floor(low * 1000) / 1000);
   }
 
+  // Tables a room must read are neither scrolled nor shrunk. A table that runs past the footer
+  // is cut, before reveal starts, into pages of whole rows: one <tbody> per page, the first shown
+  // with the slide and each next one a fragment of it, which takes the place of the one before
+  // (showTablePages). The presenter steps through the rows as through any fragment; the caption
+  // says which rows are shown. Measured at the slide's own size (no scale), once the fonts are
+  // in, in the deck's language; pages are as even as their count allows. Not on paper: the print
+  // view unrolls a table and fits it to its page (fitSlide). Any table of a slide qualifies (the
+  // explorers' tables of events, a table written in a notebook's markdown), not those of notes.
+  var TABLE_PAGE_SLACK = 4;  // slide px kept under the last row: collapsed borders, rounding
+  var SLIDE_SIZE = { width: 1280, height: 720 };  // reveal's width and height (start)
+
+  function leafSlides() {
+    return Array.prototype.filter.call(document.querySelectorAll(".reveal .slides section"), function (section) {
+      return !section.querySelector("section");
+    });
+  }
+
+  function tablesToPage(section) {
+    return Array.prototype.filter.call(section.querySelectorAll("table"), function (table) {
+      return !table.closest("aside") && table.tBodies.length === 1 && table.tBodies[0].rows.length > 1;
+    });
+  }
+
+  function contentBottom(section) {
+    var top = section.getBoundingClientRect().top;
+    var bottom = 0;
+    Array.prototype.forEach.call(section.children, function (child) {
+      if (child.tagName !== "ASIDE") bottom = Math.max(bottom, child.getBoundingClientRect().bottom - top);
+    });
+    return bottom;
+  }
+
+  // Row indices per page: the fewest pages that hold `heights` in `room`, then the smallest
+  // page height that keeps that count (pages of even length, not full pages and a short last one).
+  function pageRows(heights, room) {
+    function split(cap) {
+      var pages = [[]];
+      var height = 0;
+      heights.forEach(function (row, index) {
+        if (pages[pages.length - 1].length && height + row > cap) {
+          pages.push([]);
+          height = 0;
+        }
+        pages[pages.length - 1].push(index);
+        height += row;
+      });
+      return pages;
+    }
+    var fewest = split(room).length;
+    var low = Math.max.apply(null, heights);
+    var high = Math.max(room, low);
+    for (var i = 0; i < 12; i++) {
+      var mid = (low + high) / 2;
+      if (split(mid).length <= fewest) high = mid;
+      else low = mid;
+    }
+    return split(high);
+  }
+
+  function pagerText(first, last, total) {
+    return (MESSAGES.table_rows || "{first}–{last} / {total}")
+      .replace("{first}", String(first)).replace("{last}", String(last)).replace("{total}", String(total));
+  }
+
+  function paginateTable(section, table, limit) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var pager = document.createElement("span");
+    pager.className = "deck-table-pager";
+    pager.textContent = pagerText(rows.length, rows.length, rows.length);  // the longest it will say
+    if (!table.caption) table.createCaption();
+    table.caption.appendChild(pager);
+    // Measured unrolled: the box around an explorer's table would scroll it (CSS cap).
+    var box = table.closest(".deck-table-scroll");
+    if (box) box.classList.add("deck-table-paged");
+    var bottom = contentBottom(section);
+    var heights = rows.map(function (row) { return row.getBoundingClientRect().height; });
+    var room = limit - TABLE_PAGE_SLACK - (bottom - heights.reduce(function (a, b) { return a + b; }, 0));
+    var pages = bottom > limit ? pageRows(heights, room) : [];
+    if (pages.length < 2) {
+      pager.remove();
+      if (!table.caption.textContent.trim()) table.deleteCaption();
+      if (box) box.classList.remove("deck-table-paged");
+      return;
+    }
+    pages.forEach(function (indices, number) {
+      var page = document.createElement("tbody");
+      page.className = "deck-table-page" + (number ? " fragment" : "");
+      page.setAttribute("data-first", String(indices[0] + 1));
+      page.setAttribute("data-last", String(indices[indices.length - 1] + 1));
+      indices.forEach(function (index) { page.appendChild(rows[index]); });
+      table.insertBefore(page, body);
+    });
+    body.remove();
+    table.classList.add("deck-table-paged");
+    table.setAttribute("data-rows", String(rows.length));
+    // Nothing scrolls any more: the box is no longer a stop of the Tab key, and the arrow keys
+    // step through the pages as reveal's fragments.
+    if (box) box.removeAttribute("tabindex");
+  }
+
+  function paginateTables() {
+    var slides = document.querySelector(".reveal .slides");
+    var style = slides.getAttribute("style");
+    slides.style.width = SLIDE_SIZE.width + "px";
+    slides.style.height = SLIDE_SIZE.height + "px";
+    var candidates = leafSlides().filter(function (section) { return tablesToPage(section).length > 0; });
+    function shown(section, on) {
+      [section, section.parentElement].forEach(function (el) {
+        if (el.tagName !== "SECTION") return;
+        el.style.display = on ? "block" : "";
+        el.style.visibility = on ? "hidden" : "";
+      });
+    }
+    candidates.forEach(function (section) { shown(section, true); });
+    document.body.getBoundingClientRect();  // lay out: the fonts the tables use start loading
+    return fontsLoaded().then(function () {
+      candidates.forEach(function (section) {
+        tablesToPage(section).forEach(function (table) {
+          paginateTable(section, table, SLIDE_SIZE.height - FOOTER_SPACE);
+        });
+        shown(section, false);
+      });
+      if (style === null) slides.removeAttribute("style");
+      else slides.setAttribute("style", style);
+    });
+  }
+
+  // The page of each paged table of `slide` that its fragments have reached; the others hidden.
+  function showTablePages(slide) {
+    if (!slide) return;
+    Array.prototype.forEach.call(slide.querySelectorAll("table.deck-table-paged"), function (table) {
+      var pages = Array.prototype.slice.call(table.querySelectorAll("tbody.deck-table-page"));
+      var current = 0;
+      pages.forEach(function (page, number) {
+        if (number && page.classList.contains("visible")) current = number;
+      });
+      pages.forEach(function (page, number) {
+        page.hidden = number !== current;
+      });
+      var pager = table.querySelector(".deck-table-pager");
+      if (pager) {
+        var page = pages[current];
+        pager.textContent = pagerText(page.getAttribute("data-first"), page.getAttribute("data-last"), table.getAttribute("data-rows"));
+      }
+    });
+  }
+
   function plotsOf(slide) {
     return slide ? Array.prototype.slice.call(slide.querySelectorAll(".deck-plot")) : [];
   }
@@ -116,6 +265,7 @@
     if (isPrinting()) return Promise.resolve();  // the print view draws on `pdf-ready`
     inertHiddenSlides();
     var slide = window.Reveal.getCurrentSlide();
+    showTablePages(slide);
     fitTables(slide);
     fitAnswers(slide);
     return Promise.all(plotsOf(slide).map(draw));
@@ -688,6 +838,7 @@
   function start(config, messages) {
     var Reveal = window.Reveal;
     MESSAGES = messages || MESSAGES;
+    SLIDE_SIZE = { width: config.width, height: config.height };
     translateSpeakerWindow();
     Reveal.on("showhelp", translateHelp);
     config.plugins = [window.RevealNotes].filter(Boolean);
@@ -699,6 +850,12 @@
       if (isPrinting() || !details.matches || !details.matches("details.deck-reveal")) return;
       fitAnswers(details.closest("section"));
     }, true);
+    // A table's next page replaces the one before at once, before the next frame is painted.
+    ["ready", "slidechanged", "fragmentshown", "fragmenthidden"].forEach(function (name) {
+      Reveal.on(name, function () {
+        showTablePages(Reveal.getCurrentSlide());
+      });
+    });
     ["ready", "slidechanged", "fragmentshown", "fragmenthidden", "resize", "overviewhidden"].forEach(
       function (name) {
         Reveal.on(name, function () {
@@ -708,7 +865,10 @@
       }
     );
     Reveal.on("pdf-ready", printReady);
-    return Reveal.initialize(config).then(function () {
+    var paged = /print-pdf/i.test(window.location.search) ? Promise.resolve() : paginateTables();
+    return paged.then(function () {
+      return Reveal.initialize(config);
+    }).then(function () {
       if (!Reveal.isPrintView()) {
         buildMenu(Reveal);
         startRoom(Reveal);

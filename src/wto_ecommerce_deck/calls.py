@@ -5,7 +5,7 @@ A code cell of a deck is one or more calls such as `timeline.programme()`, `stru
 functions declares here, with the `notebook_call` decorator beside its definition, what it shows:
 
 * `shows`: the kind of figure or widget, which tells the fact audit how to read the records it
-  carries (`pipeline/audit.py` has one reader per kind, not one per call);
+  carries (`pipeline/audit_calls.py` has one reader per kind, not one per call);
 * `track`: for a timeline, the track of `assets/data/events.yaml` it draws;
 * `period`: for a timeline over some years only, the name of a `figures.timelines.Period`
   (`SEED_PERIOD`: the 2018 presentation's moratorium slide stops at CM11; `AFTER_SEED_PERIOD`: the

@@ -1,12 +1,16 @@
 """Command line: `python -m wto_ecommerce_deck build` (what `make slides` runs), `pdf` (`make pdf`),
-`classroom` (`make classroom`) and the others below."""
+`classroom` (`make classroom`) and the others below.
+
+The one place where an error becomes output and an exit code: each command raises `DeckError` and
+`report` prints its lines (`error: …`, in the interface's language) and the command's closing note.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .errors import DeckError, report, say, skip_iri_grammar
+from .errors import DeckError, say, skip_iri_grammar
 from .messages import t
 
 
@@ -102,6 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def report(exc: DeckError, note: str | None = None) -> int:
+    """Print the error's lines (`error: …`) and the command's closing note; return the exit code."""
+    for line in exc.lines:
+        say(t("cli.error", message=line))
+    if note:
+        say(note)
+    return 1
+
+
 def _classroom_options(default) -> argparse.ArgumentParser:
     """Options of `classroom` that `classroom export` takes too (there, SUPPRESS: an option given
     before `export` is not reset by the subcommand's default)."""
@@ -145,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return student_main(args.out)
     if args.command == "facts":
-        from .pipeline.audit import main as facts_main
+        from .pipeline.facts_command import main as facts_main
 
         return facts_main(args.format, args.out)
     if args.command == "present":

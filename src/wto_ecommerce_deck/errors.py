@@ -1,9 +1,10 @@
-"""The project's one error type, and the one place where it becomes output and an exit code.
+"""The project's one error type.
 
 Every problem a user can cause (a bad data file, a broken notebook, a deck that cannot print, a
 missing npm package) is a `DeckError` carrying its one-line messages, each naming the file, the
-entry and the field or cell. Code raises it and never prints; the command line (`cli.py`, through
+entry and the field or cell. Code raises it and never prints; the command line (`cli.py`, its
 `report`) prints each line as `error: …` on stderr, then the command's closing note, and exits 1.
+This module is at the bottom of the package (the standard library only): every module may raise.
 """
 
 from __future__ import annotations
@@ -30,17 +31,6 @@ class BuildError(DeckError):
 def say(message: str) -> None:
     """A progress or error line of a command: on stderr, so that stdout stays the command's output."""
     print(message, file=sys.stderr, flush=True)
-
-
-def report(exc: DeckError, note: str | None = None) -> int:
-    """Print the error's lines (`error: …`) and the command's closing note; return the exit code."""
-    from .messages import t  # here: messages imports this module
-
-    for line in exc.lines:
-        say(t("cli.error", message=line))
-    if note:
-        say(note)
-    return 1
 
 
 def skip_iri_grammar() -> None:

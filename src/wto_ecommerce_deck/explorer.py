@@ -27,7 +27,9 @@ from .widgets_export import WithFallback, live_style, stable_ids
 # The tracks a student can explore (their names: `explorer.track.*` of the message catalogue; the
 # builder of each track's figure is figures.timelines.BUILDERS).
 TRACKS = tuple(timelines.BUILDERS)
-FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab
+FIGURE_HEIGHT = 380  # px, inside the explorer's « Frise » tab, at the least
+ROW_PX = 24  # px a row of labels needs (17 px text): a track with many rows gets a taller figure
+FIGURE_CHROME_PX = 170  # px of legends, ticks and key around the rows
 UNVERIFIED = style.UNVERIFIED
 
 
@@ -77,6 +79,11 @@ def filter_events(events: Sequence[Event], kinds: Sequence[str], years: tuple[in
     """The events of the given kinds that overlap the years (both included), in date order."""
     low, high = years
     return [e for e in events if e.kind in kinds and e.start.year <= high and (e.end or e.start).year >= low]
+
+
+def figure_height(fig) -> int:
+    """The « Frise » tab's figure height: FIGURE_HEIGHT, or what its rows of labels need."""
+    return max(FIGURE_HEIGHT, round(fig.layout.meta["rows"] * ROW_PX + FIGURE_CHROME_PX))
 
 
 LIVE_CSS = "explorer-live.css"  # the live widget's look, in assets/theme/
@@ -199,7 +206,7 @@ class Explorer(WithFallback):
                                     "data": {"text/plain": t("explorer.no_match")}},)
             return
         fig = timelines.build_track_timeline(self.track.value, events, self.sources)
-        fig.update_layout(height=FIGURE_HEIGHT)
+        fig.update_layout(height=figure_height(fig))
         payload = json.loads(pio.to_json(fig, validate=False))
         payload["config"] = PLOT_CONFIG
         self.figure.outputs = ({

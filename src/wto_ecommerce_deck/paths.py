@@ -49,3 +49,9 @@ def i18n_dir() -> Path:
 
 def notebooks_dir() -> Path:
     return repo_root() / "notebooks"
+
+
+def lite_dir() -> Path:
+    """What the JupyterLite site is made from besides the notebooks: the browser's wheel lock, the
+    banners, the interface's settings (`make lite`)."""
+    return repo_root() / "assets" / "lite"

@@ -50,7 +50,7 @@ from starlette.types import Scope
 from .. import messages, theme
 from ..messages import DEFAULT_LANG, group, t
 from ..paths import theme_dir
-from ..pipeline.audit import page_name
+from ..pipeline.layout import page_name
 from ..serve import MIME_TYPES
 from . import limits, qr
 from .polls import RoomError

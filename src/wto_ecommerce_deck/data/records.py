@@ -20,6 +20,12 @@ STATUSES = ("verified", "secondary", "seed", "unverified")
 # Tracks of the three timelines (plus the epilogue, shown only as marked context).
 TRACKS = ("programme", "momentum", "meetings2018", "epilogue")
 
+# The two tracks of the e-commerce talks that an event belongs to, drawn apart on the timelines:
+# the multilateral track (all Members: the Work Programme, the moratorium, the General Council) and
+# the plurilateral one (the Joint Statement Initiative and its participants only). The words are the
+# catalogue's (`process`).
+PROCESSES = ("multilateral", "plurilateral")
+
 # Kinds of events; the French legend labels live with the figures.
 KINDS = (
     "conference",  # a Ministerial Conference (date range)
@@ -28,7 +34,7 @@ KINDS = (
     "workshop",  # workshops and seminars
     "group",  # a new group of members
     "communication",  # a member communication or non-paper
-    "meeting",  # a meeting (Joint Statement group, special General Council)
+    "meeting",  # a meeting (Joint Statement group, an informal meeting of the General Council Chair)
     "review",  # a General Council periodic review
 )
 
@@ -81,7 +87,7 @@ MORATORIUM_OUTCOMES = (
     "renewed",  # maintained until the next conference
     "no-decision",  # Seattle 1999: no declaration, no formal renewal
     "failed",  # Cancún 2003: the conference ended without consensus
-    "programme-only",  # a decision on the Work Programme; the data say nothing of the moratorium
+    "programme-only",  # a decision on the Work Programme alone (no record uses it since CM7 is `renewed`)
     "extended",  # extended by the General Council between conferences (December 2019)
     "lapsed",  # Yaoundé 2026: not renewed, the moratorium expired
 )
@@ -197,6 +203,17 @@ class Source:
     key: str
     url: str | None  # None: no public copy consulted (the title says so)
     title: Localized
+    # The same page in other languages (`url_by_lang` of sources.yaml), as (language, url) pairs:
+    # the WTO publishes its texts in English, French and Spanish, and a deck links to its own.
+    urls: tuple[tuple[str, str], ...] = ()
+
+    def url_for(self, lang: str | None = None) -> str | None:
+        """The page in `lang` (default: the current language) when there is one, else `url`."""
+        return dict(self.urls).get(lang or messages.language(), self.url)
+
+    def all_urls(self) -> tuple[str, ...]:
+        """`url` and every language's page (the hosts a deck may link to)."""
+        return tuple(u for u in (self.url, *(u for _, u in self.urls)) if u)
 
 
 @dataclass(frozen=True)
@@ -213,6 +230,7 @@ class Event:
     status: str
     sources: tuple[str, ...]
     moratorium: str | None = None  # one of MORATORIUM_OUTCOMES: what this event did with the moratorium
+    process: str = "multilateral"  # one of PROCESSES: the track of the talks it belongs to (required in events.yaml)
 
     @property
     def date_fr(self) -> str:

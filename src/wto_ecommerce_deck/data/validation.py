@@ -345,6 +345,20 @@ class SubfieldError(ValueError):
         self.part = part
 
 
+def per_language(value: Mapping[Any, Any], check: Callable[[str, Any], Any]) -> dict[str, Any]:
+    """`{lang: check(lang, item)}` of a mapping keyed by language codes (`fr`, `en`, `es`); a problem
+    with one item names its language (`SubfieldError`: `field 'label.en'`, `field 'url_by_lang.es'`)."""
+    checked = {}
+    for lang, item in value.items():
+        if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
+            raise ValueError(f"{clip(str(lang), 20)!r} is not a language code (ISO 639-1, two letters: fr, en, es)")
+        try:
+            checked[lang] = check(lang, item)
+        except ValueError as exc:
+            raise SubfieldError(lang, str(exc)) from None
+    return checked
+
+
 def check_localized(value: Any) -> Localized:
     """A text in each language, `{fr: "…", en: "…", es: "…"}`: `check_text` for every language,
     French typography for `fr` only. Which languages must be there is checked across the files
@@ -353,14 +367,7 @@ def check_localized(value: Any) -> Localized:
         raise ValueError(f"expected a text in each language ({{fr: …, en: …, es: …}}), got {got(value)}")
     if not isinstance(value, dict) or not value:
         raise ValueError(f"expected a mapping of languages to texts ({{fr: …, en: …, es: …}}), got {got(value)}")
-    texts = {}
-    for lang, text in value.items():
-        if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
-            raise ValueError(f"{clip(str(lang), 20)!r} is not a language code (ISO 639-1, two letters: fr, en, es)")
-        try:
-            texts[lang] = check_text_fr(text) if lang == FRENCH else check_text(text)
-        except ValueError as exc:
-            raise SubfieldError(lang, str(exc)) from None
+    texts = per_language(value, lambda lang, text: check_text_fr(text) if lang == FRENCH else check_text(text))
     if FRENCH not in texts:  # the original: every other language translates it
         raise ValueError(f"no '{FRENCH}' text")
     return Localized(texts)
@@ -445,7 +452,7 @@ def safe_href(url: str, sources: Mapping[str, Source] | None = None) -> str | No
     except ValueError:
         return None
     host = urlsplit(url).hostname or ""
-    hosts = {urlsplit(s.url).hostname for s in (sources or {}).values() if s.url}
+    hosts = {urlsplit(u).hostname for s in (sources or {}).values() for u in s.all_urls()}
     return url if is_wto_host(host) or host in hosts else None
 
 

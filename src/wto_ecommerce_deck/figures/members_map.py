@@ -181,7 +181,7 @@ def build_members_map(signatories: Sequence[Signatory], sources: Mapping[str, So
             xanchor="center",
             y=0,
             yanchor="top",
-            font=dict(size=16),
+            font=dict(size=style.TEXT_SIZE),
         ),
         dragmode=False,
     )

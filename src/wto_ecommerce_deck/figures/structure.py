@@ -12,6 +12,13 @@ Body are the General Council meeting in other capacities (`Body.capacity_of`): t
 sit beside it, on its row, joined to it by a dotted line, and their boxes say so
 (« Conseil général réuni en tant qu'… »), instead of hanging under it.
 
+Every body that reports to the General Council (its councils, its committees, the Trade
+Negotiations Committee) hangs from it directly, as on the WTO's chart (org2): the children of
+a body take as many rows as they need (the Work Programme's bodies first, on a row of their
+own when they fit one), and one line, the spine, runs down from the parent between the boxes
+of every row but the last (those rows have an even number of boxes, or are shifted by half a
+box) to each row's bus. No row hangs from the row above it.
+
 Status without hover: a body that is not verified has a dashed outline and its
 name the marks of `style.status_label`; the key under the chart says which.
 """
@@ -32,10 +39,10 @@ from ..messages import t
 PLOT_WIDTH_PX = 1180
 PLOT_HEIGHT_PX = 520
 NARROWEST_PLOT_PX = 860  # names are wrapped so they still fit at this width
-MAX_BOXES_PER_ROW = 4
+MAX_BOXES_PER_ROW = 5
 BOX_GAP_PX = 16
 TOP_BOX_WIDTH_PX = 320
-BOX_FONT_SIZE = 16
+BOX_FONT_SIZE = style.TEXT_SIZE
 CHAR_WIDTH_PX = 0.53 * BOX_FONT_SIZE  # Arial/Liberation Sans average, wider than Source Sans
 LINE_HEIGHT_PX = 21
 BOX_PADDING_PX = 8
@@ -71,22 +78,32 @@ def _levels(bodies: Sequence[Body]) -> list[list[Body]]:
 
 
 def _rows(levels: list[list[Body]]) -> list[list[Body]]:
-    """Split wide levels into balanced rows of at most MAX_BOXES_PER_ROW."""
+    """Each level in rows of at most MAX_BOXES_PER_ROW: the Work Programme's bodies on rows of
+    their own when they fill at most one row, the others after them, each group split into
+    balanced rows."""
     rows = []
     for level in levels:
-        count = len(level)
-        row_count = -(-count // MAX_BOXES_PER_ROW)
-        per_row = -(-count // row_count)
-        rows.extend(level[i : i + per_row] for i in range(0, count, per_row))
+        highlighted = [b for b in level if b.work_programme and not b.capacity_of]
+        if any(b.capacity_of for b in level) or not 0 < len(highlighted) <= MAX_BOXES_PER_ROW:
+            groups = [level]
+        else:
+            groups = [highlighted, [b for b in level if b not in highlighted]]
+        for group in (g for g in groups if g):
+            count = len(group)
+            row_count = -(-count // MAX_BOXES_PER_ROW)
+            per_row = -(-count // row_count)
+            rows.extend(group[i : i + per_row] for i in range(0, count, per_row))
     return rows
 
 
-def _box_width_fraction(row: Sequence[Body]) -> float:
-    """Every box of the multi-box rows has the same width, so the grid reads as one; a row that
-    holds a body and its other capacities shares the width between them (longer names)."""
+def _box_width_fraction(row: Sequence[Body], per_row: int) -> float:
+    """Every box of the multi-box rows has the same width, so the grid reads as one (`per_row`:
+    the most boxes a row of the chart holds); a row that holds a body and its other capacities
+    shares the width between them (longer names)."""
     if len(row) == 1:
         return TOP_BOX_WIDTH_PX / PLOT_WIDTH_PX
-    per_row = len(row) if any(b.capacity_of for b in row) else MAX_BOXES_PER_ROW
+    if any(b.capacity_of for b in row):
+        per_row = len(row)
     gaps = BOX_GAP_PX * (per_row - 1) / PLOT_WIDTH_PX
     return (1 - gaps) / per_row
 
@@ -150,7 +167,8 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
 
     # Row geometry, top down, in pixels; every box of a row has the row's height.
     # Spare height goes to the gaps, so the chart fills the slide instead of its top half.
-    widths = [_box_width_fraction(row) for row in rows]
+    widest = max((len(row) for row in rows if not any(b.capacity_of for b in row)), default=1)
+    widths = [_box_width_fraction(row, max(widest, 2)) for row in rows]
     wrapped = [[_wrapped_name(_shown_name(b, names), width) for b in row] for row, width in zip(rows, widths)]
     heights = [max(len(n) for n in row_names) * LINE_HEIGHT_PX + 2 * BOX_PADDING_PX for row_names in wrapped]
     spare = PLOT_HEIGHT_PX - KEY_HEIGHT_PX - sum(heights)
@@ -160,12 +178,23 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
     def y_paper(y_px: float) -> float:
         return 1 - y_px / scale
 
+    # The spine of a parent crosses every row of its children but the last, through the gap at
+    # its middle: a row it crosses with an odd number of boxes moves half a box to the left.
+    crossed = set()
+    for index, row in enumerate(rows):
+        parents = {b.parent for b in row if b.parent in ids and b.capacity_of not in ids}
+        later = [r for r in rows[index + 1 :] if any(b.parent in parents and b.capacity_of not in ids for b in r)]
+        if later and len(row) % 2:
+            crossed.add(index)
+
     centres: dict[str, tuple[float, float]] = {}  # x in paper, y in px from the top
     boxes, annotations = [], []
     top = 0.0
-    for row, row_names, width, height in zip(rows, wrapped, widths, heights):
+    for index, (row, row_names, width, height) in enumerate(zip(rows, wrapped, widths, heights)):
         gap_fraction = BOX_GAP_PX / PLOT_WIDTH_PX
         left = (1 - (len(row) * width + (len(row) - 1) * gap_fraction)) / 2
+        if index in crossed:
+            left -= (width + gap_fraction) / 2
         for index, (body, name_lines) in enumerate(zip(row, row_names)):
             x = left + index * (width + gap_fraction) + width / 2
             centres[body.id] = (x, top + height / 2)
@@ -207,28 +236,36 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
             )
         top += height + gap
 
-    # Connectors: parent → down to a bus in the gap above the children's row → each child.
-    # A body in another capacity is joined to its body, beside it, by a dotted line instead.
+    # Connectors. A body in another capacity is joined to its body, beside it, by a dotted line.
+    # The children of a parent: its spine runs down from it to the bus of their last row; each of
+    # their rows has a bus in the gap above it, from the spine to its outer boxes, and a drop to
+    # each box. Boxes are drawn last: they hide the lines' ends.
     connectors = []
-    for row, height in zip(rows, heights):
+    row_of = {b.id: index for index, row in enumerate(rows) for b in row}
+    for row in rows:
         for body in row:
             if body.capacity_of in centres:
                 (x0, y0), (x1, _) = centres[body.capacity_of], centres[body.id]
                 connectors.append(
                     dict(_connector(x0, y_paper(y0), x1, y_paper(y0)), line=dict(color=CONNECTOR_COLOUR, width=3, dash="dot"))
                 )
-        children = [b for b in row if b.parent in ids and b.capacity_of not in ids]
-        if not children:
-            continue
-        row_top = centres[children[0].id][1] - height / 2
-        bus = y_paper(row_top - gap / 2)
-        for parent_id in dict.fromkeys(b.parent for b in children):
-            parent_x, parent_y = centres[parent_id]
-            kids = [centres[b.id] for b in children if b.parent == parent_id]
+    children_of: dict[str, list[Body]] = {}
+    for body in bodies:
+        if body.parent in ids and body.capacity_of not in ids:
+            children_of.setdefault(body.parent, []).append(body)
+    for parent_id, children in children_of.items():
+        parent_x, parent_y = centres[parent_id]
+        child_rows = sorted({row_of[b.id] for b in children})
+        buses = {}
+        for index in child_rows:
+            row_top = centres[rows[index][0].id][1] - heights[index] / 2
+            buses[index] = y_paper(row_top - gap / 2)
+        connectors.append(_connector(parent_x, y_paper(parent_y), parent_x, buses[child_rows[-1]]))
+        for index in child_rows:
+            kids = [centres[b.id] for b in children if row_of[b.id] == index]
             xs = [x for x, _ in kids] + [parent_x]
-            connectors.append(_connector(parent_x, y_paper(parent_y), parent_x, bus))
-            connectors.append(_connector(min(xs), bus, max(xs), bus))
-            connectors.extend(_connector(x, bus, x, y_paper(y)) for x, y in kids)
+            connectors.append(_connector(min(xs), buses[index], max(xs), buses[index]))
+            connectors.extend(_connector(x, buses[index], x, y_paper(y)) for x, y in kids)
 
     highlighted = [b for b in bodies if b.work_programme]
     statuses = {b.status for b in bodies}
@@ -251,7 +288,7 @@ def build_structure_chart(bodies: Sequence[Body], sources: Mapping[str, Source] 
             xanchor="left",
             yanchor="bottom",
             showarrow=False,
-            font=dict(size=16, color=style.TEXT_COLOUR),
+            font=dict(size=style.TEXT_SIZE, color=style.TEXT_COLOUR),
             name="key",
         )
     )

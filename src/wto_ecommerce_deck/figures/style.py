@@ -21,8 +21,11 @@ from ..messages import t
 # font-family value invalid; the browser then ignores it and plotly mis-measures text.
 FONT_FAMILY = '"Source Sans 3", "Source Sans Pro", Arial, sans-serif'
 BASE_FONT_SIZE = 18
-LABEL_FONT_SIZE = 16  # labels written on the chart next to the points
-HOVER_FONT_SIZE = 16
+# The smallest text a figure writes (ticks, labels, legends, keys): at 1280×720 reveal draws the
+# slide at 0.96, so 17 px stays at 16 px or more as projected (tests/test_presenting.py measures it).
+TEXT_SIZE = 17
+LABEL_FONT_SIZE = TEXT_SIZE  # labels written on the chart next to the points
+HOVER_FONT_SIZE = TEXT_SIZE
 
 TEXT_COLOUR = "#1a1a1a"
 MUTED_TEXT_COLOUR = "#4d4d4d"  # 8.5:1 on white
@@ -97,11 +100,6 @@ def unverified_suffix() -> str:
     return f" ({to_confirm()})"
 
 
-def symbol_badge() -> str:
-    """« [cote ?] »."""
-    return " " + t("figure.symbol_badge")
-
-
 def month_abbreviations() -> tuple[str, ...]:
     """« janv. » … « déc. »."""
     return tuple(messages.group("month_short").values())
@@ -110,7 +108,7 @@ def month_abbreviations() -> tuple[str, ...]:
 _LOOKED_UP = {
     "KIND_LANES_FR": kind_lanes, "KIND_BUTTONS_FR": kind_buttons, "STATUS_FR": statuses,
     "TO_CONFIRM_FR": to_confirm, "SYMBOL_TO_CONFIRM_FR": symbol_to_confirm,
-    "UNVERIFIED_SUFFIX": unverified_suffix, "SYMBOL_BADGE": symbol_badge,
+    "UNVERIFIED_SUFFIX": unverified_suffix,
     "MONTH_ABBREVIATIONS_FR": month_abbreviations,
     "OUTCOME_FR": lambda: outcomes(), "OUTCOME_SHORT_FR": lambda: outcomes_short(),
     "OUTCOME_LEGEND_TITLE_FR": lambda: outcome_title(),
@@ -123,14 +121,15 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# Status on the slide itself, without hovering, on screen and on paper. Two questions, two marks:
-# how sure the FACT is changes the marker (solid: verified or 2018 presentation; pale with a
-# centre dot: secondary source; hollow: to confirm) and adds a suffix to its label (« * »,
-# « (à confirmer) »); how sure the WTO SYMBOL is only adds a badge to the label (« [cote ?] »),
-# so that an unsure symbol never makes a sure conference look doubtful. `status_key` explains the
-# marks a figure uses, on the figure.
+# Status on the slide itself, without hovering, on screen and on paper: how sure the FACT is
+# changes its marker (solid: verified or 2018 presentation; pale with a centre dot: secondary
+# source; hollow: to confirm), which each figure's key explains with the same marks
+# (`figures/timelines.py`, `_key_traces`); how sure its WTO SYMBOL is never changes the marker
+# (a sure conference with an unsure symbol does not look doubtful): the symbol, with « cote à
+# confirmer », is in the hover and the tables, not on the chart. The structure chart, whose boxes
+# have no marker, frames a body that is not verified in dashes and writes its marks after its name
+# (`status_label`).
 SECONDARY_FILL_ALPHA = 0.3
-KEY_GLYPHS = {"solid": "●", "secondary": "◉", "unverified": "○"}
 
 
 def fact_mark(status: str) -> str:
@@ -140,11 +139,11 @@ def fact_mark(status: str) -> str:
     return "secondary" if status == SECONDARY else "solid"
 
 
-def status_label(label: str, status: str, symbol_status: str | None = None) -> str:
-    """The label written on the chart, with the marks of its status (plain text, not escaped)."""
+def status_label(label: str, status: str) -> str:
+    """A name with the marks of its status, for a chart that has no marker to carry them (the
+    structure chart's boxes): « * » for a secondary source, « (à confirmer) » (plain text, not escaped)."""
     suffix = {"unverified": unverified_suffix(), "secondary": SECONDARY_SUFFIX}.get(fact_mark(status), "")
-    badge = symbol_badge() if symbol_status == UNVERIFIED and status != UNVERIFIED else ""
-    return f"{label}{suffix}{badge}"
+    return f"{label}{suffix}"
 
 
 def tint(colour: str, alpha: float = SECONDARY_FILL_ALPHA) -> str:
@@ -162,24 +161,6 @@ def marker_style(shape: str, colour: str, status: str) -> dict:
     if mark == "secondary":
         return dict(symbol=f"{shape}-dot", color=tint(colour), line_color=colour, line_width=2)
     return dict(symbol=shape, color=colour, line_color="white", line_width=1)
-
-
-def status_key(statuses: Iterable[str], symbol_statuses: Iterable[str | None] = ()) -> str:
-    """The key of the marks a figure uses (only those), for an annotation under the figure:
-    « ● vérifié · ◉ source secondaire (*) · ○ à confirmer · [cote ?] cote OMC à confirmer »."""
-    words = globals()["statuses"]()
-    statuses = set(statuses)
-    parts = []
-    solid = [s for s in ("verified", "seed") if s in statuses]
-    if solid:
-        parts.append(f"{KEY_GLYPHS['solid']} " + t("figure.key_or").join(words[s] for s in solid))
-    if SECONDARY in statuses:
-        parts.append(f"{KEY_GLYPHS['secondary']} {words[SECONDARY]} ({SECONDARY_SUFFIX.strip()})")
-    if UNVERIFIED in statuses:
-        parts.append(f"{KEY_GLYPHS['unverified']} " + t("figure.key_fact_unsure", flag=to_confirm()))
-    if UNVERIFIED in set(symbol_statuses):
-        parts.append(f"{symbol_badge().strip()} " + t("figure.key_symbol_unsure", flag=to_confirm()))
-    return f"  ·  ".join(escape(p) for p in parts)
 
 
 HOVER_WRAP_CHARS = 60  # plotly never wraps hover text itself
@@ -282,7 +263,7 @@ def base_layout(name: str, source_keys: Iterable[str], **overrides) -> dict:
             align="left",
         ),
         hovermode="closest",
-        legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top", font=dict(size=16)),
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top", font=dict(size=TEXT_SIZE)),
         meta=dict(figure=name, sources=sorted(set(source_keys))),
     )
     layout.update(overrides)

@@ -1,23 +1,41 @@
-"""The three timelines of the deck, as plotly figures built from `Event` records.
+"""The timelines of the deck, as plotly figures built from `Event` records.
 
-Layout: one horizontal lane per kind of event (lane titles on the left), and
-inside a lane as many rows as needed so that the short labels written next to
-the points never overlap at the slide's size (~1200×540 px). Details live in
-the hover. Ticks are written in French from Python (no plotly.js locale).
+Layout: the two tracks of the talks one above the other, each under its title (« Voie
+multilatérale : Programme de travail, moratoire », « Voie plurilatérale : Déclaration conjointe »,
+`Event.process`), so that "two tracks" is what the slide shows; in each track one horizontal lane
+per kind of event (lane titles on the left), and inside a lane as many rows as needed so that the
+short labels written next to the points never overlap at the slide's size (~1200×540 px). Details
+live in the hover. Ticks are written from Python, in the current language (no plotly.js locale).
+
+What a projected slide says without hovering, and how:
+
+* where a fact sits in time: its marker, at its date (a conference of a few days, a date known
+  to the day: a point);
+* how precisely the date is known: a date known only to the month or the year, or a period whose
+  ends are known only so (« 2016–2017 », « mars – septembre 2018 »), is drawn as a faded,
+  hatched band over the whole window it may fall in, its marker in the middle: never a solid bar
+  nor a point that would claim a day (`_window`). A period known to the day is a plain bar;
+  a window too narrow to see at the axis' scale (a month on a 30-year axis) is a point;
+* how sure the fact is: the marker's fill (solid: verified or 2018 presentation; pale with a
+  centre dot: secondary source; hollow: to be confirmed), explained by the figure's key, a legend
+  of the very marks it uses (`_key_traces`); the label itself carries no mark. A fact to be
+  confirmed is also written in italics, so that it never reads as a fact even where its
+  marker is small. The WTO symbol is not written on the chart: its status is in the hover,
+  with the symbol, as in the tables.
 """
 
 from __future__ import annotations
 
 import calendar
-import math
 import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from ..data.records import KINDS, MORATORIUM_OUTCOMES, Event, PartialDate, Source
+from ..data.records import KINDS, MORATORIUM_OUTCOMES, PROCESSES, Event, PartialDate, Source
 from . import style
+from .. import messages
 from ..messages import t
 
 # Geometry assumed for label packing: the plot area (lane titles excluded) of a ~900 px
@@ -27,22 +45,34 @@ CHAR_WIDTH_EM = 0.55  # average glyph width of Arial/Liberation Sans, wider than
 MARKER_SIZE = 15
 LABEL_GAP_PX = 12  # free space kept between two labels of the same row
 LANE_GAP_ROWS = 0.5
-RANGE_LINE_WIDTH = 24  # px: a span drawn as a bar that holds its label
+TRACK_TITLE_ROWS = 1.0  # rows: the band above a track's lanes that holds its title
+BAND_HALF_HEIGHT = 0.3  # rows: a band is 0.6 of its row high
+BAND_MIN_PX = 2 * MARKER_SIZE  # a window narrower than this at the axis' scale is drawn as a point
+BAND_HATCH = dict(shape="/", size=9, solidity=0.12)  # plotly's fillpattern of a vague band
+BAND_FILL_ALPHA = 0.10  # the band's own tint under the hatching: faded, text stays readable on it
+HATCH_ALPHA = 0.6  # the hatching's lines
+PERIOD_FILL_ALPHA = 0.30  # a period known to the day
 MODEBAR_ROW_PX = 22  # px: the height of plotly's modebar (top right of the figure, shown on hover)
+OUTCOMES_PER_ROW = 5  # the outcome legend holds five on a row; all seven (the whole track, in the explorer) take two
+OUTCOME_ROW_PX = 30
 SPARSE_EVENTS = 6  # a timeline of this many events or fewer draws larger markers
 SPARSE_MARKER_SCALE = 1.5
-LEGEND_ROW_PX = 34  # px kept at the bottom of a figure with a legend, below the status key
+KEY_ROW_PX = 34  # px kept at the bottom of a figure for one legend row (the key, the kinds)
+KEY_COLOUR = style.MUTED_TEXT_COLOUR  # the key's markers: the marks, not a kind's colour
+KEY_LEGEND = "legend2"  # plotly's second legend: the key, under the axis
 
 
 @dataclass(frozen=True)
 class _Placed:
-    """Where one event sits: its lane, its row inside the lane, how its label is anchored."""
+    """Where one event sits: its marker's day, the window of its date if drawn as a band, its
+    lane's row, how its label is anchored."""
 
     event: Event
-    start: dt.date
-    end: dt.date | None  # only for spans drawn as bars
+    at: dt.date  # the marker
+    band: tuple[dt.date, dt.date] | None  # first and last day of the band, if any
+    vague: bool  # the band is a window the date may fall in (hatched), not a period known to the day
     row: int
-    label_side: str  # "right", "left" or "center" (span)
+    label_side: str  # "right" or "left" of the marker
 
 
 @dataclass(frozen=True)
@@ -81,7 +111,7 @@ def _year_axis(first: dt.date, last: dt.date) -> _Axis:
 
 
 def _month_axis(first: dt.date, last: dt.date) -> _Axis:
-    """French month abbreviations as ticks (« janv. 2016 »), monthly or quarterly."""
+    """Month abbreviations as ticks (« janv. 2016 »), monthly or quarterly."""
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     step = next(s for s in (1, 2, 3, 6, 12) if span / s <= 10)
     tick = dt.date(first.year, (first.month - 1) // step * step + 1, 1)
@@ -92,6 +122,23 @@ def _month_axis(first: dt.date, last: dt.date) -> _Axis:
     return _Axis(ticks[0][0] - dt.timedelta(days=10), last + dt.timedelta(days=20), tuple(ticks))
 
 
+def _window(event: Event) -> tuple[dt.date, dt.date]:
+    """The first and last day the event's date (or period) may cover: « 2016 » is the whole year,
+    « juillet 2016 » the month, « 2016–2017 » both years, « 18–20 mai 1998 » those three days."""
+    return event.start.first_day(), _last_day(event.end or event.start)
+
+
+def _is_vague(event: Event) -> bool:
+    """Whether the date stops short of the day at either end."""
+    return not (event.start.day and (event.end is None or event.end.day))
+
+
+def _extent(events: Sequence[Event]) -> tuple[dt.date, dt.date]:
+    """First and last day a timeline must show: every event's whole window."""
+    windows = [_window(e) for e in events]
+    return min(first for first, _ in windows), max(last for _, last in windows)
+
+
 # ---------------------------------------------------------------- label packing
 
 
@@ -99,36 +146,31 @@ def _label_width_px(text: str) -> float:
     return len(text) * CHAR_WIDTH_EM * style.LABEL_FONT_SIZE
 
 
-def _drawn_period(event: Event, draw_spans: bool) -> tuple[dt.date, dt.date | None]:
-    """Where an event is drawn: (day, None) for a point, (first, last day) for a span.
-
-    On a month axis, a date known only to the year is a span over that year: a point
-    at 1 July would claim a precision the source does not have."""
-    if draw_spans and event.end:
-        return event.start.first_day(), _last_day(event.end)
-    if draw_spans and event.start.month is None:
-        return event.start.first_day(), _last_day(event.start)
-    return event.start.midpoint(), None
+def _lane(event: Event) -> tuple[str, str]:
+    """An event's lane: its track of the talks, then its kind."""
+    return event.process, event.kind
 
 
-def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Placed]:
-    """Greedy row packing per lane, in date order: first row where the label fits."""
-    rows_by_kind: dict[str, list[list[tuple[float, float]]]] = {}
+def _place(events: Sequence[Event], axis: _Axis) -> list[_Placed]:
+    """Greedy row packing per lane, in date order: first row where the marker, its label and its
+    band (if any) fit."""
+    rows_by_lane: dict[tuple[str, str], list[list[tuple[float, float]]]] = {}
     placed = []
+    radius = MARKER_SIZE / 2
     for event in events:
-        start, end = _drawn_period(event, draw_spans)
+        first, last = _window(event)
+        wide = axis.px(last) - axis.px(first) >= BAND_MIN_PX
+        band = (first, last) if wide else None
+        at = first + (last - first) / 2 if wide else event.start.midpoint()
         width = _label_width_px(_chart_label(event))
-        x = axis.px(start)
-        radius = MARKER_SIZE / 2
-        if end is not None:
-            x_end = axis.px(end)
-            middle = (x + x_end) / 2
-            side, extent = "center", (min(x, middle - width / 2), max(x_end, middle + width / 2))
-        elif x + radius + width <= PLOT_WIDTH_PX:
+        x = axis.px(at)
+        if x + radius + width <= PLOT_WIDTH_PX:
             side, extent = "right", (x - radius, x + radius + width)
         else:
             side, extent = "left", (x - radius - width, x + radius)
-        rows = rows_by_kind.setdefault(event.kind, [])
+        if band:
+            extent = (min(extent[0], axis.px(first)), max(extent[1], axis.px(last)))
+        rows = rows_by_lane.setdefault(_lane(event), [])
         row = next(
             (i for i, taken in enumerate(rows) if all(extent[0] > b + LABEL_GAP_PX or extent[1] < a - LABEL_GAP_PX for a, b in taken)),
             len(rows),
@@ -136,7 +178,7 @@ def _place(events: Sequence[Event], axis: _Axis, draw_spans: bool) -> list[_Plac
         if row == len(rows):
             rows.append([])
         rows[row].append(extent)
-        placed.append(_Placed(event, start, end, row, side))
+        placed.append(_Placed(event, at, band, _is_vague(event) if band else False, row, side))
     return placed
 
 
@@ -158,8 +200,9 @@ def _hover(event: Event, sources: Mapping[str, Source]) -> str:
 
 
 def _chart_label(event: Event) -> str:
-    """The label written next to the point, with the marks of its status (style.status_label)."""
-    return style.status_label(style.outcome_label(event.label.text(), event.moratorium), event.status, event.shown_symbol_status)
+    """The label written next to the marker: what the event is, and for a conference what it did
+    with the moratorium. No status mark: the marker carries the status, the key explains it."""
+    return style.outcome_label(event.label.text(), event.moratorium)
 
 
 def _lane_title(kind: str) -> str:
@@ -171,105 +214,175 @@ def _lane_title(kind: str) -> str:
     return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
 
 
+def _band_look(colour: str, vague: bool) -> dict:
+    """Fill and outline of a band: faded, hatched and dotted for a window the date may fall in;
+    a plain tint for a period known to the day."""
+    look = dict(
+        fillcolor=style.tint(colour, BAND_FILL_ALPHA if vague else PERIOD_FILL_ALPHA),
+        line=dict(color=style.tint(colour, 0.55), width=1, dash="dot" if vague else "solid"),
+    )
+    if vague:
+        look["fillpattern"] = dict(BAND_HATCH, fgcolor=style.tint(colour, HATCH_ALPHA), bgcolor=style.tint(colour, BAND_FILL_ALPHA))
+    return look
+
+
+def _band_trace(kind: str, bands: Sequence[tuple[dt.date, dt.date, float]], vague: bool) -> go.Scatter:
+    """The bands of one kind as closed shapes of one trace (each a rectangle, None between two):
+    hatched and faded for a window the date may fall in, plain for a period known to the day.
+    Drawn under the markers; the marker and the label answer the hover."""
+    colour = style.KIND_COLOURS[kind]
+    xs: list = []
+    ys: list = []
+    for first, last, y in bands:
+        x0, x1 = first.isoformat(), (last + dt.timedelta(days=1)).isoformat()
+        y0, y1 = y - BAND_HALF_HEIGHT, y + BAND_HALF_HEIGHT
+        xs += [x0, x1, x1, x0, x0, None]
+        ys += [y0, y0, y1, y1, y0, None]
+    return go.Scatter(
+        name=style.kind_lanes()[kind],
+        legendgroup=kind,
+        showlegend=False,
+        x=xs,
+        y=ys,
+        mode="lines",
+        fill="toself",
+        hoverinfo="skip",
+        meta=dict(bands="vague" if vague else "period"),
+        **_band_look(colour, vague),
+    )
+
+
 def _kind_traces(
-    kind: str, placed: Sequence[_Placed], row_y: Mapping[tuple[str, int], float], axis: _Axis, sources: Mapping[str, Source]
+    kind: str, placed: Sequence[_Placed], row_y: Mapping[tuple[tuple[str, str], int], float], axis: _Axis, sources: Mapping[str, Source]
 ) -> list[go.Scatter]:
-    """The marks of one kind and their labels, as two traces of one legend group, so that
-    the legend and the filter buttons act on kinds.
+    """The marks of one kind (in either track), their labels and their bands, as traces of one
+    legend group, so that the legend and the filter buttons act on kinds.
 
     Labels are a trace of their own (invisible markers, text): plotly.js culls the text of points inside
     a line trace (seen: the label of the second span of a trace was never drawn)."""
     colour = style.KIND_COLOURS[kind]
     shape = style.KIND_SYMBOLS[kind]
-    has_spans = any(p.end is not None for p in placed)
-    xs, ys, symbols, fills, lines, widths, sizes, hovers = ([] for _ in range(8))
-    label_x, label_y, labels, positions, label_sizes, label_hovers = ([] for _ in range(6))
+    xs, ys, symbols, fills, lines, widths, hovers = ([] for _ in range(7))
+    label_x, label_y, labels, positions, label_styles = ([] for _ in range(5))
+    bands: dict[bool, list[tuple[dt.date, dt.date, float]]] = {True: [], False: []}
 
-    def mark(x, y, status, size, hover, outcome=None):
+    for p in placed:
+        event = p.event
+        y = row_y[(_lane(event), p.row)]
         # A moratorium outcome takes over the kind's shape and colour (the legend says which);
         # the fact's status keeps its own marks (fill, outline), as on every timeline.
-        own_shape = style.OUTCOME_SYMBOLS[outcome] if outcome else shape
-        own_colour = style.OUTCOME_COLOURS[outcome] if outcome else colour
-        look = style.marker_style(own_shape, own_colour, status)
-        xs.append(x.isoformat() if x else None)
+        own_shape = style.OUTCOME_SYMBOLS[event.moratorium] if event.moratorium else shape
+        own_colour = style.OUTCOME_COLOURS[event.moratorium] if event.moratorium else colour
+        look = style.marker_style(own_shape, own_colour, event.status)
+        hover = [_hover(event, sources)]
+        xs.append(p.at.isoformat())
         ys.append(y)
         symbols.append(look["symbol"])
         fills.append(look["color"])
         lines.append(look["line_color"])
-        # A size-0 point (a span's hover point) is still drawn as its outline: none, so that
-        # no dot lands on the span's label.
-        widths.append(look["line_width"] if size else 0)
-        sizes.append(size)
-        hovers.append([hover])
-
-    def label(x, y, text, position, hover):
-        label_x.append(x.isoformat())
+        widths.append(look["line_width"])
+        hovers.append(hover)
+        label_x.append(p.at.isoformat())
         label_y.append(y)
-        labels.append(text)
-        positions.append(position)
-        label_sizes.append(MARKER_SIZE if position != "middle center" else 0)
-        label_hovers.append([hover])
+        labels.append(style.escape(_chart_label(event)))
+        positions.append(f"middle {p.label_side}")
+        label_styles.append("italic" if event.status == style.UNVERIFIED else "normal")
+        if p.band:
+            bands[p.vague].append((*p.band, y))
 
-    for p in placed:
-        event = p.event
-        y = row_y[(kind, p.row)]
-        hover = _hover(event, sources)
-        text = style.escape(_chart_label(event))
-        if p.end is not None:
-            # A span: a thick line between two small end markers, the label in the middle.
-            # Plotly hovers points, not lines: invisible points every ~40 px keep the whole
-            # bar hoverable (hoverdistance is 20 px).
-            steps = 2 * max(1, math.ceil((axis.px(p.end) - axis.px(p.start)) / 80))
-            for step in range(steps + 1):
-                day = p.start + (p.end - p.start) * step / steps
-                mark(day, y, event.status, MARKER_SIZE * 0.7 if step in (0, steps) else 0, hover)
-            mark(None, None, "verified", 0, "")  # a gap: no line to the next item
-            label(p.start + (p.end - p.start) / 2, y, text, "middle center", hover)
-        else:
-            mark(p.start, y, event.status, MARKER_SIZE, hover, event.moratorium)
-            if has_spans:
-                mark(None, None, "verified", 0, "")
-            label(p.start, y, text, f"middle {p.label_side}", hover)
+    traces = [_band_trace(kind, bands[vague], vague) for vague in (False, True) if bands[vague]]
+    traces.append(
+        go.Scatter(
+            name=style.kind_lanes()[kind],
+            legendgroup=kind,
+            showlegend=False,  # the lanes name the kinds (and the filter buttons, where there are some)
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker=dict(
+                color=fills,
+                opacity=1,
+                symbol=symbols,
+                size=MARKER_SIZE,
+                line=dict(color=lines, width=widths),
+            ),
+            customdata=hovers,
+            hovertemplate=style.HOVER_TEMPLATE,
+            hoverlabel=dict(bordercolor=colour),
+            cliponaxis=True,  # when zoomed, points off the range must not spill over the lane titles
+        )
+    )
+    traces.append(
+        go.Scatter(
+            name=style.kind_lanes()[kind],
+            legendgroup=kind,
+            showlegend=False,
+            x=label_x,
+            y=label_y,
+            # Invisible markers of the marks' size: plotly offsets a label from its point by
+            # the point's marker, so a text-only trace would write over the visible marker.
+            mode="markers+text",
+            marker=dict(size=MARKER_SIZE, opacity=0),
+            text=labels,
+            textposition=positions,
+            textfont=dict(size=style.LABEL_FONT_SIZE, color=style.TEXT_COLOUR, style=label_styles),
+            customdata=hovers,
+            hovertemplate=style.HOVER_TEMPLATE,
+            hoverlabel=dict(bordercolor=colour),
+            cliponaxis=True,
+        )
+    )
+    return traces
 
-    marks = go.Scatter(
-        name=style.kind_lanes()[kind],
-        legendgroup=kind,
-        x=xs,
-        y=ys,
-        mode="lines+markers" if has_spans else "markers",
-        line=dict(color=style.tint(colour, 0.28), width=RANGE_LINE_WIDTH),
-        connectgaps=False,
-        marker=dict(
-            color=fills,
-            opacity=1,  # plotly fades markers to 0.7 when sizes vary per point
-            symbol=symbols,
-            size=sizes,
-            line=dict(color=lines, width=widths),
-        ),
-        customdata=hovers,
-        hovertemplate=style.HOVER_TEMPLATE,
-        hoverlabel=dict(bordercolor=colour),
-        cliponaxis=True,  # when zoomed, points off the range must not spill over the lane titles
-    )
-    texts = go.Scatter(
-        name=style.kind_lanes()[kind],
-        legendgroup=kind,
-        showlegend=False,
-        x=label_x,
-        y=label_y,
-        # Invisible markers of the marks' size: plotly offsets a label from its point by
-        # the point's marker, so a text-only trace would write over the visible marker.
-        mode="markers+text",
-        marker=dict(size=label_sizes, opacity=0),
-        text=labels,
-        textposition=positions,
-        textfont=dict(size=style.LABEL_FONT_SIZE, color=style.TEXT_COLOUR),
-        customdata=label_hovers,
-        hovertemplate=style.HOVER_TEMPLATE,
-        hoverlabel=dict(bordercolor=colour),
-        cliponaxis=True,
-    )
-    return [marks, texts]
+
+def _key_traces(events: Sequence[Event], placed: Sequence[_Placed]) -> list[go.Scatter]:
+    """The key of the marks the figure uses (only those), as entries of its second legend, drawn
+    with the very marks of the chart: « ● vérifié · ◉ source secondaire · ○ à confirmer ·
+    ▨ date au mois ou à l'année près ». No point of its own; a click on it does nothing."""
+    words = style.statuses()
+    statuses = {e.status for e in events}
+    entries = []
+    solid = [s for s in ("verified", "seed") if s in statuses]
+    if solid:
+        entries.append(("verified" if "verified" in solid else "seed", t("figure.key_or").join(words[s] for s in solid)))
+    if style.SECONDARY in statuses:
+        entries.append((style.SECONDARY, words[style.SECONDARY]))
+    if style.UNVERIFIED in statuses:
+        entries.append((style.UNVERIFIED, t("figure.key_fact_unsure", flag=style.to_confirm())))
+    traces = []
+    for status, text in entries:
+        look = style.marker_style("circle", KEY_COLOUR, status)
+        traces.append(
+            go.Scatter(
+                name=style.escape(text),
+                legend=KEY_LEGEND,
+                legendgroup=f"key-{status}",
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol=look["symbol"], color=look["color"], size=MARKER_SIZE, line=dict(color=look["line_color"], width=look["line_width"])),
+                hoverinfo="skip",
+                showlegend=True,
+                meta=dict(key=status),
+            )
+        )
+    if any(p.vague for p in placed):
+        traces.append(
+            go.Scatter(
+                name=style.escape(t("figure.key_vague_date")),
+                legend=KEY_LEGEND,
+                legendgroup="key-vague",
+                x=[None],
+                y=[None],
+                mode="lines",
+                fill="toself",
+                hoverinfo="skip",
+                showlegend=True,
+                meta=dict(key="vague"),
+                **_band_look(KEY_COLOUR, vague=True),
+            )
+        )
+    return traces
 
 
 def _timeline(
@@ -278,27 +391,32 @@ def _timeline(
     *,
     name: str,
     axis: _Axis,
-    draw_spans: bool,
     kind_buttons: bool,
 ) -> go.Figure:
     events = sorted(events, key=lambda e: (e.start.midpoint(), e.id))
     kinds = [kind for kind in KINDS if any(e.kind == kind for e in events)]
-    placed = _place(events, axis, draw_spans)
+    placed = _place(events, axis)
 
-    # Lanes from the top: y grows downwards (axis reversed), one unit per row.
-    row_y: dict[tuple[str, int], float] = {}
-    lane_ticks, bands, top = [], [], 0.0
-    for index, kind in enumerate(kinds):
-        rows = 1 + max(p.row for p in placed if p.event.kind == kind)
-        for row in range(rows):
-            row_y[(kind, row)] = top + 0.5 + row
-        lane_ticks.append((top + rows / 2, _lane_title(kind)))
-        if index % 2 == 0:
-            bands.append(_band(top - LANE_GAP_ROWS / 2, top + rows + LANE_GAP_ROWS / 2))
-        top += rows + LANE_GAP_ROWS
+    # From the top (y grows downwards, axis reversed), one unit per row: each track of the talks
+    # under its title, a rule between the two; in a track, its lanes.
+    row_y: dict[tuple[tuple[str, str], int], float] = {}
+    lane_ticks, lane_bands, track_titles, top = [], [], [], 0.0
+    for process in (p for p in PROCESSES if any(e.process == p for e in events)):
+        if track_titles:
+            lane_bands.append(_track_rule(top - LANE_GAP_ROWS / 2))
+        track_titles.append(_track_title(process, top + TRACK_TITLE_ROWS / 2))
+        top += TRACK_TITLE_ROWS
+        lanes = [(process, kind) for kind in KINDS if any(_lane(e) == (process, kind) for e in events)]
+        for index, lane in enumerate(lanes):
+            rows = 1 + max(p.row for p in placed if _lane(p.event) == lane)
+            for row in range(rows):
+                row_y[(lane, row)] = top + 0.5 + row
+            lane_ticks.append((top + rows / 2, _lane_title(lane[1])))
+            if index % 2 == 0:
+                lane_bands.append(_lane_band(top - LANE_GAP_ROWS / 2, top + rows + LANE_GAP_ROWS / 2))
+            top += rows + LANE_GAP_ROWS
     bottom = top - LANE_GAP_ROWS
 
-    key = style.status_key((e.status for e in events), (e.shown_symbol_status for e in events))
     outcomes = [o for o in MORATORIUM_OUTCOMES if any(e.moratorium == o for e in events)]
     by_outcome = bool(outcomes) and not kind_buttons
     traces = []
@@ -310,39 +428,44 @@ def _timeline(
         # The legend is a key of the outcomes that also filters: each outcome's points (and their
         # labels) are traces of the outcome's legend group, shown in the legend by `_outcome_key`.
         for outcome in dict.fromkeys(p.event.moratorium for p in of_kind):
-            pair = _kind_traces(kind, [p for p in of_kind if p.event.moratorium == outcome], row_y, axis, sources)
-            for trace in pair:
-                trace.showlegend = False
+            group = _kind_traces(kind, [p for p in of_kind if p.event.moratorium == outcome], row_y, axis, sources)
+            for trace in group:
                 if outcome:
                     trace.legendgroup = f"outcome-{outcome}"
-            traces += pair
+            traces += group
     if by_outcome:
         traces += [_outcome_key(outcome) for outcome in outcomes]
-    fig = go.Figure(traces)
+    key = _key_traces(events, placed)
+    fig = go.Figure(traces + key)
     keys = [key for e in events for key in e.sources]
     fig.update_layout(
         style.base_layout(name, keys),
-        showlegend=kind_buttons or bool(outcomes),
-        # Room on top for the filter buttons or the outcome legend, below for the status key.
-        # The outcome legend runs across the figure (past 1100 px in English and Spanish): it
-        # gets a row of its own under plotly's modebar, which otherwise covers its last entry
-        # on hover.
+        showlegend=True,
+        # Room on top for the filter buttons (they name the kinds: no legend of the kinds) or the
+        # outcome legend, below for the key. The outcome legend runs across the figure (past
+        # 1100 px in English and Spanish): it gets a row of its own under plotly's modebar,
+        # which otherwise covers its last entry on hover.
         margin=dict(
             l=10,
             r=20,
-            t=(56 + MODEBAR_ROW_PX if by_outcome else 56) if kind_buttons or outcomes else 12,
-            b=(58 if key else 10) + (LEGEND_ROW_PX if kind_buttons else 0),
+            t=(56 + MODEBAR_ROW_PX + (OUTCOME_ROW_PX if len(outcomes) > OUTCOMES_PER_ROW else 0) if by_outcome else 56)
+            if kind_buttons or outcomes else 12,
+            b=10 + (KEY_ROW_PX if key else 0),
         ),
-        shapes=bands,
+        shapes=lane_bands,
         dragmode="zoom",
     )
     fig.layout.meta["events"] = [e.id for e in events]
+    fig.layout.meta["rows"] = bottom  # rows of labels, track titles and gaps: what a figure's height must hold
+    fig.layout.meta["tracks"] = [title["name"].removeprefix("track-") for title in track_titles]
+    for title in track_titles:
+        fig.add_annotation(title)
     fig.update_xaxes(
         type="date",
         range=[axis.start.isoformat(), axis.end.isoformat()],
         tickvals=[day.isoformat() for day, _ in axis.ticks],
         ticktext=[text for _, text in axis.ticks],
-        tickfont=dict(size=16),
+        tickfont=dict(size=style.TEXT_SIZE),
         showgrid=True,
         gridcolor=style.GRID_COLOUR,
         zeroline=False,
@@ -352,27 +475,33 @@ def _timeline(
         automargin=True,
     )
     fig.update_yaxes(
-        range=[bottom + 0.15, -0.15 - LANE_GAP_ROWS / 2],  # reversed: first lane on top
+        range=[bottom + 0.15, -0.15],  # reversed: the first track on top
         tickvals=[y for y, _ in lane_ticks],
         ticktext=[text for _, text in lane_ticks],
-        tickfont=dict(size=16),
+        tickfont=dict(size=style.TEXT_SIZE),
         showgrid=False,
         zeroline=False,
         fixedrange=True,  # zoom along time only
         automargin=True,
     )
+    # The key, bottom left, under the tick labels: the top right belongs to plotly's modebar,
+    # which would hide it on hover.
+    fig.update_layout(
+        {
+            KEY_LEGEND: dict(
+                orientation="h", x=0, xanchor="left", yref="container", y=0, yanchor="bottom",
+                font=dict(size=style.TEXT_SIZE), itemclick=False, itemdoubleclick=False, bgcolor="rgba(255,255,255,0)",
+            )
+        }
+    )
     if kind_buttons:
-        fig.update_layout(legend=dict(yref="container", y=0, yanchor="bottom"))
-    if key:
-        fig.add_annotation(_status_key_annotation(key))
-    if kind_buttons:
-        fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in traces])])
+        fig.update_layout(updatemenus=[_kind_buttons([trace.legendgroup for trace in fig.data], key_groups={k.legendgroup for k in key})])
     elif outcomes:
         fig.layout.meta["outcomes"] = outcomes
         fig.update_layout(
             legend=dict(
-                orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom", font=dict(size=16),
-                title=dict(text=style.outcome_title(), font=dict(size=16)),
+                orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom", font=dict(size=style.TEXT_SIZE),
+                title=dict(text=style.outcome_title(), font=dict(size=style.TEXT_SIZE)),
             )
         )
     return fig
@@ -394,7 +523,40 @@ def _outcome_key(outcome: str) -> go.Scatter:
     )
 
 
-def _band(y0: float, y1: float) -> dict:
+def _track_title(process: str, y: float) -> dict:
+    """A track's title, at the top left of its lanes, in the band kept for it."""
+    return dict(
+        text=f"<b>{style.escape(messages.group('process')[process])}</b>",
+        xref="paper",
+        x=0,
+        xanchor="left",
+        xshift=4,
+        yref="y",
+        y=y,
+        yanchor="middle",
+        showarrow=False,
+        font=dict(size=style.TEXT_SIZE, color=style.TEXT_COLOUR),
+        name=f"track-{process}",
+    )
+
+
+def _track_rule(y: float) -> dict:
+    """The line between the two tracks, across the plot and its lane titles."""
+    return dict(
+        type="line",
+        xref="paper",
+        x0=0,
+        x1=1,
+        yref="y",
+        y0=y,
+        y1=y,
+        line=dict(color=style.MUTED_TEXT_COLOUR, width=2),
+        layer="above",
+        name="track-rule",
+    )
+
+
+def _lane_band(y0: float, y1: float) -> dict:
     return dict(
         type="rect",
         xref="paper",
@@ -409,33 +571,15 @@ def _band(y0: float, y1: float) -> dict:
     )
 
 
-def _status_key_annotation(text: str) -> dict:
-    """The key of the status marks (style.status_key), under the tick labels, bottom left: the
-    top right belongs to plotly's modebar, which would hide it on hover, and reveal's navigation
-    arrows sit bottom right. A legend, if any, sits below it, at the bottom of the figure."""
-    return dict(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-28,
-        showarrow=False,
-        font=dict(size=15, color=style.TEXT_COLOUR),
-        name="status-key",
-    )
-
-
-def _kind_buttons(trace_kinds: Sequence[str]) -> dict:
-    """« Tout » plus one button per kind; hidden kinds stay in the legend (`legendonly`)
-    so a click there brings them back. Plain plotly: works in an exported page, no kernel.
-    `trace_kinds` is the kind of each trace, in trace order (a kind has several traces)."""
-    kinds = list(dict.fromkeys(trace_kinds))
+def _kind_buttons(trace_kinds: Sequence[str], key_groups: set[str] = frozenset()) -> dict:
+    """« Tout » plus one button per kind (`legendonly` hides the others; « Tout » brings them
+    back). Plain plotly: works in an exported page, no kernel.
+    `trace_kinds` is the legend group of each trace, in trace order (a kind has several traces);
+    the key's entries (`key_groups`) stay shown."""
+    kinds = [k for k in dict.fromkeys(trace_kinds) if k not in key_groups]
 
     def only(kind: str | None) -> list:
-        return [True if kind in (None, k) else "legendonly" for k in trace_kinds]
+        return [True if kind in (None, k) or k in key_groups else "legendonly" for k in trace_kinds]
 
     buttons = [dict(label=t("figure.all_kinds"), method="restyle", args=[{"visible": only(None)}])]
     buttons += [dict(label=style.kind_buttons()[k], method="restyle", args=[{"visible": only(k)}]) for k in kinds]
@@ -450,16 +594,10 @@ def _kind_buttons(trace_kinds: Sequence[str]) -> dict:
         y=1.02,
         yanchor="bottom",
         pad=dict(l=0, r=0, t=0, b=0),
-        font=dict(size=15),
+        font=dict(size=style.TEXT_SIZE),
         bgcolor="white",
         bordercolor=style.MUTED_TEXT_COLOUR,
     )
-
-
-def _extent(events: Sequence[Event], draw_spans: bool) -> tuple[dt.date, dt.date]:
-    """First and last day drawn: a point sits at its midpoint, a span from its first to its last day."""
-    periods = [_drawn_period(e, draw_spans) for e in events]
-    return min(start for start, _ in periods), max(end or start for start, end in periods)
 
 
 # ---------------------------------------------------------------- public builders
@@ -501,24 +639,25 @@ def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Sour
         name = f"programme:{period.name}"
     if not events:
         raise ValueError(f"no event of the programme timeline in the period {period.name if period else ''}")
-    fig = _timeline(events, sources, name=name, axis=_year_axis(*_extent(events, False)), draw_spans=False, kind_buttons=False)
+    fig = _timeline(events, sources, name=name, axis=_year_axis(*_extent(events)), kind_buttons=False)
     if len(events) <= SPARSE_EVENTS:
         # A few points on a slide-wide axis (the epilogue's continuation): larger markers, read
         # from the back of the room; the labels' invisible markers grow too, so labels keep clear.
+        # The keys' markers (no point of their own) keep the legend's size.
         for trace in fig.data:
-            if isinstance(trace.marker.size, tuple):
-                trace.marker.size = [size * SPARSE_MARKER_SCALE for size in trace.marker.size]
+            if trace.customdata and trace.marker.size:
+                trace.marker.size = trace.marker.size * SPARSE_MARKER_SCALE
     return fig
 
 
 def build_momentum_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
     """Timeline B: 2016–2017, filterable by kind (legend and buttons)."""
-    return _timeline(events, sources, name="momentum", axis=_month_axis(*_extent(events, True)), draw_spans=True, kind_buttons=True)
+    return _timeline(events, sources, name="momentum", axis=_month_axis(*_extent(events)), kind_buttons=True)
 
 
 def build_meetings_2018_timeline(events: Sequence[Event], sources: Mapping[str, Source]) -> go.Figure:
     """Timeline C: 2018, the Joint Statement group's span and the General Council's work."""
-    return _timeline(events, sources, name="meetings2018", axis=_month_axis(*_extent(events, True)), draw_spans=True, kind_buttons=False)
+    return _timeline(events, sources, name="meetings2018", axis=_month_axis(*_extent(events)), kind_buttons=False)
 
 
 # The builder of each track's figure (records.TRACKS): the one map from a track to its timeline,

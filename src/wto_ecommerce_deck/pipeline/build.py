@@ -38,6 +38,7 @@ from ..conventions import FULL_DECK, notebook_paths, slide_count
 from ..errors import BuildError, say
 from ..messages import DEFAULT_LANG, t
 from ..paths import i18n_dir, notebooks_dir, repo_root, theme_dir
+from . import layout
 
 VENDOR = "vendor"
 SINGLE = "single"
@@ -45,16 +46,14 @@ LOCALE = "locale"  # notebooks/locale/<lang>/<notebook>.po
 TRANSLATED = "translated"  # .cache/translated/<lang>/: the translated notebooks a build executes
 # What the build writes into build/. Anything else there (pdf/, student/) was written by another
 # command: it does not make a build stale, and it is carried over into the new build/.
-PAGES = ("index.html", "sources.html")  # in French; `index.<lang>.html`… in another language
+PAGES = (layout.INDEX_PAGE, layout.SOURCES_PAGE)  # in French; `index.<lang>.html`… in another language
 OWN_ENTRIES = PAGES + ("slides", "notebooks", "student", VENDOR, SINGLE)
 CELL_TIMEOUT = 120  # seconds; the same default as execute.CELL_TIMEOUT, without importing nbclient
 
 
 def own_entries() -> tuple[str, ...]:
     """OWN_ENTRIES with the pages of every language."""
-    from .audit import page_name
-
-    pages = tuple(page_name(page, lang) for lang in messages.languages() if lang != DEFAULT_LANG for page in PAGES)
+    pages = tuple(layout.page_name(page, lang) for lang in messages.languages() if lang != DEFAULT_LANG for page in PAGES)
     return OWN_ENTRIES + pages
 
 
@@ -301,7 +300,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
     """Write every deck of every language into a temporary folder beside `out`, then swap it in.
 
     `nbs`: the executed notebooks by language, then by name."""
-    from . import audit, bundles, site, student, vendor
+    from . import bundles, site, sources, student, vendor
 
     _remove_stale(out)
     tmp = out.parent / f".{out.name}-tmp-{os.getpid()}"
@@ -316,9 +315,9 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
         for lang in langs:
             entries = _export_language(tmp, out, lang, langs, sections, nbs[lang], single_file, facts_audit)
             count += len(entries)
-            (tmp / audit.page_name(site.INDEX_PAGE, lang)).write_text(site.index_html(entries, lang, langs), encoding="utf-8")
+            (tmp / layout.page_name(layout.INDEX_PAGE, lang)).write_text(site.index_html(entries, lang, langs), encoding="utf-8")
             titles = {s.name: nbs[lang][s.name].metadata.get("title", s.title) for s in sections}
-            audit.write_sources_page(tmp, facts_audit, lang, titles)
+            sources.write_sources_page(tmp, facts_audit, lang, titles)
         student.write_copies(tmp, langs=langs)
         # A date, symbol or number on a slide or in its notes that no record holds, or an
         # unverified fact shown without « à confirmer », stops the build, one line each naming the
@@ -335,7 +334,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
 def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections, nbs: dict, single_file: bool, facts_audit) -> list:
     """The decks of one language: the full deck first, then each section, each ending with its
     « Sources » slide in that language; returns the index's entries."""
-    from . import audit, notebooks, site
+    from . import notebooks, site, sources
 
     for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
         (tmp / folder / lang).mkdir(parents=True)
@@ -346,12 +345,12 @@ def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections
     decks = [(FULL_DECK, full, full_title)]
     decks += [(s.name, nbs[s.name], nbs[s.name].metadata.get("title", s.title)) for s in sections]
     # the sources page as a deck links it, from build/slides/<lang>/
-    sources_href = "../../" + audit.page_name(audit.SOURCES_PAGE, lang)
+    sources_href = "../../" + layout.page_name(layout.SOURCES_PAGE, lang)
     previous = messages.language()
     messages.use(lang)  # the « Sources » slide's words (and anything a template looks up without a language)
     try:
         # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
-        decks = [(name, audit.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
+        decks = [(name, sources.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
         entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
     finally:
         messages.use(previous)
@@ -370,8 +369,8 @@ def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: st
         for other in langs if other != lang
     ]
     html = export.to_html(nb, title, f"../../{VENDOR}", lang, others)
-    (out / site.slides_path(lang, name)).write_text(html, encoding="utf-8")
-    nbformat.write(nb, str(out / site.notebook_path(lang, name)))
+    (out / layout.slides_path(lang, name)).write_text(html, encoding="utf-8")
+    nbformat.write(nb, str(out / layout.notebook_path(lang, name)))
     if single_file:
         from .inline import InlineError, single_file as inline_assets
 
@@ -381,7 +380,7 @@ def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: st
             raise BuildError(f"slides/{lang}/{name}.html: {exc}") from None
         (out / SINGLE / lang / f"{name}.html").write_text(whole, encoding="utf-8")
     return site.DeckEntry(
-        name, title, slide_count(nb.cells), site.slides_path(lang, name), site.notebook_path(lang, name), lang=lang
+        name, title, slide_count(nb.cells), layout.slides_path(lang, name), layout.notebook_path(lang, name), lang=lang
     )
 
 

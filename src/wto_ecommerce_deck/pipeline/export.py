@@ -28,6 +28,7 @@ REVEAL_CONFIG = {
     "progress": True,
     "slideNumber": "c/t",
     "transition": "none",  # a projector shows no half-faded slides; plots measure a settled slide
+    "backgroundTransition": "none",  # white backgrounds: nothing to fade (and no animation that blurs, omc.css)
     "pdfMaxPagesPerSlide": 1,
     "pdfSeparateFragments": False,
 }

@@ -22,7 +22,8 @@ from .. import chromium
 from ..errors import DeckError, say
 from ..messages import t
 from ..paths import repo_root
-from .site import PDF_DIR, refresh_index
+from .layout import INDEX_PAGE, PDF_DIR, page_name
+from .site import languages_in, refresh_index
 READY_TIMEOUT_S = 60
 
 # Chromium writes `/CreationDate (D:20261127221457+00'00')` and the same `/ModDate`.
@@ -229,9 +230,7 @@ def link_in_index(build: Path, cache_dir: Path | None = None) -> None:
     """After printing into build/pdf/: build/index.html links each deck's PDF and handout, and the
     build's record (in `cache_dir`, default .cache/) takes that page as its own, so that the next
     `make slides` has nothing to do (it writes the same links: build.py reads build/pdf/ too)."""
-    from .audit import page_name
     from .build import own_entries
-    from .site import INDEX_PAGE, languages_in
 
     refresh_index(build)
     state = cache.BuildState((cache_dir or repo_root() / ".cache").resolve() / "builds", own_entries())

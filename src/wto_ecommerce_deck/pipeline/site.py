@@ -1,7 +1,7 @@
 """`build/index.html`: the page a trainer opens from the USB stick, one per language.
 
 French (the original) is `build/index.html`, every other language `build/index.<lang>.html`
-(`audit.page_name`); each page starts with the language picker (French first) and lists the
+(`layout.page_name`); each page starts with the language picker (French first) and lists the
 decks of its language: `slides/<lang>/<deck>.html`, `notebooks/<lang>/<deck>.ipynb` and the
 PDFs that `make pdf` printed into `pdf/<lang>/`.
 """
@@ -17,10 +17,7 @@ import nbformat
 from .. import messages, theme
 from ..conventions import slide_count
 from ..messages import DEFAULT_LANG
-from .audit import SOURCES_PAGE, page_name
-
-PDF_DIR = "pdf"  # where `make pdf` prints the decks, inside build/ (one folder per language)
-INDEX_PAGE = "index.html"
+from .layout import INDEX_PAGE, SOURCES_PAGE, lite_link, notebook_path, page_name, pdf_paths, slides_path
 
 
 @dataclass(frozen=True)
@@ -36,26 +33,9 @@ class DeckEntry:
     lite_path: str | None = None  # the student notebook in the browser, once `make lite` has run
 
 
-def slides_path(lang: str, name: str) -> str:
-    """A deck's page, relative to build/."""
-    return f"slides/{lang}/{name}.html"
-
-
-def notebook_path(lang: str, name: str) -> str:
-    """A deck's executed notebook, relative to build/."""
-    return f"notebooks/{lang}/{name}.ipynb"
-
-
-def pdf_paths(lang: str, name: str) -> tuple[str, str]:
-    """A deck's PDF and handout, relative to build/."""
-    return f"{PDF_DIR}/{lang}/{name}.pdf", f"{PDF_DIR}/{lang}/{name}-notes.pdf"
-
-
 def with_lite(entry: DeckEntry, build: Path) -> DeckEntry:
     """The entry with its « ouvrir dans le navigateur » link when `build/lite/` holds its notebook."""
-    from .lite import notebook_link
-
-    return dataclasses.replace(entry, lite_path=notebook_link(build, entry.name, entry.lang))
+    return dataclasses.replace(entry, lite_path=lite_link(build, entry.name, entry.lang))
 
 
 def with_pdfs(entry: DeckEntry, build: Path) -> DeckEntry:

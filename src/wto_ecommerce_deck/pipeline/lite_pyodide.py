@@ -1,0 +1,314 @@
+"""Pyodide in `build/lite/static/pyodide/`: its core from npm, the wheels the browser's Python may
+load and the `pyodide-lock.json` that lists only them.
+
+* `assets/lite/wheels.lock.json` (`read_lock`): every wheel, with version, file, sha256, imports and
+  dependencies; `fetch_wheels` downloads them from PyPI once with pip's `--require-hashes` into
+  `.cache/lite/downloads/` and checks each sha256 at every build; `slim_wheel` drops what the
+  browser never reads (and makes PyYAML and MarkupSafe pure);
+* the kernel's own wheels, shipped by jupyterlite-pyodide-kernel;
+* our package (`package_wheel`): the notebook-facing modules with the project files they read
+  under `_bundle/`, written with fixed dates (the same sources give the same wheel).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BuildError, say
+from ..paths import lite_dir, repo_root
+from .lite_app import KERNEL_EXTENSION, KERNEL_PACKAGES, PYODIDE_DIR, labextensions
+
+# The wheels jupyterlite-pyodide-kernel ships for its kernel (name, imports, depends).
+KERNEL_WHEELS = {
+    "piplite": (["piplite"], ["micropip"]),
+    "pyodide-kernel": (["pyodide_kernel"], ["ipykernel", "comm", "ipython", "traitlets"]),
+    "ipykernel": (["ipykernel"], ["comm", "ipython", "traitlets"]),
+}
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+PACKAGE = "wto-ecommerce-deck"
+BUNDLE = "_bundle"  # inside our wheel: the project files the notebooks read (paths.repo_root finds it)
+BUNDLED = ("assets/data", "assets/theme", "assets/i18n")
+ZIP_DATE = (2018, 12, 1, 0, 0, 0)  # fixed: the same sources give the same wheel
+
+
+def lock_path() -> Path:
+    return lite_dir() / "wheels.lock.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- The lock of the browser's wheels -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Locked:
+    name: str
+    version: str
+    file: str
+    sha256: str
+    imports: tuple[str, ...]
+    depends: tuple[str, ...]
+    strip: tuple[str, ...] = ()  # files of the wheel the browser never reads (fnmatch patterns)
+    keep: tuple[str, ...] = ()  # exceptions to `strip`
+    platform: str | None = None  # a binary wheel made pure by `strip` (PyYAML)
+
+
+def read_lock(path: Path | None = None) -> list[Locked]:
+    path = path or lock_path()
+    shown = relative(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{shown}: cannot read the lock: {exc}") from None
+    entries = []
+    for index, item in enumerate(data.get("packages", []), start=1):
+        name = item.get("name", f"#{index}")
+        for field in ("name", "version", "file", "sha256", "imports", "depends"):
+            if field not in item:
+                raise BuildError(f"{shown}: package '{name}': field '{field}' missing")
+        entries.append(
+            Locked(
+                item["name"],
+                item["version"],
+                item["file"],
+                item["sha256"],
+                tuple(item["imports"]),
+                tuple(item["depends"]),
+                tuple(item.get("strip", ())),
+                tuple(item.get("keep", ())),
+                item.get("platform"),
+            )
+        )
+    return entries
+
+
+def relative(path: Path) -> str:
+    """A path as the user knows it: relative to the clone when it is inside."""
+    root = repo_root()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _pip_download(entries: list[Locked], target: Path, platform: str | None) -> None:
+    """`pip download` of exact files with `--require-hashes`: pip refuses any other bytes."""
+    target.mkdir(parents=True, exist_ok=True)
+    requirements = target / f".requirements-{os.getpid()}.txt"
+    requirements.write_text(
+        "".join(f"{e.name}=={e.version} --hash=sha256:{e.sha256}\n" for e in entries), encoding="utf-8"
+    )
+    if platform:
+        where = ["--platform", platform, "--implementation", "cp", "--abi", "cp" + "".join(LOCK_PYTHON.split("."))]
+    else:
+        where = ["--platform", "any", "--implementation", "py", "--abi", "none"]
+    command = [
+        *_pip(), "download", "--quiet", "--no-deps", "--only-binary=:all:",
+        "--python-version", LOCK_PYTHON, *where, "--require-hashes", "-r", str(requirements), "-d", str(target),
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    finally:
+        requirements.unlink(missing_ok=True)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("WARNING")]
+        detail = lines[-1] if lines else f"pip exited with {result.returncode}"
+        raise BuildError(f"{relative(lock_path())}: cannot download {', '.join(e.file for e in entries)} from PyPI: {detail}")
+
+
+LOCK_PYTHON = "3.14"  # Pyodide 314's Python; checked against the npm package's lock
+
+
+def _pip() -> list[str]:
+    """pip, the registry's own client: the environment's, or that of `.tools/` (the venv made by
+    uv has no pip), or the system's."""
+    import importlib.util
+
+    if importlib.util.find_spec("pip"):
+        return [sys.executable, "-m", "pip"]
+    tools = repo_root() / ".tools" / "bin" / "python"
+    if tools.is_file():
+        return [str(tools), "-m", "pip"]
+    return [shutil.which("python3") or "python3", "-m", "pip"]
+
+
+def fetch_wheels(entries: list[Locked], cache: Path) -> dict[str, Path]:
+    """Every locked wheel in `cache/downloads/`, downloaded once, its sha256 checked each time."""
+    downloads = cache / "downloads"
+    missing = [e for e in entries if not (downloads / e.file).is_file() or _sha256(downloads / e.file) != e.sha256]
+    for platform in sorted({e.platform or "" for e in missing}):
+        group = [e for e in missing if (e.platform or "") == platform]
+        say(f"Downloading {len(group)} wheel(s) for the browser from PyPI into {relative(downloads)}/")
+        _pip_download(group, downloads, platform or None)
+    found = {}
+    for entry in entries:
+        path = downloads / entry.file
+        if not path.is_file():
+            raise BuildError(f"{relative(lock_path())}: package '{entry.name}': pip did not write {entry.file}")
+        if _sha256(path) != entry.sha256:
+            raise BuildError(f"{relative(lock_path())}: package '{entry.name}': {entry.file} does not match its sha256")
+        found[entry.name] = path
+    return found
+
+
+def _pure_name(entry: Locked) -> str:
+    return f"{entry.file.split('-')[0]}-{entry.version}-py3-none-any.whl"
+
+
+def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, keep: tuple[str, ...] = ()) -> Path:
+    """Copy a wheel without the files matching `strip` but not `keep` (and their RECORD lines); a
+    binary wheel made pure is retagged `py3-none-any`. Entries keep their order and dates: same
+    input, same bytes."""
+
+    def dropped(name: str) -> bool:
+        return any(fnmatch.fnmatch(name, p) for p in strip) and not any(fnmatch.fnmatch(name, p) for p in keep)
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        kept = [i for i in src.infolist() if not dropped(i.filename)]
+        names = {i.filename for i in kept}
+        for info in kept:
+            data = src.read(info)
+            base = info.filename.rsplit("/", 1)[-1]
+            if base == "RECORD" and info.filename.endswith(".dist-info/RECORD"):
+                lines = [line for line in data.decode().splitlines() if line.split(",", 1)[0] in names or
+                         line.split(",", 1)[0].endswith("RECORD")]
+                data = ("\n".join(lines) + "\n").encode()
+            elif retag and base == "WHEEL" and info.filename.endswith(".dist-info/WHEEL"):
+                lines = [line for line in data.decode().splitlines() if not line.startswith(("Tag:", "Root-Is-Purelib:"))]
+                data = ("\n".join(lines + ["Root-Is-Purelib: true", "Tag: py3-none-any"]) + "\n").encode()
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return target
+
+
+# --- Our package, as a wheel for the browser ---------------------------------------------------------
+
+
+def package_wheel(target_dir: Path) -> Path:
+    """`wto_ecommerce_deck` with the project files its notebooks read (`_bundle/assets/…`).
+
+    Only the notebook-facing code: the build pipeline, the live presenter, the room's server
+    and the environment checks need a Jupyter server, nbconvert or uvicorn, which the browser has not."""
+    from .. import __version__
+
+    root = repo_root()
+    package = Path(__file__).resolve().parents[1]
+    skip = {"pipeline", "live", "classroom", "__pycache__"}
+    files: list[tuple[str, bytes]] = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if skip & set(rel.parts) or rel.name in ("checkenv.py", "chromium.py", "__main__.py", "cli.py"):
+            continue
+        files.append((f"wto_ecommerce_deck/{rel.as_posix()}", path.read_bytes()))
+    for item in BUNDLED:
+        source = root / item
+        paths = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        if not paths:
+            raise BuildError(f"{item}: missing (the notebooks read it)")
+        for path in paths:
+            files.append((f"wto_ecommerce_deck/{BUNDLE}/{path.relative_to(root).as_posix()}", path.read_bytes()))
+    name = f"wto_ecommerce_deck-{__version__}"
+    info = f"{name}.dist-info"
+    files.append((f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {__version__}\n".encode()))
+    files.append((f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: wto_ecommerce_deck.pipeline.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"))
+    files.append((f"{info}/top_level.txt", b"wto_ecommerce_deck\n"))
+    record = "".join(f"{n},,\n" for n, _ in files) + f"{info}/RECORD,,\n"
+    files.append((f"{info}/RECORD", record.encode()))
+    target = target_dir / f"{name}-py3-none-any.whl"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as wheel:
+        for arcname, data in files:
+            entry = zipfile.ZipInfo(arcname, ZIP_DATE)
+            entry.external_attr = 0o644 << 16
+            wheel.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return target
+
+
+def pyodide_npm() -> Path:
+    """Pyodide's core, as npm installed it (`package.json`)."""
+    return repo_root() / "node_modules" / "pyodide"
+
+
+def _lock_entry(name: str, version: str, path: Path, imports, depends) -> dict:
+    return {
+        "name": name,
+        "version": version,
+        "file_name": path.name,
+        "install_dir": "site",
+        "sha256": _sha256(path),
+        "package_type": "package",
+        "imports": list(imports),
+        "depends": list(depends),
+        "unvendored_tests": False,
+        "shared_library": False,
+    }
+
+
+def write_pyodide(site: Path, cache: Path) -> dict:
+    """Pyodide's core, the wheels and our `pyodide-lock.json` in `site/static/pyodide/`."""
+    target = site / PYODIDE_DIR
+    target.mkdir(parents=True)
+    npm = pyodide_npm()
+    for name in PYODIDE_FILES:
+        shutil.copyfile(npm / name, target / name)
+    npm_lock = json.loads((npm / "pyodide-lock.json").read_text(encoding="utf-8"))
+    version = json.loads((npm / "package.json").read_text(encoding="utf-8"))["version"]
+    python = npm_lock["info"]["python"]
+    if not python.startswith(LOCK_PYTHON + "."):
+        raise BuildError(f"node_modules/pyodide: Python {python}, but {relative(lock_path())} has wheels for {LOCK_PYTHON}")
+
+    entries = read_lock()
+    downloaded = fetch_wheels(entries, cache)
+    packages: dict[str, dict] = {}
+    slim = cache / "slim"
+    slim.mkdir(parents=True, exist_ok=True)
+    for entry in entries:
+        wheel = downloaded[entry.name]
+        if entry.strip:
+            made = slim / (_pure_name(entry) if entry.platform else entry.file)
+            stamp = made.with_suffix(".key")
+            key = json.dumps([entry.sha256, entry.strip, entry.keep, bool(entry.platform)])
+            if not made.is_file() or not stamp.is_file() or stamp.read_text() != key:
+                slim_wheel(wheel, made, entry.strip, retag=bool(entry.platform), keep=entry.keep)
+                stamp.write_text(key)
+            wheel = made
+        shutil.copyfile(wheel, target / wheel.name)
+        packages[entry.name] = _lock_entry(entry.name, entry.version, target / wheel.name, entry.imports, entry.depends)
+
+    pypi = labextensions() / KERNEL_EXTENSION / "static" / "pypi"
+    for name, (imports, depends) in KERNEL_WHEELS.items():
+        prefix = name.replace("-", "_") + "-"
+        found = sorted(pypi.glob(f"{prefix}*-py3-none-any.whl"))
+        if not found:
+            raise BuildError(f"{pypi}: the kernel's wheel {name} is missing (reinstall jupyterlite-pyodide-kernel)")
+        wheel = found[-1]
+        shutil.copyfile(wheel, target / wheel.name)
+        packages[name] = _lock_entry(name, wheel.name.split("-")[1], target / wheel.name, imports, depends)
+
+    ours = package_wheel(target)
+    from .. import __version__
+
+    packages[PACKAGE] = _lock_entry(
+        PACKAGE, __version__, ours, ["wto_ecommerce_deck"], ["plotly", "ipywidgets", "pycountry", "pyyaml", "jinja2"]
+    )
+    for name, item in packages.items():
+        for dependency in item["depends"]:
+            if dependency not in packages:
+                raise BuildError(f"{relative(lock_path())}: package '{name}': depends on '{dependency}', which is not shipped")
+    for name in KERNEL_PACKAGES:
+        if name not in packages:
+            raise BuildError(f"{relative(lock_path())}: the kernel needs '{name}', which is not shipped")
+    info = dict(npm_lock["info"], version=version)  # pyodide-lock tools refuse a lock without it
+    lock = {"info": info, "packages": dict(sorted(packages.items()))}
+    (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return lock
