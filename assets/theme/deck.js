@@ -585,7 +585,7 @@
     toggle.setAttribute("aria-label", ROOM.words.button_label);
     var badge = roomNode("span", "deck-room-badge");
     toggle.appendChild(badge);
-    fallback.appendChild(toggle);
+    fallback.insertBefore(toggle, fallback.firstChild);  // floated right: the prompt wraps around it
 
     var element = roomNode("div", "deck-room");
     element.id = id;
@@ -701,7 +701,7 @@
     panel.toggle.setAttribute("aria-expanded", open ? "true" : "false");
     ROOM.open = open ? panel : null;
     if (open) {
-      panel.element.style.height = window.Reveal.getConfig().height + "px";
+      panel.element.style.height = window.Reveal.getConfig().height - FOOTER_SPACE + "px";  // above the footer band
       if (!voteOf(panel)) roomAct(panel, "open");  // the first time: the vote opens with the panel
       panel.element.querySelector(".deck-room-vote").focus();
     } else {
@@ -806,6 +806,7 @@
       box.appendChild(list);
       // The questions come worst answered first (the server's order): when they do not all fit
       // above the footer, the last ones give way to a line that counts them (the export has all).
+      // Never smaller: the room reads this slide as every other one (20 px and up).
       var config = window.Reveal.getConfig();
       var scale = window.Reveal.getScale() || 1;
       var cell = sources.closest(".jp-Cell") || sources;  // its own margins end lower than the list
@@ -830,8 +831,6 @@
         box.removeChild(list);
         line.appendChild(roomNode("span", "deck-room-summary-more", " · " + more.textContent));
       }
-      box.style.zoom = "";
-      fitZoom(box, ANSWER_MIN_ZOOM, 6, fits);  // and smaller, as an opened quiz answer, if need be
     });
   }
 
