@@ -25,6 +25,7 @@ from markupsafe import escape
 
 from conftest import ROOT
 from wto_ecommerce_deck import chromium, messages
+from wto_ecommerce_deck.conventions import LETTERS
 from wto_ecommerce_deck.classroom import limits, polls
 from wto_ecommerce_deck.classroom.app import DEVICE_COOKIE, TRAINER_COOKIE, negotiate
 from wto_ecommerce_deck.classroom.launch import Launched, free_port
@@ -32,10 +33,22 @@ from wto_ecommerce_deck.classroom.polls import BadChoice, RoomError, UnknownQues
 from wto_ecommerce_deck.classroom.room import Room
 from wto_ecommerce_deck.classroom.store import FILE, Store
 
-SINGLE = "q-programme-2"  # four choices, the third (index 2) right
-OTHER = "q-programme-1"
-ORDER = "q-programme-4"  # four steps
+# The questions voted on are read from the data (quizzes.yaml changes; its ids with it): a
+# single-choice question with at least three choices, another one, and an order question.
+_SINGLES = [p for p in polls.polls().values() if p.kind == "single" and p.size >= 3]
+SINGLE = _SINGLES[0].id
+OTHER = next(p.id for p in polls.polls().values() if p.kind == "single" and p.id != SINGLE)
+ORDER = next(p.id for p in polls.polls().values() if p.kind == "order" and p.size >= 3)
+RIGHT = polls.poll(SINGLE).right  # its right choice, and two wrong ones
+WRONG, WRONG2 = [i for i in range(polls.poll(SINGLE).size) if i != RIGHT][:2]
+DECK = polls.poll(SINGLE).question.section  # the section deck that asks it
+STEPS = polls.poll(ORDER).size
 PAGE = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>deck</title></head><body></body></html>"
+
+
+def bars(*choices: int, size: int | None = None) -> list[int]:
+    """The bars of SINGLE (or a question of `size` choices) after these answers: how many chose each."""
+    return [choices.count(i) for i in range(size or polls.poll(SINGLE).size)]
 
 
 # --- the rules, without a server ---------------------------------------------------------------
@@ -53,23 +66,27 @@ def test_the_questions_and_their_answers_are_the_quizzes_of_the_data():
     from wto_ecommerce_deck import data
 
     questions = data.load_facts().questions
-    assert list(polls.polls()) == [q.id for q in questions] and len(questions) >= 20
+    assert list(polls.polls()) == [q.id for q in questions] and {"single", "order"} <= {q.kind for q in questions}
     single = polls.poll(SINGLE)
-    assert single.kind == "single" and single.right == 2 and single.is_right("2") and not single.is_right("1")
+    assert single.kind == "single" and single.right == single.question.answer
+    assert single.is_right(str(RIGHT)) and not single.is_right(str(WRONG))
     order = polls.poll(ORDER)
-    assert order.kind == "order" and order.right == [0, 1, 2, 3]
+    assert order.kind == "order" and order.right == list(range(STEPS))  # the file's order is the right one
     assert order.public("es")["choices"][0]["letter"] == "A"
     assert [c["index"] for c in order.public("fr")["choices"]] == list(order.question.shown_order())
-    assert single.public("en")["number"] == "Question 2 of 4"
+    section = [q.id for q in questions if q.section == single.question.section]
+    assert single.public("en")["number"] == f"Question {section.index(SINGLE) + 1} of {len(section)}"
+    assert "q-nope" not in polls.polls()
     with pytest.raises(UnknownQuestion):
         polls.poll("q-nope")
 
 
 @pytest.mark.parametrize(
     "question, choice",
-    [(SINGLE, -1), (SINGLE, 4), (SINGLE, True), (SINGLE, "2"), (SINGLE, 2.0), (SINGLE, None), (SINGLE, [2]),
-     (SINGLE, "<b>2</b>"), (ORDER, [0, 1, 2]), (ORDER, [0, 1, 2, 2]), (ORDER, [0, 1, 2, 4]), (ORDER, [0, 1, 2, True]),
-     (ORDER, "0,1,2,3"), (ORDER, 0)],
+    [(SINGLE, -1), (SINGLE, polls.poll(SINGLE).size), (SINGLE, True), (SINGLE, str(RIGHT)), (SINGLE, float(RIGHT)),
+     (SINGLE, None), (SINGLE, [RIGHT]), (SINGLE, f"<b>{RIGHT}</b>"),
+     (ORDER, list(range(STEPS - 1))), (ORDER, [*range(STEPS - 1), STEPS - 2]), (ORDER, [*range(STEPS - 1), STEPS]),
+     (ORDER, [*range(STEPS - 1), True]), (ORDER, ",".join(map(str, range(STEPS)))), (ORDER, 0)],
 )
 def test_an_answer_that_is_not_one_of_the_questions_choices_is_refused(question, choice):
     with pytest.raises(BadChoice) as refused:
@@ -78,9 +95,13 @@ def test_an_answer_that_is_not_one_of_the_questions_choices_is_refused(question,
 
 
 def test_counts_per_choice_and_per_step_placed_right():
-    assert polls.poll(SINGLE).counts(["2", "2", "0"]) == [1, 0, 2, 0]
-    # order: a step counts where an answer put it in its right place
-    assert polls.poll(ORDER).counts(["0,1,2,3", "1,0,2,3", "3,2,1,0"]) == [1, 1, 2, 2]
+    assert polls.poll(SINGLE).counts([str(RIGHT), str(RIGHT), str(WRONG)]) == bars(RIGHT, RIGHT, WRONG)
+    # order: a step counts where an answer put it in its right place. The right order puts every
+    # step right; the first two swapped, all but those two; reversed, only a middle step (odd count)
+    steps = list(range(STEPS))
+    answers = [steps, [1, 0, *steps[2:]], steps[::-1]]
+    expected = [1 + (i >= 2) + (i == STEPS - 1 - i) for i in steps]
+    assert polls.poll(ORDER).counts([",".join(map(str, a)) for a in answers]) == expected
 
 
 def make_room(tmp_path: Path, clock=None, new=False) -> Room:
@@ -94,27 +115,28 @@ def test_the_room_takes_one_answer_per_device_on_the_open_question_only(tmp_path
         room.answer(phone, SINGLE, 2)  # nothing opened yet
     assert refused.value.status == 409
     room.act(SINGLE, "open")
-    room.answer(phone, SINGLE, 1)
-    room.answer(phone, SINGLE, 2)  # changed: replaces the first
-    room.answer(other, SINGLE, 0)
-    assert room.mine(phone) == 2 and room.tally(SINGLE) == ([1, 0, 1, 0], 1)
+    room.answer(phone, SINGLE, WRONG)
+    room.answer(phone, SINGLE, RIGHT)  # changed: replaces the first
+    room.answer(other, SINGLE, WRONG2)
+    assert room.mine(phone) == RIGHT and room.tally(SINGLE) == (bars(RIGHT, WRONG2), 1)
     with pytest.raises(RoomError) as refused:
         room.answer(phone, OTHER, 0)  # not the current question
     assert refused.value.status == 409
     room.act(OTHER, "open")  # opening another closes the one before
     assert room.current == OTHER and not room.votes[SINGLE].open
     with pytest.raises(RoomError):
-        room.answer(phone, SINGLE, 1)
+        room.answer(phone, SINGLE, WRONG)
     room.act(SINGLE, "open")  # reopened: its answers are still there
-    assert room.mine(phone) == 2
+    assert room.mine(phone) == RIGHT
     room.act(SINGLE, "reveal")  # closes the vote
     assert room.votes[SINGLE].revealed and not room.votes[SINGLE].open
     view = room.trainer_view(connected=2)["votes"][SINGLE]
-    assert view["right"] == 2 and view["right_answers"] == 1 and view["answers"] == 2
+    assert view["right"] == RIGHT and view["right_answers"] == 1 and view["answers"] == 2
     phones = room.participant_view("en")
-    assert phones["revealed"] and phones["result"]["counts"] == [1, 0, 1, 0] and "Members" in phones["result"]["feedback"]
+    assert phones["revealed"] and phones["result"]["counts"] == bars(RIGHT, WRONG2)
+    assert phones["result"]["feedback"] == polls.poll(SINGLE).question.feedback.text("en")
     room.act(SINGLE, "reset")  # the answers deleted, the vote open again
-    assert room.tally(SINGLE) == ([0, 0, 0, 0], 0) and room.votes[SINGLE].open and not room.votes[SINGLE].revealed
+    assert room.tally(SINGLE) == (bars(), 0) and room.votes[SINGLE].open and not room.votes[SINGLE].revealed
     with pytest.raises(RoomError) as refused:
         room.act(SINGLE, "delete")
     assert refused.value.status == 422
@@ -145,13 +167,13 @@ def test_a_new_room_on_the_same_file_resumes_the_session(tmp_path):
     room = make_room(tmp_path)
     phone = room.join()
     room.act(SINGLE, "open")
-    room.answer(phone, SINGLE, 2)
+    room.answer(phone, SINGLE, RIGHT)
     room.store.close()
     again = make_room(tmp_path)
     same = lambda s: (s.id, s.code, s.token, s.started)  # noqa: E731
     assert again.resumed and same(again.session) == same(room.session)  # same number, code, token
     assert again.knows(phone) and again.current == SINGLE and again.votes[SINGLE].open
-    assert again.mine(phone) == 2
+    assert again.mine(phone) == RIGHT
     fresh = make_room(tmp_path, new=True)
     assert not fresh.resumed and fresh.session.id == room.session.id + 1 and fresh.session.code != "" and not fresh.knows(phone)
     assert fresh.store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -202,7 +224,7 @@ def site(tmp_path) -> Path:
     folder = tmp_path / "site"
     (folder / "slides" / "fr").mkdir(parents=True)
     (folder / "index.html").write_text(PAGE, encoding="utf-8")
-    (folder / "slides" / "fr" / "02_programme_de_travail.html").write_text(PAGE, encoding="utf-8")
+    (folder / "slides" / "fr" / f"{DECK}.html").write_text(PAGE, encoding="utf-8")
     return folder
 
 
@@ -245,29 +267,29 @@ def test_every_bad_input_gets_its_4xx_and_nothing_is_stored(server):
     boss = trainer(server)
     assert boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "open"}).status_code == 200
     joined = phone(server)
-    assert joined.post("/api/answer", json={"question": SINGLE, "choice": 1}).status_code == 200
+    assert joined.post("/api/answer", json={"question": SINGLE, "choice": WRONG}).status_code == 200
     stranger = phone(server, join=False)
     forged = httpx.Client(base_url=server.url, cookies={DEVICE_COOKIE: "made-up-device-id"}, timeout=10)
     wrong = httpx.Client(base_url=server.url, headers={"Authorization": "Bearer not-the-token"}, timeout=10)
     markup = '<img src=x onerror="alert(1)">'
-    too_big = {"question": SINGLE, "choice": 2, "padding": "x" * limits.BODY_LIMIT}
+    too_big = {"question": SINGLE, "choice": RIGHT, "padding": "x" * limits.BODY_LIMIT}
     cases = [
         ("bad room code", lambda: stranger.post("/api/join", json={"code": "000000" if server.code != "000000" else "111111"}), 403),
         ("HTML as the room code", lambda: stranger.post("/api/join", json={"code": markup}), 403),
         ("join: not JSON", lambda: stranger.post("/api/join", content=b"code=1", headers={"Content-Type": "application/json"}), 400),
         ("join: a form", lambda: stranger.post("/api/join", data={"code": server.code}), 415),
         ("join: oversize body", lambda: stranger.post("/api/join", json={"code": server.code, "x": "y" * 2000}), 413),
-        ("answer without joining", lambda: stranger.post("/api/answer", json={"question": SINGLE, "choice": 2}), 403),
-        ("answer from a forged device", lambda: forged.post("/api/answer", json={"question": SINGLE, "choice": 2}), 403),
-        ("unknown question", lambda: joined.post("/api/answer", json={"question": "q-nope", "choice": 2}), 404),
-        ("HTML as the question", lambda: joined.post("/api/answer", json={"question": markup, "choice": 2}), 404),
-        ("unknown choice", lambda: joined.post("/api/answer", json={"question": SINGLE, "choice": 7}), 422),
+        ("answer without joining", lambda: stranger.post("/api/answer", json={"question": SINGLE, "choice": RIGHT}), 403),
+        ("answer from a forged device", lambda: forged.post("/api/answer", json={"question": SINGLE, "choice": RIGHT}), 403),
+        ("unknown question", lambda: joined.post("/api/answer", json={"question": "q-nope", "choice": RIGHT}), 404),
+        ("HTML as the question", lambda: joined.post("/api/answer", json={"question": markup, "choice": RIGHT}), 404),
+        ("unknown choice", lambda: joined.post("/api/answer", json={"question": SINGLE, "choice": polls.poll(SINGLE).size}), 422),
         ("HTML as the choice", lambda: joined.post("/api/answer", json={"question": SINGLE, "choice": markup}), 422),
         ("question not open", lambda: joined.post("/api/answer", json={"question": OTHER, "choice": 0}), 409),
         ("oversize body", lambda: joined.post("/api/answer", json=too_big), 413),
         ("not JSON", lambda: joined.post("/api/answer", content=b"{question", headers={"Content-Type": "application/json"}), 400),
-        ("not an object", lambda: joined.post("/api/answer", json=[SINGLE, 2]), 400),
-        ("no JSON type", lambda: joined.post("/api/answer", content=json.dumps({"question": SINGLE, "choice": 2})), 415),
+        ("not an object", lambda: joined.post("/api/answer", json=[SINGLE, RIGHT]), 400),
+        ("no JSON type", lambda: joined.post("/api/answer", content=json.dumps({"question": SINGLE, "choice": RIGHT})), 415),
         ("trainer route without token", lambda: stranger.get("/api/trainer/room"), 401),
         ("trainer vote without token", lambda: joined.post("/api/trainer/vote", json={"question": OTHER, "action": "open"}), 401),
         ("trainer stream without token", lambda: joined.get("/api/trainer/stream"), 401),
@@ -285,14 +307,14 @@ def test_every_bad_input_gets_its_4xx_and_nothing_is_stored(server):
         response = send()
         results.append((name, response.status_code, stored(server) == before, markup not in response.text))
     assert results == [(name, expected, True, True) for name, _, expected in cases]
-    assert [row[3] for row in stored(server)["answer"]] == ["1"]  # the one answer given before
+    assert [row[3] for row in stored(server)["answer"]] == [str(WRONG)]  # the one answer given before
     assert TRAINER_COOKIE not in stranger.cookies and DEVICE_COOKIE not in stranger.cookies
     # an order question: its steps, each once
     assert boss.post("/api/trainer/vote", json={"question": ORDER, "action": "open"}).status_code == 200
     before = stored(server)
-    assert joined.post("/api/answer", json={"question": ORDER, "choice": [0, 1, 1, 3]}).status_code == 422
+    assert joined.post("/api/answer", json={"question": ORDER, "choice": [0, 0, *range(2, STEPS)]}).status_code == 422
     assert stored(server) == before
-    assert phone(server).post("/api/answer", json={"question": ORDER, "choice": [1, 0, 2, 3]}).status_code == 200
+    assert phone(server).post("/api/answer", json={"question": ORDER, "choice": [1, 0, *range(2, STEPS)]}).status_code == 200
 
 
 def test_too_many_requests_from_one_device_are_refused_and_not_stored(server):
@@ -327,20 +349,20 @@ def test_the_trainer_token_reaches_no_participant(server):
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "open"})
     client = phone(server, join=False)
     seen = [client.get("/join"), client.get("/room/join.js"), client.get("/room/join.css"), client.get("/"),
-            client.get("/slides/fr/02_programme_de_travail.html"), client.post("/api/join", json={"code": server.code}),
-            client.get("/api/state"), client.post("/api/answer", json={"question": SINGLE, "choice": 2})]
+            client.get(f"/slides/fr/{DECK}.html"), client.post("/api/join", json={"code": server.code}),
+            client.get("/api/state"), client.post("/api/answer", json={"question": SINGLE, "choice": RIGHT})]
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "reveal"})
     event = first_event(client, "/api/stream?lang=es")
     for response in seen:
         assert response.status_code == 200, response.url
         assert server.token not in response.text and server.token not in str(response.headers), response.url
-    assert server.token not in event and json.loads(event)["result"]["right"] == 2
+    assert server.token not in event and json.loads(event)["result"]["right"] == RIGHT
     # the deck the trainer's browser asks for carries the room's config; the same page to anyone else does not
     login = httpx.get(f"{server.url}/trainer", params={"token": server.token, "lang": "fr"})
     assert login.status_code == 303 and login.headers["location"] == "/index.html"
     cookie = login.cookies[TRAINER_COOKIE]
     assert "httponly" in login.headers["set-cookie"].lower() and "samesite=strict" in login.headers["set-cookie"].lower()
-    deck = httpx.get(f"{server.url}/slides/fr/02_programme_de_travail.html", cookies={TRAINER_COOKIE: cookie})
+    deck = httpx.get(f"{server.url}/slides/fr/{DECK}.html", cookies={TRAINER_COOKIE: cookie})
     assert 'id="deck-room"' in deck.text and server.token not in deck.text and server.code not in deck.text
     assert 'id="deck-room"' not in seen[4].text
     page = seen[0]
@@ -359,27 +381,28 @@ def test_a_server_killed_mid_vote_restarts_with_its_counts(server):
     boss = trainer(server)
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "open"})
     phones = [phone(server) for _ in range(3)]
-    for client, choice in zip(phones, (2, 2, 0)):
+    for client, choice in zip(phones, (RIGHT, RIGHT, WRONG)):
         assert client.post("/api/answer", json={"question": SINGLE, "choice": choice}).status_code == 200
     server.kill()
     with pytest.raises(httpx.TransportError):
         boss.get("/api/trainer/room")
     server.start()
     view = json.loads(first_event(boss, "/api/trainer/stream"))
-    assert view["current"] == SINGLE and view["votes"][SINGLE]["counts"] == [1, 0, 2, 0] and view["votes"][SINGLE]["open"]
+    assert view["current"] == SINGLE and view["votes"][SINGLE]["counts"] == bars(RIGHT, RIGHT, WRONG) and view["votes"][SINGLE]["open"]
     assert any("reprise" in line for line in server.lines)
     # the phones go on where they were: same cookie, same vote
-    assert phones[0].post("/api/answer", json={"question": SINGLE, "choice": 1}).status_code == 200
-    assert json.loads(first_event(boss, "/api/trainer/stream"))["votes"][SINGLE]["counts"] == [1, 1, 1, 0]
+    assert phones[0].post("/api/answer", json={"question": SINGLE, "choice": WRONG2}).status_code == 200
+    assert json.loads(first_event(boss, "/api/trainer/stream"))["votes"][SINGLE]["counts"] == bars(WRONG2, RIGHT, WRONG)
 
 
 def test_export_writes_one_csv_per_session(server, tmp_path):
     boss = trainer(server)
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "open"})
-    for choice in (2, 2, 1):
+    for choice in (RIGHT, RIGHT, WRONG):
         phone(server).post("/api/answer", json={"question": SINGLE, "choice": choice})
     boss.post("/api/trainer/vote", json={"question": ORDER, "action": "open"})
-    phone(server).post("/api/answer", json={"question": ORDER, "choice": [0, 1, 3, 2]})
+    # every step right but the last two, swapped
+    phone(server).post("/api/answer", json={"question": ORDER, "choice": [*range(STEPS - 2), STEPS - 1, STEPS - 2]})
     out = tmp_path / "export"
     result = subprocess.run(
         [sys.executable, "-m", "wto_ecommerce_deck", "classroom", "export", "--data-dir", str(server.data), "--out", str(out)],
@@ -391,11 +414,13 @@ def test_export_writes_one_csv_per_session(server, tmp_path):
     text = written.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(text.splitlines()))
     single = [r for r in rows if r["question"] == SINGLE]
-    assert [(r["letter"], r["count"], r["correct"]) for r in single] == [("A", "0", "no"), ("B", "1", "no"), ("C", "2", "yes"), ("D", "0", "no")]
-    assert {r["answers"] for r in single} == {"3"} and single[2]["choice"] == "Les droits de douane sur les transmissions électroniques"
+    assert [(r["letter"], r["count"], r["correct"]) for r in single] == [
+        (LETTERS[i], str(n), "yes" if i == RIGHT else "no") for i, n in enumerate(bars(RIGHT, RIGHT, WRONG))
+    ]
+    assert {r["answers"] for r in single} == {"3"} and single[RIGHT]["choice"] == polls.poll(SINGLE).question.choices[RIGHT].text("fr")
     assert all(r["time"] and r["opened"] and r["session_started"] for r in rows)
     order = {r["correct"]: r["count"] for r in rows if r["question"] == ORDER}  # the step's right place → placed right
-    assert order == {"1": "1", "2": "1", "3": "0", "4": "0"}
+    assert order == {str(place): "1" if place <= STEPS - 2 else "0" for place in range(1, STEPS + 1)}
 
 
 def test_the_classroom_command_refuses_bad_input_in_one_line(tmp_path, site):
@@ -423,7 +448,16 @@ QUIZ_SLIDE = """(id) => { const s = document.querySelector(`.deck-fallback[data-
 PANEL = "section.present:not(.stack) .deck-room"
 COUNTS = """() => Array.from(document.querySelectorAll('section.present:not(.stack) .deck-room-row'))
   .map(r => [Number(r.dataset.choice), Number(r.querySelector('.deck-room-count').textContent)])"""
-PHONES = (("fr", "fr-FR", 2), ("en", "en-US", 1), ("es", "es-ES", 2))
+# The panel and the Sources slide's summary are read by a room as the slides are (test_browser.py):
+# what they show must be readable from the back, whole, above the footer and clear of reveal's arrows.
+def unreadable(page) -> list:
+    from test_browser import MIN_READABLE_PX, READABILITY
+    from test_presenting import FOOTER_SPACE, OUTSIDE_THE_SLIDE
+
+    return page.evaluate(READABILITY, [MIN_READABLE_PX]) + page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"])
+
+
+PHONES = (("fr", "fr-FR", RIGHT), ("en", "en-US", WRONG), ("es", "es-ES", RIGHT))
 
 
 @pytest.fixture
@@ -437,7 +471,7 @@ def allowed(server: Launched) -> tuple[str, ...]:
     return chromium.LOCAL + (server.url + "/",)
 
 
-def open_trainer(offline_page, server: Launched, deck: str = "02_programme_de_travail", lang: str = "fr"):
+def open_trainer(offline_page, server: Launched, deck: str = DECK, lang: str = "fr"):
     view = offline_page((1280, 720), allow=allowed(server))
     view.page.goto(f"{server.url}/trainer?token={server.token}&lang={lang}")
     view.page.goto(f"{server.url}/slides/{lang}/{deck}.html")
@@ -456,7 +490,7 @@ def answer(view, choice: int) -> None:
     view.page.wait_for_selector("#join-question:not([hidden]) #join-send:not([hidden])")
     view.page.check(f"input[name=choice][value='{choice}']")
     view.page.click("#join-send")
-    letter = "ABCDEF"[choice]  # a single-choice question is shown in the file's order
+    letter = LETTERS[choice]  # a single-choice question is shown in the file's order
     view.page.wait_for_function(f"() => document.getElementById('join-status').textContent.includes(' {letter}.')")
 
 
@@ -469,6 +503,7 @@ def test_three_phones_answer_and_the_deck_shows_the_votes_then_the_answer(offlin
     url = page.text_content(PANEL + " .deck-room-url")
     assert url == f"{room.url}/join" and page.text_content(PANEL + " .deck-room-code") == f"Code\u00a0: {room.code[:3]}\u00a0{room.code[3:]}"
     assert page.evaluate(f"document.querySelector('{PANEL} .deck-room-qr').naturalWidth") > 0  # the QR code drew
+    assert unreadable(page) == []
     phones = []
     for lang, locale, choice in PHONES:
         view = open_phone(offline_page, room, locale)
@@ -479,19 +514,20 @@ def test_three_phones_answer_and_the_deck_shows_the_votes_then_the_answer(offlin
         phones.append(view)
     # the chart shows the three answers within a second of the last one
     page.wait_for_function(f"() => document.querySelector('{PANEL} .deck-room-total').dataset.count === '3'", timeout=1000)
-    assert page.evaluate(COUNTS) == [[0, 0], [1, 1], [2, 2], [3, 0]]
+    assert page.evaluate(COUNTS) == list(map(list, enumerate(bars(RIGHT, WRONG, RIGHT))))
     page.keyboard.press("r")  # reveal
-    page.wait_for_selector(PANEL + "[data-state=revealed] .deck-room-right[data-choice='2']")
+    page.wait_for_selector(PANEL + f"[data-state=revealed] .deck-room-right[data-choice='{RIGHT}']")
+    assert unreadable(page) == []
     for (lang, _, choice), view in zip(PHONES, phones):
         view.page.wait_for_selector("#join-result:not([hidden])")
-        right = messages.t("quiz.answer", lang, letter="C. ", choice=polls.poll(SINGLE).question.choices[2].text(lang))
+        right = messages.t("quiz.answer", lang, letter=f"{LETTERS[RIGHT]}. ", choice=polls.poll(SINGLE).question.choices[RIGHT].text(lang))
         assert view.page.text_content("#join-right") == right
-        assert view.page.text_content("#join-verdict") == messages.t("quiz.right" if choice == 2 else "quiz.wrong", lang)
-        yours = messages.t("room.join.yours", lang, letter="ABCD"[choice])
+        assert view.page.text_content("#join-verdict") == messages.t("quiz.right" if choice == RIGHT else "quiz.wrong", lang)
+        yours = messages.t("room.join.yours", lang, letter=LETTERS[choice])
         assert view.page.text_content("#join-yours") == yours
-        bars = view.page.eval_on_selector_all(".join-bar", "bars => bars.map(b => b.querySelector('.join-bar-count').textContent)")
-        assert bars == ["0", "1", "2", "0"]
-        assert view.page.is_disabled("input[name=choice][value='0']")
+        shown = view.page.eval_on_selector_all(".join-bar", "bars => bars.map(b => b.querySelector('.join-bar-count').textContent)")
+        assert shown == [str(n) for n in bars(RIGHT, WRONG, RIGHT)]
+        assert view.page.is_disabled(f"input[name=choice][value='{WRONG}']")
     for view in [deck, *phones]:
         assert view.external == [] and view.errors == []
 
@@ -503,20 +539,20 @@ def test_the_server_killed_and_restarted_mid_vote_keeps_the_counts(offline_page,
     page.keyboard.press("v")  # the panel, from the keyboard
     page.wait_for_selector(PANEL + "[data-state=open]")
     phones = [open_phone(offline_page, room, locale) for _, locale, _ in PHONES]
-    for view, choice in zip(phones[:2], (2, 1)):
+    for view, choice in zip(phones[:2], (RIGHT, WRONG)):
         answer(view, choice)
     page.wait_for_function(f"() => document.querySelector('{PANEL} .deck-room-total').dataset.count === '2'", timeout=1000)
     room.kill()
     page.wait_for_selector(PANEL + " .deck-room-offline:not([hidden])")  # the panel says it lost the server
     room.start()
     page.wait_for_selector(PANEL + " .deck-room-offline", state="hidden", timeout=10_000)  # back, by itself
-    assert page.evaluate(COUNTS) == [[0, 0], [1, 1], [2, 1], [3, 0]]
+    assert page.evaluate(COUNTS) == list(map(list, enumerate(bars(RIGHT, WRONG))))
     phones[2].page.wait_for_selector("#join-question:not([hidden])", timeout=10_000)  # its stream came back too
-    answer(phones[2], 2)
+    answer(phones[2], RIGHT)
     page.wait_for_function(f"() => document.querySelector('{PANEL} .deck-room-total').dataset.count === '3'", timeout=1000)
-    assert page.evaluate(COUNTS) == [[0, 0], [1, 1], [2, 2], [3, 0]]
+    assert page.evaluate(COUNTS) == list(map(list, enumerate(bars(RIGHT, WRONG, RIGHT))))
     db = sqlite3.connect(f"file:{room.data / FILE}?mode=ro", uri=True)
-    assert sorted(row[0] for row in db.execute("SELECT choice FROM answer WHERE question = ?", (SINGLE,))) == ["1", "2", "2"]
+    assert sorted(row[0] for row in db.execute("SELECT choice FROM answer WHERE question = ?", (SINGLE,))) == sorted(map(str, (RIGHT, WRONG, RIGHT)))
     db.close()
     assert deck.external == [] and all(view.external == [] for view in phones)
 
@@ -537,7 +573,7 @@ def test_a_deck_left_open_across_a_new_session_says_to_open_the_trainers_address
 
 
 def test_an_order_question_is_voted_by_moving_its_steps(offline_page, room):
-    deck = open_trainer(offline_page, room)
+    deck = open_trainer(offline_page, room, deck=polls.poll(ORDER).question.section)
     page = deck.page
     page.evaluate(QUIZ_SLIDE, ORDER)
     page.click("section.present:not(.stack) .deck-room-toggle")
@@ -562,12 +598,11 @@ def test_an_order_question_is_voted_by_moving_its_steps(offline_page, room):
     # each step marked with its right place once revealed
     marks = page.eval_on_selector_all(PANEL + " .deck-room-row", "rows => rows.map(r => [Number(r.dataset.choice), r.querySelector('.deck-room-mark').textContent])")
     assert marks == [[i, " → " + messages.t("room.deck.right_place", "fr", number=i + 1)] for i in polls.poll(ORDER).question.shown_order()]
+    assert unreadable(page) == []
     assert deck.errors == [] and view.errors == []
 
 
 def test_a_session_that_voted_on_every_quiz_still_fits_the_sources_slide(offline_page, room):
-    from test_presenting import FOOTER_SPACE, OUTSIDE_THE_SLIDE
-
     boss = trainer(room)
     for question, poll in polls.polls().items():
         boss.post("/api/trainer/vote", json={"question": question, "action": "open"})
@@ -576,7 +611,7 @@ def test_a_session_that_voted_on_every_quiz_still_fits_the_sources_slide(offline
     deck = open_trainer(offline_page, room, deck="00_presentation_complete", lang="es")
     deck.page.evaluate("Reveal.slide(Reveal.getTotalSlides() - 1)")
     deck.page.wait_for_selector("section.present .deck-room-summary:not([hidden])")
-    assert deck.page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"]) == []  # as test_presenting checks every slide
+    assert unreadable(deck.page) == []  # as test_presenting checks every slide
     # the questions that fit, worst answered first (here the order questions, answered right, come last),
     # then how many more the export holds
     shown = deck.page.eval_on_selector_all(".deck-room-summary-list li[data-question]", "items => items.map(i => i.dataset.question)")
@@ -585,11 +620,11 @@ def test_a_session_that_voted_on_every_quiz_still_fits_the_sources_slide(offline
     wrong = [q for q, poll in polls.polls().items() if poll.kind == "single" and poll.right != 0]
     assert set(shown) <= set(wrong)
     # a section deck has room for more of them
-    deck.page.goto(f"{room.url}/slides/es/02_programme_de_travail.html")
+    deck.page.goto(f"{room.url}/slides/es/{DECK}.html")
     deck.page.wait_for_selector("html[data-deck-ready=yes]")
     deck.page.evaluate("Reveal.slide(Reveal.getTotalSlides() - 1)")
     deck.page.wait_for_selector("section.present .deck-room-summary:not([hidden])")
-    assert deck.page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"]) == []
+    assert unreadable(deck.page) == []
     listed = deck.page.eval_on_selector_all(".deck-room-summary-list li[data-question]", "items => items.map(i => i.dataset.question)")
     assert len(listed) >= 2 and listed[0] in wrong
     assert deck.errors == []
@@ -598,7 +633,7 @@ def test_a_session_that_voted_on_every_quiz_still_fits_the_sources_slide(offline
 def test_the_sources_slide_shows_the_sessions_summary(offline_page, room):
     boss = trainer(room)
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "open"})
-    for choice in (2, 0):
+    for choice in (RIGHT, WRONG):
         phone(room).post("/api/answer", json={"question": SINGLE, "choice": choice})
     deck = open_trainer(offline_page, room, lang="en")
     deck.page.evaluate("Reveal.slide(Reveal.getTotalSlides() - 1)")
@@ -606,6 +641,7 @@ def test_the_sources_slide_shows_the_sessions_summary(offline_page, room):
     line = deck.page.text_content(".deck-room-summary-line")
     assert line == "The room's votes: 1 question, 2 devices, 2 answers; 50% right"
     assert deck.page.text_content(".deck-room-summary-list li") == polls.poll(SINGLE).question.prompt.text("en") + "2 answers, 50% right"
+    assert unreadable(deck.page) == []
     assert deck.errors == []
 
 
@@ -645,7 +681,7 @@ def test_axe_finds_no_violation_on_the_phones_page_in_any_state(offline_page, ro
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "open"})
     page.wait_for_selector("#join-question:not([hidden]) input[name=choice]")
     check("question")
-    answer(view, 2)
+    answer(view, RIGHT)
     boss.post("/api/trainer/vote", json={"question": SINGLE, "action": "reveal"})
     page.wait_for_selector("#join-result:not([hidden])")
     check("revealed")
@@ -659,8 +695,8 @@ def test_axe_finds_no_violation_on_the_phones_page_in_any_state(offline_page, ro
 
 
 def test_the_deck_from_a_file_or_for_a_participant_has_no_room_control(offline_page, built, room):
-    for url in [(built / "slides" / "fr" / "02_programme_de_travail.html").as_uri(),
-                f"{room.url}/slides/fr/02_programme_de_travail.html"]:  # the same deck, asked for by a phone
+    for url in [(built / "slides" / "fr" / f"{DECK}.html").as_uri(),
+                f"{room.url}/slides/fr/{DECK}.html"]:  # the same deck, asked for by a phone
         view = offline_page((1280, 720), allow=allowed(room))
         view.page.goto(url)
         view.page.wait_for_selector("html[data-deck-ready=yes]")
