@@ -4,7 +4,6 @@ are the ones a fresh kernel gives."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import nbformat
@@ -58,7 +57,7 @@ def test_the_second_notebook_in_a_kernel_sees_nothing_of_the_first(tmp_path):
             await kernels.close()
         return one, two
 
-    one, two = asyncio.run(both())
+    one, two = execute._run(both)  # also when a Playwright test left its loop running in this thread
     (count1, pid1), (_, read) = _printed(one.text)
     (count2, pid2), (_, names), (_, left_over) = _printed(two.text)
     assert pid1 == pid2  # the same kernel ran both
