@@ -71,7 +71,7 @@ def test_a_row_not_verified_says_its_status(lang):
     assert html.count(secondary) == 1 and "<caption>" in html
     for row in facts.arguments:  # a position, never a fact: whose it is comes first
         shown = htmllib.unescape(theme.render(teach.TEMPLATE, lang, macro="arguments", rows=facts.arguments))
-        assert f"{row.holder.text(lang)}{messages.t('common.colon', lang)}{row.text.text(lang)}" in shown
+        assert f'<td class="deck-holder">{row.holder.text(lang)}</td><td>{row.text.text(lang)}' in shown
 
 
 def test_the_moratorium_timeline_draws_every_decision_on_it_from_1998_to_2026():
