@@ -777,7 +777,7 @@ TEXT_FIELDS = [
     ("bodies.yaml", 'fr: "Conseil général"', "name"),
     ("signatories.yaml", 'fr: "Albanie"', "name"),
     ("sources.yaml", 'fr: "Note d\'information sur le commerce électronique (OMC)"', "title"),
-    ("quizzes.yaml", 'en: "Customs duties on electronic transmissions"', "choices"),
+    ("quizzes.yaml", 'en: "Only customs duties on the file; the printed book pays its own"', "choices"),
 ]
 HOSTILE_BITS = st.sampled_from(
     ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", '"', "'", "&lt;", "\u202e", "\x00",
@@ -868,6 +868,12 @@ def _every_text(facts):
     for p in facts.participation:
         yield f"participation {p.id} label", p.label
         yield f"participation {p.id} detail", p.detail
+    # what the deck teaches beyond the timelines (glossary, comparison, agreement, arguments)
+    for kind, rows in (("term", facts.glossary), ("comparison", facts.comparison), ("provision", facts.agreement), ("argument", facts.arguments)):
+        for row in rows:
+            for name, value in vars(row).items():
+                if isinstance(value, Localized):
+                    yield f"{kind} {row.id} {name}", value
 
 
 def test_every_text_is_in_every_language_and_nothing_else():
@@ -930,7 +936,7 @@ def test_missing_translation_is_one_line(data):
 
 
 def test_missing_translation_of_a_quiz_choice(data):
-    edit(data, "quizzes.yaml", '          en: "WT/MIN(98)/DEC/2"\n', "", entry="q-programme-1")
+    edit(data, "quizzes.yaml", '          en: "Ministers adopt the Declaration; then the General Council, the Programme"\n', "", entry="q-programme-1")
     line = line_of(data, "quizzes.yaml", "- id: q-programme-1")
     assert errors_of(data) == [f"{QU}: entry 'q-programme-1' (line {line}): field 'choices': choice 2: no 'en' text"]
 

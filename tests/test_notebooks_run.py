@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 import nbformat
+from wto_ecommerce_deck.pipeline.audit_calls import cell_calls
 import pytest
 
 from conftest import ROOT
-from wto_ecommerce_deck import conventions, messages
+from wto_ecommerce_deck import calls, conventions, messages
 
 NOTEBOOKS = conventions.notebook_paths(ROOT / "notebooks")
 LANGUAGES = messages.languages()
@@ -47,7 +48,11 @@ def test_notebook_runs_in_a_fresh_kernel(built, path, lang):
             # a figure cell: live bundle for JupyterLab and HTML for the export
             bundles = [out.data for out in cell.outputs if out.output_type in ("execute_result", "display_data")]
             assert bundles, cell.id
-            if conventions.has_tag(cell, conventions.EXERCISE_TAG):
+            shows = {calls.lookup(m, f).shows for m, f, _ in cell_calls(cell.source) or [] if calls.lookup(m, f)}
+            if shows & {calls.OUTLINE, calls.TABLE}:
+                # an outline or a table of teach.py: the same HTML for JupyterLab and the export
+                assert re.search(r"<(ol|table) class=\"deck-", bundles[0].get("text/html", "")), cell.id
+            elif conventions.has_tag(cell, conventions.EXERCISE_TAG):
                 # a quiz or an explorer: the widget for JupyterLab, its static fallback for the export
                 assert "application/vnd.jupyter.widget-view+json" in bundles[0] and "text/html" in bundles[0]
             else:
@@ -55,6 +60,7 @@ def test_notebook_runs_in_a_fresh_kernel(built, path, lang):
 
 
 def test_there_is_a_notebook_per_section_of_the_seed():
-    # Six sections of the 2018 presentation, then the epilogue « Et depuis 2018 ? » (added context).
-    assert len(NOTEBOOKS) == 7
-    assert NOTEBOOKS[-1].stem == "07_depuis_2018"
+    # Six sections of the 2018 presentation, then the epilogue « Et depuis 2018 ? » and the two
+    # parts that teach (« Comprendre le dossier », « À retenir »), all added context.
+    assert len(NOTEBOOKS) == 9
+    assert [p.stem for p in NOTEBOOKS[-3:]] == ["07_depuis_2018", "08_comprendre", "09_a_retenir"]

@@ -351,7 +351,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
 def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections, nbs: dict, single_file: bool, facts_audit) -> list:
     """The decks of one language: the full deck first, then each section, each ending with its
     « Sources » slide in that language; returns the index's entries."""
-    from . import notebooks, site, sources
+    from . import glossary, notebooks, site, sources
 
     for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
         (tmp / folder / lang).mkdir(parents=True)
@@ -367,7 +367,11 @@ def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections
     messages.use(lang)  # the « Sources » slide's words (and anything a template looks up without a language)
     try:
         # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
-        decks = [(name, sources.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
+        # … after the glossary slide (pipeline/glossary.py), in the deck's language
+        decks = [
+            (name, sources.with_sources_slide(glossary.with_glossary_slide(nb, lang), name, facts_audit, lang, sources_href), title)
+            for name, nb, title in decks
+        ]
         entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
     finally:
         messages.use(previous)
