@@ -99,7 +99,7 @@ classroom-export: setup
 # Every test; a skipped test fails the run (tests/conftest.py). The JupyterLite site is built
 # first (tests/test_lite.py runs it). Two pytest workers (pytest-xdist), one test file each at a
 # time: most tests wait on a browser, a kernel or JupyterLab, and one worker left a core idle.
-# Each worker builds the decks once for its own tests.
+# The decks are built once for the whole run, shared by the workers (tests/conftest.py).
 TEST_WORKERS ?= 2
 test: setup chromium lite
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile

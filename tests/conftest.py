@@ -1,8 +1,10 @@
-"""Shared fixtures: one real build of the decks per test session, one real Chromium.
+"""Shared fixtures: one real build of the decks per test run, one real Chromium per worker.
 
-The session's build executes every notebook once, in a fresh kernel and with an empty cache of its
-own (`build_cache`); the tests that need executed notebooks read them from it (`built/notebooks/`)
-rather than executing them again.
+The run's build executes every notebook once, each in a fresh namespace and with an empty cache of
+its own (`build_cache`); the tests that need executed notebooks read them from it (`built/notebooks/`)
+rather than executing them again. With pytest-xdist (`make test`) the workers share it: the first
+worker that needs it builds it under a file lock, in the folder the workers' temporary folders sit
+in (`tmp_path_factory.getbasetemp().parent`), and the others wait on the lock and reuse it.
 
 Markers (declared in pyproject.toml) are set here from what a test uses, so that a new test is
 marked by its fixtures: `slow` for the session's build, `browser` for Chromium; the modules that
@@ -15,6 +17,8 @@ every test run on a clean clone).
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -74,25 +78,39 @@ def run_build(out: Path, *extra: str, root: Path = ROOT) -> subprocess.Completed
     )
 
 
+def _run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of the whole run: shared by the xdist workers, this session's own
+    otherwise."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
-def build_cache(tmp_path_factory) -> Path:
-    """The session build's own execution cache: empty at the start, so that the session executes
+def build_cache(build_log) -> Path:
+    """The run's build's own execution cache: empty at the start, so that the run executes
     every notebook once, whatever a developer's `.cache/` holds."""
-    return tmp_path_factory.mktemp("cache")
+    return build_log[0].parent / "cache"
 
 
 @pytest.fixture(scope="session")
-def build_log(tmp_path_factory, build_cache) -> tuple[Path, str]:
-    """The decks built once from the repository's sources, and what the build said (stderr)."""
-    out = tmp_path_factory.mktemp("site") / "build"
-    result = run_build(out, "--cache-dir", str(build_cache))
-    assert result.returncode == 0, result.stderr
-    return out, result.stderr
+def build_log(tmp_path_factory) -> tuple[Path, str]:
+    """The decks built once per run from the repository's sources, and what the build said
+    (stderr). The first worker to get the lock builds; the others find its result."""
+    folder = _run_folder(tmp_path_factory) / "shared-build"
+    folder.mkdir(exist_ok=True)
+    out, cache, said = folder / "build", folder / "cache", folder / "build.json"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or its process dies
+        if not said.exists():
+            result = run_build(out, "--cache-dir", str(cache))
+            assert result.returncode == 0, result.stderr
+            said.write_text(json.dumps({"stderr": result.stderr}), encoding="utf-8")
+    return out, json.loads(said.read_text(encoding="utf-8"))["stderr"]
 
 
 @pytest.fixture(scope="session")
 def built(build_log) -> Path:
-    """The session's build: build/ with slides/, notebooks/ (executed), student/, index.html…"""
+    """The run's build: build/ with slides/, notebooks/ (executed), student/, index.html…"""
     return build_log[0]
 
 

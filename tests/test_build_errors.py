@@ -116,7 +116,7 @@ def test_hanging_cell_is_retried_once_then_named(project):
     cell = _add_code_cell(path, "import time\ntime.sleep(60)")
     errors = fails_cleanly(project, "--cell-timeout", "8")
     assert errors == [
-        f"error: notebooks/01_titre.ipynb: {cell}: no answer within 8 s (tried 2 times, each in a fresh kernel)"
+        f"error: notebooks/01_titre.ipynb: {cell}: no answer within 8 s (tried 2 times, the second in a newly started kernel)"
     ]
 
 

@@ -868,6 +868,12 @@ def _every_text(facts):
     for p in facts.participation:
         yield f"participation {p.id} label", p.label
         yield f"participation {p.id} detail", p.detail
+    # what the deck teaches beyond the timelines (glossary, comparison, agreement, arguments)
+    for kind, rows in (("term", facts.glossary), ("comparison", facts.comparison), ("provision", facts.agreement), ("argument", facts.arguments)):
+        for row in rows:
+            for name, value in vars(row).items():
+                if isinstance(value, Localized):
+                    yield f"{kind} {row.id} {name}", value
 
 
 def test_every_text_is_in_every_language_and_nothing_else():

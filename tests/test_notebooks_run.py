@@ -1,4 +1,4 @@
-"""Every notebook runs top to bottom in a fresh kernel, as a student would run it.
+"""Every notebook runs top to bottom in a fresh namespace, as a student would run it.
 
 The session's build (conftest `build_log`) executes each section notebook once, in a fresh kernel
 of its own with an empty cache; these tests read what that execution produced (`built/notebooks/`)

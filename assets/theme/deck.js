@@ -863,7 +863,13 @@
         });
       }
     );
-    Reveal.on("pdf-ready", printReady);
+    // In the print view reveal lays the slides out on pages after `initialize` resolves (the
+    // slides are out of the document meanwhile): the deck is ready once they are printed.
+    var printed = new Promise(function (resolve) {
+      Reveal.on("pdf-ready", function () {
+        printReady().then(resolve);
+      });
+    });
     var paged = /print-pdf/i.test(window.location.search) ? Promise.resolve() : paginateTables();
     return paged.then(function () {
       return Reveal.initialize(config);
@@ -873,7 +879,7 @@
         startRoom(Reveal);
       }
       labelControls();
-      return refresh();
+      return Reveal.isPrintView() ? printed : refresh();
     }).then(function () {
       document.documentElement.setAttribute("data-deck-ready", "yes");
     });

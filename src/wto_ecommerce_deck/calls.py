@@ -35,7 +35,9 @@ MEMBERS = "members"  # the map of signatories.yaml
 EXPLORER = "explorer"  # the timeline explorer; its static fallback is a table of a track's events
 QUIZ = "quiz"  # a quiz question; what it says is slide text, and it rests on the facts it cites
 PARTICIPATION = "participation"  # the chart of participation.yaml (Joint Statement participants over time)
-KINDS = (SETUP, TIMELINE, STRUCTURE, MEMBERS, EXPLORER, QUIZ, PARTICIPATION)
+OUTLINE = "outline"  # the outline of the full deck: the sections' own titles, no fact
+TABLE = "table"  # a table of what the deck teaches (comparison, agreement, arguments): its rows are facts
+KINDS = (SETUP, TIMELINE, STRUCTURE, MEMBERS, EXPLORER, QUIZ, PARTICIPATION, OUTLINE, TABLE)
 
 PACKAGE = __name__.rsplit(".", 1)[0]
 

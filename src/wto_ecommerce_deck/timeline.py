@@ -35,6 +35,13 @@ def moratorium_after_2018() -> go.Figure:
     return figure("programme", "AFTER_SEED_PERIOD")
 
 
+@notebook_call(TIMELINE, track="programme", period="MORATORIUM_PERIOD")
+def moratorium() -> go.Figure:
+    """The moratorium from 1998 to 2026 on one axis: each conference's (or the General Council's)
+    decision on it, renewed, not renewed (Seattle, Cancún), extended, lapsed (section 08)."""
+    return figure("programme", "MORATORIUM_PERIOD")
+
+
 @notebook_call(PARTICIPATION)
 def participation() -> go.Figure:
     """The epilogue's chart: Joint Statement participation over time, each count with its status."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import messages, paths
-from .records import Body, Event, Facts, Participation, Question, SeedStatement, Signatory, Source
+from .records import Argument, Body, Comparison, Event, Facts, Participation, Provision, Question, SeedStatement, Signatory, Source, Term
 from .validation import DataError, FileCheck, decode, display_name
 from .consistency import (
     check_bodies,
@@ -57,6 +57,10 @@ def _in_file_order(folder: Path, others: list[str], checks: list[FileCheck]) -> 
         lines += [line for line in others if line.split(":", 1)[0] == shown]
         lines += by_file.get(shown, [])
     return lines + [line for line in others if line.split(":", 1)[0] not in {display_name(folder, n) for n in FILES}]
+
+
+# The files of what the deck teaches beyond the timelines, and the record of each of their rows.
+TAUGHT = {"glossary.yaml": Term, "comparison.yaml": Comparison, "agreement.yaml": Provision, "arguments.yaml": Argument}
 
 
 @functools.lru_cache(maxsize=8)
@@ -113,7 +117,10 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
     events_ok = not any(line.startswith(display_name(folder, "events.yaml") + ":") for line in errors)
     event_ids = {e.values["id"] for e in ev.entries if e.values.get("id")} if events_ok else None
     pa = check("participation.yaml", with_statuses(lambda c: check_participation(c, event_ids)), known)
-    checks = [src, ev, bo, si, qu, pa]
+    # What the deck teaches beyond the timelines: rows of a table, each with its status and sources
+    # (no rule across rows beyond the schema's: unique ids, known sources, statuses backed).
+    taught = {name: check(name, with_statuses(lambda c: None), known) for name in TAUGHT}
+    checks = [src, ev, bo, si, qu, pa, *taught.values()]
     langs = data_languages(checks, catalogues)
     before = [len(c.errors) for c in checks]
     for c in checks:
@@ -148,7 +155,10 @@ def _load(folder_str: str, contents: tuple[bytes | None, ...], catalogues: tuple
                 feedback=v["feedback"], sources=v["sources"], facts=v["facts"],
             )
         )
+    rows = {name: tuple(TAUGHT[name](**e.values) for e in taught[name].entries) for name in TAUGHT}
     return Facts(
+        glossary=rows["glossary.yaml"], comparison=rows["comparison.yaml"], agreement=rows["agreement.yaml"],
+        arguments=rows["arguments.yaml"],
         sources=sources, events=events, bodies=bodies, signatories=signatories,
         seed_statements=statements, questions=tuple(questions),
         participation=tuple(sorted((Participation(**e.values) for e in pa.entries), key=lambda p: p.date.first_day())),

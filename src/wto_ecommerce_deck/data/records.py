@@ -334,6 +334,60 @@ class Participation:
     sources: tuple[str, ...]
 
 
+# --- What the deck teaches beyond the timelines (issue 17 §3): a glossary, the Work Programme
+# and the Joint Statement side by side, what the Agreement's text holds and leaves out, and the
+# arguments for and against the moratorium. Each row is a fact with its status and sources.
+
+ARGUMENT_SIDES = ("for", "against")  # for keeping the moratorium, or against
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry (`glossary.yaml`): the term and its definition in each language."""
+
+    id: str
+    term: Localized
+    definition: Localized
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One row of the Work Programme / Joint Statement table (`comparison.yaml`)."""
+
+    id: str
+    aspect: Localized
+    multilateral: Localized  # the Work Programme and the moratorium, all Members
+    plurilateral: Localized  # the Joint Statement Initiative, its participants
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Provision:
+    """What the Agreement's stabilised text (INF/ECOM/87) holds, or leaves out (`agreement.yaml`)."""
+
+    id: str
+    included: bool
+    topic: Localized
+    detail: Localized
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A position for or against the moratorium (`arguments.yaml`), stated as whose it is."""
+
+    id: str
+    side: str  # one of ARGUMENT_SIDES
+    holder: Localized  # « Selon l'Inde et l'Afrique du Sud (WT/GC/W/747) »
+    text: Localized
+    status: str
+    sources: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Facts:
     """Everything `assets/data/` holds, validated."""
@@ -345,6 +399,10 @@ class Facts:
     seed_statements: tuple[SeedStatement, ...] = ()
     questions: tuple[Question, ...] = ()
     participation: tuple[Participation, ...] = ()  # Joint Statement participation over time, in date order
+    glossary: tuple[Term, ...] = ()
+    comparison: tuple[Comparison, ...] = ()
+    agreement: tuple[Provision, ...] = ()
+    arguments: tuple[Argument, ...] = ()
 
     def questions_of(self, section: str) -> tuple[Question, ...]:
         """The questions of one section, in file order."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..conventions import SECTION_RE
-from .records import KINDS, MORATORIUM_OUTCOMES, PROCESSES, QUESTION_KINDS, STATUSES, TRACKS
+from .records import ARGUMENT_SIDES, KINDS, MORATORIUM_OUTCOMES, PROCESSES, QUESTION_KINDS, STATUSES, TRACKS
 from .validation import (
     Field,
     Localized,
@@ -32,7 +32,10 @@ from .validation import (
     per_language,
 )
 
-FILES = ("sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml", "participation.yaml")
+FILES = (
+    "sources.yaml", "events.yaml", "bodies.yaml", "signatories.yaml", "seed_statements.yaml", "quizzes.yaml", "participation.yaml",
+    "glossary.yaml", "comparison.yaml", "agreement.yaml", "arguments.yaml",
+)
 
 SEED_SLIDES = 8  # slides of the 2018 presentation (seed_statements.yaml)
 
@@ -209,6 +212,54 @@ SCHEMAS: dict[str, Schema] = {
             Field("facts", check_fact_ids),
         ),
     ),
+    # What the deck teaches beyond the timelines (issue 17 §3); every row with its status and sources.
+    "glossary.yaml": (
+        "terms",
+        "id",
+        (
+            Field("id", check_id),
+            Field("term", check_localized),
+            Field("definition", check_localized),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
+        ),
+    ),
+    "comparison.yaml": (
+        "rows",
+        "id",
+        (
+            Field("id", check_id),
+            Field("aspect", check_localized),
+            Field("multilateral", check_localized),
+            Field("plurilateral", check_localized),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
+        ),
+    ),
+    "agreement.yaml": (
+        "provisions",
+        "id",
+        (
+            Field("id", check_id),
+            Field("included", check_bool),
+            Field("topic", check_localized),
+            Field("detail", check_localized),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
+        ),
+    ),
+    "arguments.yaml": (
+        "arguments",
+        "id",
+        (
+            Field("id", check_id),
+            Field("side", check_one_of(ARGUMENT_SIDES, "side")),
+            Field("holder", check_localized),
+            Field("text", check_localized),
+            Field("status", check_one_of(STATUSES, "status")),
+            Field("sources", check_keys),
+        ),
+    ),
 }
 
 
@@ -219,4 +270,6 @@ LOCALIZED = {
     "sources.yaml": ("title",), "events.yaml": ("label", "detail"), "bodies.yaml": ("name",),
     "signatories.yaml": ("name",), "quizzes.yaml": ("prompt", "choices", "feedback"),
     "participation.yaml": ("label", "detail"),
+    "glossary.yaml": ("term", "definition"), "comparison.yaml": ("aspect", "multilateral", "plurilateral"),
+    "agreement.yaml": ("topic", "detail"), "arguments.yaml": ("holder", "text"),
 }

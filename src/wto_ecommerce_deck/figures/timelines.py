@@ -609,21 +609,26 @@ class Period:
 
     first: int | None = None
     last: int | None = None
+    moratorium_only: bool = False  # only the events that did something with the moratorium
 
     def holds(self, event: Event) -> bool:
         year = event.start.year
+        if self.moratorium_only and not event.moratorium:
+            return False
         return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
 
     @property
     def name(self) -> str:
-        return f"{self.first or ''}-{self.last or ''}"
+        return f"{self.first or ''}-{self.last or ''}" + (":moratorium" if self.moratorium_only else "")
 
 
 # The 2018 presentation's moratorium timeline stops at CM11 (December 2017); what follows is the
 # epilogue's continuation (« Et depuis 2018 ? »).
 SEED_PERIOD = Period(last=2017)
 AFTER_SEED_PERIOD = Period(first=2018)
-PERIODS = {"SEED_PERIOD": SEED_PERIOD, "AFTER_SEED_PERIOD": AFTER_SEED_PERIOD}  # by name, for calls.py
+# The whole moratorium, 1998 to its lapse in 2026, on one axis: its decisions only (section 08).
+MORATORIUM_PERIOD = Period(moratorium_only=True)
+PERIODS = {"SEED_PERIOD": SEED_PERIOD, "AFTER_SEED_PERIOD": AFTER_SEED_PERIOD, "MORATORIUM_PERIOD": MORATORIUM_PERIOD}  # by name, for calls.py
 
 
 def build_programme_timeline(events: Sequence[Event], sources: Mapping[str, Source], period: Period | None = None) -> go.Figure:

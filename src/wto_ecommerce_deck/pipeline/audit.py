@@ -42,8 +42,8 @@ HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte", "graphique
 class Fact:
     """One record of assets/data that a deck shows."""
 
-    key: str  # "event:mc4", "body:gc", "signatory:FRA", "participation:davos-2019"
-    kind: str  # "event", "body", "signatory" or "participation"
+    key: str  # "event:mc4", "body:gc", "signatory:FRA", "participation:davos-2019", "provision:data-flows"
+    kind: str  # "event", "body", "signatory", "participation"; "comparison", "provision", "argument" (teach.py)
     record_id: str
     date: Localized  # per language; "" when the record has no date
     sort_key: tuple
@@ -180,6 +180,16 @@ def _all_facts(facts: Facts) -> dict[str, Fact]:
             label=Localized({lang: f"{p.participants} {PARTICIPANTS.get(lang, PARTICIPANTS['en'])} {text}" for lang, text in p.label.items()}),
             symbol=None, symbol_status=None, status=p.status, sources=p.sources,
         )
+    # What the deck teaches beyond the timelines (teach.py): rows with no date nor symbol.
+    taught = (("term", facts.glossary, "term"), ("comparison", facts.comparison, "aspect"),
+              ("provision", facts.agreement, "topic"), ("argument", facts.arguments, "text"))
+    for rank, (kind, rows, field) in enumerate(taught, start=4):
+        for number, row in enumerate(rows):
+            label = getattr(row, field)
+            found[f"{kind}:{row.id}"] = Fact(
+                key=f"{kind}:{row.id}", kind=kind, record_id=row.id, date=_no_date(label), sort_key=(rank, f"{number:04d}", row.id),
+                label=label, symbol=None, symbol_status=None, status=row.status, sources=row.sources,
+            )
     return found
 
 

@@ -112,8 +112,22 @@ def read_quiz(facts: Facts, args: Sequence):
     return "quiz", [(k, False) for k in keys], question
 
 
+def _outline(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    """The outline writes the sections' titles: no fact of the data."""
+    return "tableau", []
+
+
+def _table(facts: Facts, call: calls.NotebookCall, args: Sequence) -> tuple[str, list[tuple[str, bool]]]:
+    """A table of teach.py: each row is a fact, flagged « à confirmer » when unverified."""
+    from .. import teach
+
+    return "tableau", teach.rows_shown(call.function, facts)
+
+
 # How the audit reads what each kind of notebook call shows (calls.py declares the calls).
 READERS = {
+    calls.OUTLINE: _outline,
+    calls.TABLE: _table,
     calls.TIMELINE: _timeline,
     calls.STRUCTURE: _structure,
     calls.MEMBERS: _members,

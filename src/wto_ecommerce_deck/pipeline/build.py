@@ -14,7 +14,9 @@
 * Parallel: the notebooks to execute run at once, one kernel per core, with one progress line
   per notebook.
 * Never hangs: every cell has a timeout, a kernel that stops answering is retried once in a
-  fresh kernel, then the build fails naming the notebook and the cell (`execute.py`).
+  newly started kernel, then the build fails naming the notebook and the cell (`execute.py`).
+* One kernel per job, not per notebook: each job's kernel runs its notebooks one after the
+  other, each in a fresh namespace (`execute.Kernels`), French and translations alike.
 * Atomic: the build writes into a temporary folder beside `build/` and renames it into place
   only when everything succeeded; a bad data file, a failing notebook or Ctrl-C leave the
   previous `build/` as it was.
@@ -115,8 +117,25 @@ def _output_key(root: Path, environment: str, notebook_keys: list[tuple[str, str
     )
 
 
+async def _execute_waves(
+    waves: list[list[Planned]], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path]
+) -> dict[str, object]:
+    """Execute the waves one after the other, on the same `jobs` kernels."""
+    from . import execute
+
+    kernels = execute.Kernels()
+    results: dict[str, object] = {}
+    try:
+        for wave in waves:
+            if wave:
+                results.update(await _execute_all(wave, root, jobs, timeout, show, sources, kernels))
+    finally:
+        await kernels.close()
+    return results
+
+
 async def _execute_all(
-    todo: list[Planned], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path]
+    todo: list[Planned], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path], kernels
 ) -> dict[str, object]:
     """Execute the notebooks of `todo`, `jobs` at a time; stop at the first failure."""
     from . import execute
@@ -131,7 +150,7 @@ async def _execute_all(
 
             try:
                 label = f"notebooks/{item.path.name}" + ("" if item.lang == DEFAULT_LANG else f" ({item.lang})")
-                done = await execute.execute_async(sources[item.name], label, root, timeout, attempt)
+                done = await execute.execute_async(sources[item.name], label, root, timeout, attempt, kernels)
             except BaseException:
                 if isinstance(sys.exc_info()[1], asyncio.CancelledError) or asyncio.current_task().cancelling():
                     show.set(item.name, "stopped")
@@ -257,10 +276,8 @@ def build(
     # French first, then the translations: a cell that fails in French is named as the French
     # notebook's (whatever language would have failed first in parallel), and nothing is executed
     # in the other languages until the original runs.
-    executed: dict[str, object] = {}
-    for wave in ([p for p in todo if p.lang == DEFAULT_LANG], [p for p in todo if p.lang != DEFAULT_LANG]):
-        if wave:
-            executed.update(asyncio.run(_execute_all(wave, root, jobs, timeout, show, sources)))
+    waves = [[p for p in todo if p.lang == DEFAULT_LANG], [p for p in todo if p.lang != DEFAULT_LANG]]
+    executed: dict[str, object] = asyncio.run(_execute_waves(waves, root, jobs, timeout, show, sources)) if todo else {}
 
     texts: dict[str, str] = {}
     keys: list[tuple[str, str]] = []
@@ -334,7 +351,7 @@ def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_
 def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections, nbs: dict, single_file: bool, facts_audit) -> list:
     """The decks of one language: the full deck first, then each section, each ending with its
     « Sources » slide in that language; returns the index's entries."""
-    from . import notebooks, site, sources
+    from . import glossary, notebooks, site, sources
 
     for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
         (tmp / folder / lang).mkdir(parents=True)
@@ -350,7 +367,11 @@ def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections
     messages.use(lang)  # the « Sources » slide's words (and anything a template looks up without a language)
     try:
         # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
-        decks = [(name, sources.with_sources_slide(nb, name, facts_audit, lang, sources_href), title) for name, nb, title in decks]
+        # … after the glossary slide (pipeline/glossary.py), in the deck's language
+        decks = [
+            (name, sources.with_sources_slide(glossary.with_glossary_slide(nb, lang), name, facts_audit, lang, sources_href), title)
+            for name, nb, title in decks
+        ]
         entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
     finally:
         messages.use(previous)

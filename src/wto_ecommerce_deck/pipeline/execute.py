@@ -1,8 +1,19 @@
-"""Run a notebook top to bottom in a fresh kernel, with a timeout on every cell.
+"""Run a notebook top to bottom in a fresh namespace, with a timeout on every cell.
+
+A kernel is started once per build job and reused for the next notebooks (`Kernels`): between
+two notebooks its namespace is emptied (`InteractiveShell.reset`, execution count back to 1), the
+project's package is dropped from `sys.modules` so that the next notebook imports it anew (its
+counters, its caches and the data files it reads, which the cache records), the warnings already
+shown are forgotten, the working folder is the notebook's and the import system's folder listings
+are dropped (so that the kernel lists the folders it imports from again, and the cache records
+them, as in a new kernel). What stays is what does not depend
+on the notebook: the third-party modules already imported (plotly, ipywidgets, pandas), which
+are most of a kernel's start. The executed notebook is byte for byte the one a fresh kernel
+gives (checked by building before and after, `diff -r`; docs/maintainers.md).
 
 nbclient with ipykernel 7 was seen to hang in about 3 of 50 runs with no timeout
 (with ipykernel 7, measured here), so every cell has one; a cell that times out or a kernel that dies is
-tried once more in a fresh kernel, then the build fails naming the notebook and the
+tried once more in a newly started kernel, then the build fails naming the notebook and the
 cell. A cell that raises fails at once: running it again would raise again.
 
 The kernel also reports which project files it read (`assets/data/*.yaml`…): the
@@ -52,6 +63,8 @@ _NOT_DEPENDENCIES = (".venv", ".git", ".cache", "src", "node_modules", "build")
 #    jsonschema just skips that format. Only the build's kernels are concerned.
 # 2. The audit hook that records which project files the kernel reads, and which project
 #    folders it lists (a quiz checks its section against the notebooks folder): "folder/".
+# 3. `_FRESH`'s function: what makes a kernel that ran a notebook as good as a new one.
+# All of it lives on `sys`, out of the notebook's namespace (which `reset` empties anyway).
 _RECORD_START = """\
 import sys
 sys.modules.setdefault("rfc3987_syntax", None)
@@ -77,11 +90,31 @@ def _wto_deck_record_reads(root, skip):
                 seen.add(path[len(root):].replace(os.sep, "/"))
     sys.addaudithook(hook)
     return seen
-_wto_deck_reads = _wto_deck_record_reads({root!r}, {skip!r})
-del _wto_deck_record_reads
+sys._wto_deck_reads = _wto_deck_record_reads({root!r}, {skip!r})
+def _wto_deck_fresh(cwd, package={package!r}):
+    import gc, importlib, os, sys, warnings
+    from IPython import get_ipython
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+    for module in list(sys.modules.values()):
+        registry = getattr(module, "__warningregistry__", None)
+        if isinstance(registry, dict):
+            registry.clear()
+    warnings._filters_mutated()
+    os.chdir(cwd)
+    importlib.invalidate_caches()  # the import system lists the folders on sys.path again, as a new kernel does
+    sys._wto_deck_reads.clear()
+    get_ipython().reset(new_session=True)
+    gc.collect()
+    gc.freeze()
+sys._wto_deck_fresh = _wto_deck_fresh
+del _wto_deck_record_reads, _wto_deck_fresh, sys
 """
 
-_RECORD_REPORT = "__import__('json').dumps(sorted(_wto_deck_reads))"
+# Run before each notebook, in a kernel just started or one that ran another notebook.
+_FRESH = "__import__('sys')._wto_deck_fresh({cwd!r})"
+
+_RECORD_REPORT = "__import__('json').dumps(sorted(__import__('sys')._wto_deck_reads))"
 
 
 class _Retryable(Exception):
@@ -99,7 +132,7 @@ class Executed:
 def _record_start(root: Path) -> str:
     prefix = str(root.resolve()) + os.sep
     skip = tuple(prefix + folder + os.sep for folder in _NOT_DEPENDENCIES)
-    return _RECORD_START.format(root=prefix, skip=skip)
+    return _RECORD_START.format(root=prefix, skip=skip, package=__package__.split(".")[0])
 
 
 async def _hidden(client: NotebookClient, code: str, expression: str | None = None) -> str | None:
@@ -134,7 +167,8 @@ def _client(nb: nbformat.NotebookNode, cwd: Path, timeout: int) -> NotebookClien
         shutdown_kernel="immediate",
         # ipykernel 7 warns at every start that its local TCP sockets are unencrypted:
         # noise in the build's progress display, not something a trainer can act on.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        # No history: nothing reads it, and it is one more database per notebook.
+        extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
         resources={"metadata": {"path": str(cwd)}},
     )
 
@@ -167,19 +201,63 @@ def stable_widget_ids(text: str, state_ids: list[str], label: str) -> str:
     return _WIDGET_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
-async def _run_once(nb: nbformat.NotebookNode, label: str, cwd: Path, root: Path, timeout: int) -> list[str]:
+@dataclass
+class _Kernel:
+    km: object
+    kc: object
+    name: str
+
+
+class Kernels:
+    """The build's kernels: at most one per job, each reused notebook after notebook.
+
+    `take` gives an idle kernel of that name, or None (start one); `give` returns a kernel that
+    ran its notebook through; a kernel that failed is stopped instead, never given back."""
+
+    def __init__(self) -> None:
+        self._idle: list[_Kernel] = []
+
+    def take(self, name: str) -> _Kernel | None:
+        for kernel in self._idle:
+            if kernel.name == name:
+                self._idle.remove(kernel)
+                return kernel
+        return None
+
+    def give(self, kernel: _Kernel) -> None:
+        self._idle.append(kernel)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for kernel in idle:
+            client = NotebookClient(nbformat.v4.new_notebook(), km=kernel.km, shutdown_kernel="immediate")
+            client.kc = kernel.kc
+            await _stop(client)
+
+
+async def _run_once(
+    nb: nbformat.NotebookNode, label: str, cwd: Path, root: Path, timeout: int, kernels: Kernels, new_kernel: bool
+) -> list[str]:
     client = _client(nb, cwd, timeout)
-    client.km = client.create_kernel_manager()
+    kernel = None if new_kernel else kernels.take(client.kernel_name)
     index = -1
+    ran = False
     try:
-        await client.async_start_new_kernel()
-        await client.async_start_new_kernel_client()
-        await _hidden(client, _record_start(root))
+        if kernel is None:
+            client.km = client.create_kernel_manager()
+            await client.async_start_new_kernel()
+            await client.async_start_new_kernel_client()
+            await _hidden(client, _record_start(root))
+            kernel = _Kernel(client.km, client.kc, client.kernel_name)
+        else:
+            client.km, client.kc = kernel.km, kernel.kc
+        await _hidden(client, _FRESH.format(cwd=str(cwd.resolve())))
         for index, cell in enumerate(nb.cells):
             await client.async_execute_cell(cell, index)
         index = len(nb.cells)
         files = json.loads(await _hidden(client, "", _RECORD_REPORT))
         client.set_widgets_metadata()  # an exported widget needs its state in the notebook
+        ran = True
         return sorted(files)
     except asyncio.CancelledError:
         raise
@@ -189,7 +267,10 @@ async def _run_once(nb: nbformat.NotebookNode, label: str, cwd: Path, root: Path
             raise asyncio.CancelledError() from None
         raise _classify(exc, nb, label, index, timeout) from None
     finally:
-        await _stop(client)
+        if ran:
+            kernels.give(kernel)
+        elif client.km is not None:
+            await _stop(client)  # a kernel that failed, timed out or was interrupted is not reused
 
 
 def _cancelled() -> bool:
@@ -198,7 +279,7 @@ def _cancelled() -> bool:
 
 
 def _classify(exc: Exception, nb: nbformat.NotebookNode, label: str, index: int, timeout: int) -> Exception:
-    """The error the build reports: retried once in a fresh kernel, or final."""
+    """The error the build reports: retried once in a newly started kernel, or final."""
     if isinstance(exc, CellTimeoutError):
         return _Retryable(f"{label}: {_where(nb, index)}: no answer within {timeout} s")
     if isinstance(exc, DeadKernelError):
@@ -223,18 +304,26 @@ async def execute_async(
     root: Path,
     timeout: int = CELL_TIMEOUT,
     on_attempt: Callable[[int], None] | None = None,
+    kernels: Kernels | None = None,
 ) -> Executed:
-    """Execute the notebook at `path` in a fresh kernel, once more in another if it hangs."""
+    """Execute the notebook at `path` in a fresh namespace, in a kernel of `kernels` (or one of
+    its own); once more in a newly started kernel if it hangs."""
+    if kernels is None:
+        kernels = Kernels()
+        try:
+            return await execute_async(path, label, root, timeout, on_attempt, kernels)
+        finally:
+            await kernels.close()
     started = time.monotonic()
     for attempt in range(1, ATTEMPTS + 1):
         if on_attempt:
             on_attempt(attempt)
         nb = read(path, label)
         try:
-            files = await _run_once(nb, label, path.parent, root, timeout)
+            files = await _run_once(nb, label, path.parent, root, timeout, kernels, new_kernel=attempt > 1)
         except _Retryable as exc:
             if attempt == ATTEMPTS:
-                raise BuildError(f"{exc} (tried {ATTEMPTS} times, each in a fresh kernel)") from None
+                raise BuildError(f"{exc} (tried {ATTEMPTS} times, the second in a newly started kernel)") from None
             continue
         widgets = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
         text = stable_widget_ids(nbformat.writes(nb), list(widgets.get("state", {})), label)

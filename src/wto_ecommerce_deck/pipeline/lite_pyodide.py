@@ -36,7 +36,7 @@ KERNEL_WHEELS = {
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 PACKAGE = "wto-ecommerce-deck"
 BUNDLE = "_bundle"  # inside our wheel: the project files the notebooks read (paths.repo_root finds it)
-BUNDLED = ("assets/data", "assets/theme", "assets/i18n")
+BUNDLED = ("assets/data", "assets/theme", "assets/i18n", "notebooks")  # notebooks: the outline reads their titles (teach.py)
 ZIP_DATE = (2018, 12, 1, 0, 0, 0)  # fixed: the same sources give the same wheel
 
 
