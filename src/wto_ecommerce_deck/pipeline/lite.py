@@ -26,7 +26,7 @@ What the site holds, all of it pinned and served from the site itself:
 The build writes into a temporary folder beside `build/lite/` and renames it into place only when
 everything succeeded. It is skipped when none of its inputs changed (`input_key`).
 
-The parts: `lite_app.py` (the JupyterLite app, its extensions and `jupyter-lite.json`),
+The parts: `lite_app.py` (the JupyterLite app, its extensions and `jupyter-lite.json`), `lite_compress.py` (the gzip on disk),
 `lite_pyodide.py` (Pyodide, the browser's wheels, our package's wheel), `lite_notebooks.py` (the
 notebooks and their banners); this module checks the tools, puts them together and swaps the site in.
 """
