@@ -26,7 +26,7 @@ from wto_ecommerce_deck.pipeline import layout, lite
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "02_programme_de_travail"  # a timeline, an explorer and three quizzes
-TARGET_MB, TARGET_KERNEL_S = 40, 15
+TARGET_MB, TARGET_KERNEL_S = 20, 6  # issue 19, item 4
 
 KERNEL_IDLE = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
   return !!e && e.getAttribute('data-status') === 'idle'; }"""
@@ -103,6 +103,7 @@ def median(values: list[dict], key: str) -> float:
 def report(site: Path, first: list[dict], second: list[dict], external: int, runs: int, load: float) -> str:
     parts = lite.sizes(site)
     total = sum(parts.values()) / 1e6
+    unpacked = lite.sizes(site, unpacked=True)
     rows = [
         "| | first visit | second visit |",
         "|---|---:|---:|",
@@ -116,15 +117,17 @@ def report(site: Path, first: list[dict], second: list[dict], external: int, run
     targets = [
         "| Target | Measured | Met |",
         "|---|---:|:---:|",
-        f"| Site ≤ {TARGET_MB} MB | {total:.1f} MB | {'yes' if total <= TARGET_MB else 'no'} |",
+        f"| Site ≤ {TARGET_MB} MB (on disk) | {total:.1f} MB | {'yes' if total <= TARGET_MB else 'no'} |",
         f"| Kernel ready ≤ {TARGET_KERNEL_S} s (first visit) | {kernel_first:.1f} s | {'yes' if kernel_first <= TARGET_KERNEL_S else 'no'} |",
         f"| Second visit faster than the first | {'yes' if faster else 'no'} | {'yes' if faster else 'no'} |",
         f"| Requests leaving the machine | {external} | {'yes' if external == 0 else 'no'} |",
     ]
     sizes = (
-        f"Site `build/lite/`: {total:.1f} MB = Pyodide core {parts['pyodide'] / 1e6:.1f} MB + "
-        f"wheels {parts['wheels'] / 1e6:.1f} MB + app (JupyterLab/Notebook, extensions, translations, notebooks) "
-        f"{parts['app'] / 1e6:.1f} MB."
+        f"Site `build/lite/` on disk (as delivered, large files gzipped): {total:.1f} MB = Pyodide core "
+        f"{parts['pyodide'] / 1e6:.1f} MB + wheels {parts['wheels'] / 1e6:.1f} MB + app (JupyterLab/Notebook, "
+        f"extensions, translations, notebooks) {parts['app'] / 1e6:.1f} MB. Unpacked (as the browser sees it): "
+        f"{sum(unpacked.values()) / 1e6:.1f} MB = {unpacked['pyodide'] / 1e6:.1f} + {unpacked['wheels'] / 1e6:.1f} + "
+        f"{unpacked['app'] / 1e6:.1f} MB."
     )
     context = (
         f"{os.cpu_count()} cores, load average {load:.1f} at the start; Python {platform.python_version()}, "

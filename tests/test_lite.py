@@ -254,6 +254,8 @@ def test_jupyterlab_in_french_unshipped_package_and_download(student, lite_site)
 
 
 def test_serve_gives_pyodide_its_mime_types(lite_site):
+    import gzip
+    import urllib.error
     import urllib.request
 
     httpd = serve.make_server(lite_site.parent, "127.0.0.1", 0)
@@ -261,10 +263,29 @@ def test_serve_gives_pyodide_its_mime_types(lite_site):
     thread.start()
     try:
         base = f"http://127.0.0.1:{httpd.server_address[1]}/lite/static/pyodide/"
+        plain = {}
         for name, mime in (("pyodide.asm.wasm", "application/wasm"), ("pyodide.mjs", "text/javascript")):
             with urllib.request.urlopen(base + name, timeout=10) as response:
                 assert response.headers["Content-Type"] == mime
                 assert response.headers["Last-Modified"]  # a second visit revalidates from the cache
+                plain[name] = response.read()
+        # stored gzipped (the site as delivered): a browser gets the packed bytes with their
+        # encoding, and they unpack to what a client without gzip gets; a second visit gets a 304
+        assert (lite_site / "static" / "pyodide" / "pyodide.asm.wasm.gz").is_file()
+        assert not (lite_site / "static" / "pyodide" / "pyodide.asm.wasm").exists()
+        request = urllib.request.Request(base + "pyodide.asm.wasm", headers={"Accept-Encoding": "gzip, br"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Type"] == "application/wasm"
+            assert response.headers["Content-Encoding"] == "gzip"
+            packed = response.read()
+            modified = response.headers["Last-Modified"]
+        wasm = plain["pyodide.asm.wasm"]
+        assert len(packed) < len(wasm) / 2 and gzip.decompress(packed) == wasm
+        assert wasm[:4] == b"\0asm"
+        request.add_header("If-Modified-Since", modified)
+        with pytest.raises(urllib.error.HTTPError) as cached:
+            urllib.request.urlopen(request, timeout=10)
+        assert cached.value.code == 304
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -76,6 +76,7 @@ def plain(text: str) -> str:
     text = re.sub(r"[*_`#>\[\]]", "", text)
     text = re.sub(r"^\s*[-+] ", "", text, flags=re.M)
     text = " ".join(text.split())
+    text = re.sub(r" ([.,)])", r"\1", text)  # an inline tag is no space: « (OMC)</a>. » reads « (OMC). »
     return re.sub(r"(\w)- (\w)", r"\1-\2", text)  # a line broken after a hyphen (fr-wp)
 
 

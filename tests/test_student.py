@@ -64,7 +64,7 @@ def test_a_copy_per_section_in_sync_with_its_deck(copies, lang):
         assert copy.cells[1].id == student.INTRO_ID
         assert copy.metadata["wto_ecommerce_deck"] == {"student_copy": True, "source": f"notebooks/{path.name}"}
         exercises = [c for c in copy.cells if "exercise" in c.metadata.get("tags", [])]
-        if path.stem != "01_titre":
+        if path.stem not in ("01_titre", "08_comprendre", "09_a_retenir"):  # the exercises of the 2018 sections (test_quiz)
             assert exercises, f"{path.stem}: no exercise left for the students"
 
 

