@@ -106,8 +106,9 @@ def test_noop_build_executes_nothing_and_changes_no_byte(project):
 @pytest.mark.slow  # builds that execute notebooks
 def test_data_file_change_reexecutes_exactly_its_readers(project):
     manifests = project / ".cache" / "executed"
-    # The title reads no data file (its kernel lists notebooks/, as every import does from there).
-    assert [f for f in json.loads((manifests / f"{TITLE}.json").read_text())["read"] if f.startswith("assets/")] == []
+    # The title reads no data file (its kernel lists notebooks/, as every import does from there,
+    # and reads the catalogue and a template for its outline).
+    assert [f for f in json.loads((manifests / f"{TITLE}.json").read_text())["read"] if f.startswith("assets/data/")] == []
     assert "assets/data/events.yaml" in json.loads((manifests / f"{TIMELINE}.json").read_text())["read"]
 
     before = snapshot(project / "build")
@@ -135,7 +136,8 @@ def test_notebook_change_reexecutes_only_that_notebook(project):
 
 @pytest.mark.slow  # builds that execute notebooks
 def test_a_changed_word_of_the_catalogue_rebuilds_the_pages(tmp_path):
-    """The title's kernel reads no catalogue: the build itself must see that the words changed."""
+    """The title's kernel reads the catalogue (the outline's words, teach.outline): a changed word
+    re-executes it, and the pages the build writes (the index) carry the new words."""
     root = make_project(tmp_path, (TITLE,))
     assert build(root).returncode == 0
     catalogue = root / "assets" / "i18n" / "fr.json"
@@ -145,7 +147,7 @@ def test_a_changed_word_of_the_catalogue_rebuilds_the_pages(tmp_path):
     catalogue.write_text(json.dumps(words, ensure_ascii=False, indent=2), encoding="utf-8")
     result = build(root)
     assert result.returncode == 0, result.stderr
-    assert "Nothing to do" not in result.stderr and states(result.stderr) == {TITLE: "cached"}, result.stderr
+    assert "Nothing to do" not in result.stderr and states(result.stderr) == {TITLE: "done"}, result.stderr
     assert ">le notebook</a>" in (root / "build" / "index.html").read_text(encoding="utf-8")
 
 

@@ -278,7 +278,8 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
         view.page.goto((built / "slides" / lang / "07_depuis_2018.html").as_uri())
         view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
         slides = view.page.evaluate(ALL_SLIDES)
-        own = [s for s in slides if s["title"] != messages.t("sources_slide.heading", lang=lang)]
+        closing = (messages.t("sources_slide.heading", lang=lang), messages.t("glossary.heading", lang=lang))
+        own = [s for s in slides if s["title"] not in closing]  # the glossary and Sources close every deck
         assert len(own) >= 8
         words = messages.t("deck.added_context", lang=lang)
         for s in own:
@@ -287,7 +288,7 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
     view = offline_page((1280, 720))
     view.page.goto((built / "slides" / "fr" / "07_depuis_2018.html").as_uri())
     view.page.wait_for_selector("html[data-deck-ready=yes]", timeout=20_000)
-    own = [s for s in view.page.evaluate(ALL_SLIDES) if s["title"] != "Sources"]
+    own = [s for s in view.page.evaluate(ALL_SLIDES) if s["title"] not in ("Sources", "Glossaire")]
 
     full = offline_page((1280, 720))
     full.page.goto((built / "slides" / "fr" / "00_presentation_complete.html").as_uri())
@@ -295,9 +296,15 @@ def test_the_built_epilogue_marks_every_slide_and_ends_the_full_deck(offline_pag
     titles = [s["title"] for s in full.page.evaluate(ALL_SLIDES)]
     assert titles[-1] == "Sources"
     first_epilogue = titles.index("Et depuis 2018\u00a0?")
-    assert titles[first_epilogue:-1] == [s["title"] for s in own]
-    marked = [s for s in full.page.evaluate(ALL_SLIDES) if s["mark"] and s["mark"] != "none"]
-    assert len(marked) == len(own)  # only the epilogue carries the mark
+    assert titles[-2:] == ["Glossaire", "Sources"]
+    # The epilogue's slides follow one another; only the synthesis sections (08, 09) come after.
+    assert titles[first_epilogue:first_epilogue + len(own)] == [s["title"] for s in own]
+    every = full.page.evaluate(ALL_SLIDES)
+    marked = [i for i, s in enumerate(every) if s["mark"] and s["mark"] != "none"]
+    # No slide of the 2018 presentation carries the mark; the epilogue's all do (and the synthesis
+    # sections after it, which speak of 2019–2026 too).
+    assert marked and min(marked) == first_epilogue
+    assert set(range(first_epilogue, first_epilogue + len(own))) <= set(marked)
 
 
 @pytest.mark.browser
@@ -310,8 +317,8 @@ def test_the_printed_epilogue_carries_the_mark_and_the_statuses_on_paper(browser
     printed = pdf.print_deck(browser, built, "fr/07_depuis_2018", tmp_path)
     pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(str(printed.path)).pages]
     assert printed.pages == len(pages)
-    assert pages[-1].startswith("Sources")
-    own = pages[:-1]
+    assert pages[-1].startswith("Sources") and pages[-2].startswith("Glossaire")
+    own = pages[:-2]
     assert len(own) >= 8 and all("Contexte ajouté" in page for page in own)
     # Printed, the participation chart still says each count's status, the continuation each outcome.
     chart = next(page for page in own if "Participants à la Déclaration conjointe" in page)

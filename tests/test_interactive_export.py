@@ -197,7 +197,7 @@ def test_every_interactive_element_works_without_a_kernel(offline_page, built, n
         check_details(page, name, h, v)
         for plot_id in found["plots"]:
             check_plot_controls(page, name, plot_id)
-    if name != "01_titre":
+    if name not in ("01_titre", "08_comprendre", "09_a_retenir"):  # the synthesis sections ask no exercise (test_quiz)
         assert fallbacks >= 2, name
     assert view.external == [] and view.errors == []
 
