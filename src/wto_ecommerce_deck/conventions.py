@@ -26,6 +26,8 @@ from .messages import t  # standard library only, like this module
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 SECTION_RE = re.compile(r"\d{2}_[a-z0-9_]+")  # a section's name: the notebook's stem
 NOTEBOOKS_FOLDER = "notebooks"
+# A notebook's title in its catalogue (notebooks/locale/LANG/NAME.po): the entry of this context.
+TITLE_CONTEXT = "metadata:title"
 
 # The decks: the six sections chained into the full deck, under the series' title (the titles are
 # words of the interface: the message catalogue's, assets/i18n/).

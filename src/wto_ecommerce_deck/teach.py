@@ -26,17 +26,16 @@ from . import conventions, data, messages, paths, theme
 from .calls import OUTLINE, TABLE, notebook_call
 
 TEMPLATE = "teach.html.j2"
-TITLE_CONTEXT = 'msgctxt "metadata:title"'  # the title entry of a notebook's catalogue (pipeline/translate.py)
 
 
 def _po_title(path: Path) -> str | None:
     """The translated title of a notebook's catalogue, read with the standard library (the kernel,
-    JupyterLite): the `msgstr` after `msgctxt "metadata:title"`."""
+    JupyterLite): the `msgstr` after the title's `msgctxt` (`conventions.TITLE_CONTEXT`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
-    match = re.search(re.escape(TITLE_CONTEXT) + r'\s*\nmsgid\s+((?:".*"\s*\n)+)msgstr\s+((?:".*"\s*\n?)+)', text)
+    match = re.search(re.escape(f'msgctxt "{conventions.TITLE_CONTEXT}"') + r'\s*\nmsgid\s+((?:".*"\s*\n)+)msgstr\s+((?:".*"\s*\n?)+)', text)
     if not match:
         return None
     value = "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', match.group(2)))

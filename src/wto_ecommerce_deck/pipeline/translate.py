@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..conventions import TITLE_CONTEXT
 from ..errors import BuildError
 
 SOURCE_LANGUAGE = "fr"
-TITLE_CONTEXT = "metadata:title"
 SETUP_CALL = "deck.setup()"
 # Fixed header dates: the catalogues change only when a text does (readable diffs, same bytes).
 HEADER_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
