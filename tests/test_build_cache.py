@@ -223,6 +223,8 @@ def test_ctrl_c_stops_the_kernels_and_keeps_the_previous_build(tmp_path):
         running = subprocess.Popen(
             [sys.executable, "-m", "wto_ecommerce_deck", "build", "--out", str(previous), "--lang", "fr"],
             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=err,
+            # As from a terminal: Ctrl-C not ignored, whatever the test process inherited (as test_live).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             deadline = time.monotonic() + 120
