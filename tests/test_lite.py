@@ -21,7 +21,7 @@ from conftest import ROOT
 
 from wto_ecommerce_deck import serve
 from wto_ecommerce_deck.errors import BuildError
-from wto_ecommerce_deck.pipeline import layout, lite, lite_app, lite_notebooks, lite_pyodide, site
+from wto_ecommerce_deck.pipeline import layout, lite, lite_app, lite_compress, lite_notebooks, lite_pyodide, site
 
 pytestmark = [pytest.mark.lite]
 
@@ -127,13 +127,49 @@ def test_the_lock_ships_only_local_wheels_with_their_hashes(lite_site):
         assert "https://" not in path.read_text(), path
 
 
+def test_the_modules_a_kernel_starts_with_are_precompiled_and_jedi_is_not_shipped(lite_site):
+    """`lite_pyc.py`: what the kernel's start imports is compiled (a library's `.pyc` in place of its
+    `.py`, ours beside it), what it does not import stays source, one magic number for all; the
+    wheels' RECORD name what they hold; jedi is an empty distribution."""
+    import zipfile
+
+    folder = lite_site / "static" / "pyodide"
+    lock = json.loads((folder / "pyodide-lock.json").read_text())["packages"]
+    wheels = {name: zipfile.ZipFile(folder / item["file_name"]) for name, item in lock.items()}
+    stdlib = zipfile.ZipFile(folder / "python_stdlib.zip")
+    names = {name: set(z.namelist()) for name, z in wheels.items()} | {"stdlib": set(stdlib.namelist())}
+    started = {  # imported by every kernel's start
+        "ipython": "IPython/core/interactiveshell", "traitlets": "traitlets/traitlets",
+        "pyodide-kernel": "pyodide_kernel/kernel", "prompt-toolkit": "prompt_toolkit/__init__", "stdlib": "asyncio/base_events",
+    }
+    for name, module in started.items():
+        assert f"{module}.pyc" in names[name] and f"{module}.py" not in names[name], (name, module)
+    assert "nbformat/validator.py" in names["nbformat"]  # imported at a figure's first display only: source
+    ours = names["wto-ecommerce-deck"]
+    assert "wto_ecommerce_deck/deck.py" in ours and "wto_ecommerce_deck/__pycache__/deck.cpython-314.pyc" in ours
+    magic = {stdlib.read("asyncio/base_events.pyc")[:4]}
+    for name, z in wheels.items():
+        record = next((n for n in names[name] if n.endswith(".dist-info/RECORD")), None)
+        listed = {line.split(",", 1)[0] for line in z.read(record).decode().splitlines()} if record else set()
+        for member in names[name]:
+            if member.endswith(".pyc"):
+                magic.add(z.read(member)[:4])
+            if member.endswith((".py", ".pyc")):
+                assert member in listed, (name, member)
+    assert len(magic) == 1 and next(iter(magic))[2:] == b"\r\n", magic
+    # jedi: a distribution without a module (IPython then completes with its own completer)
+    assert lite_pyodide.NOT_SHIPPED == ("jedi",) and "jedi" in lite_app.KERNEL_PACKAGES
+    assert lock["jedi"]["imports"] == [] and all(".dist-info/" in n for n in names["jedi"])
+    assert "parso" not in lock
+
+
 def test_the_interface_opens_in_french_and_offers_english_and_spanish(lite_site):
     """A Spanish or English student switches JupyterLab's language from the menu: the site ships
     the French and Spanish language packs (English is JupyterLab's own), French by default, and the
     banner of each language says how to switch."""
     languages = json.loads((lite_site / "api" / "translations" / "all.json").read_text())["data"]
     assert {"en", "fr_FR", "es_ES"} <= set(languages)
-    spanish = json.loads((lite_site / "api" / "translations" / "es_ES.json").read_text())["data"]["jupyterlab"]
+    spanish = json.loads(lite_compress.read_unpacked(lite_site / "api" / "translations" / "es_ES.json"))["data"]["jupyterlab"]
     assert spanish["Run All Cells"] == ["Ejecutar todas las celdas"]
     settings = json.loads((lite_site / "overrides.json").read_text())
     assert settings["@jupyterlab/translation-extension:plugin"]["locale"] == "fr_FR"
@@ -234,21 +270,46 @@ def test_section_runs_in_the_browser(student, lite_site, name):
 
 @pytest.mark.browser
 def test_jupyterlab_in_french_unshipped_package_and_download(student, lite_site):
-    """The other app of the site, JupyterLab, in French; `import` of a package the site does not
-    ship fails at once (no request anywhere); the toolbar's « Télécharger » saves the notebook."""
+    """The other app of the site, JupyterLab, in French; its kernel started from precompiled modules
+    and without jedi, Tab still completes; `import` of a package the site does not ship fails at
+    once (no request anywhere); the toolbar's « Télécharger » saves the notebook."""
     page = student.context.new_page()
     try:
         page.goto(f"{student.origin}/lab/index.html?path=fr/{SECTIONS[0]}.ipynb")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         expect(page.get_by_role("menuitem", name="Fichier")).to_be_visible()
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
-        # a package that is not shipped: a clear error, and no download attempted
-        page.locator(".jp-Notebook .jp-Cell").last.click()
-        page.keyboard.press("Escape")
-        page.keyboard.press("b")
+
+        def new_cell(code: str, run: bool = True) -> None:
+            page.locator(".jp-Notebook .jp-Cell").last.click()
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            page.keyboard.type(code)
+            if run:
+                page.keyboard.press("Shift+Enter")
+
+        # the kernel started from the modules `make lite` precompiled (lite_pyc.py): a library and
+        # the standard library without their source, our package with its source and its .pyc, all
+        # of this Python's magic number; and without jedi (lite_pyodide.NOT_SHIPPED)
+        new_cell(
+            "import importlib.util, json, os, sys, IPython, wto_ecommerce_deck.deck as d\n"
+            "print('start', 'jedi' in sys.modules, IPython.__file__.endswith('.pyc'), json.__file__.endswith('.pyc'), "
+            "open(IPython.__file__, 'rb').read(4) == importlib.util.MAGIC_NUMBER, d.__file__.endswith('.py'), "
+            "open(d.__cached__, 'rb').read(4) == importlib.util.MAGIC_NUMBER, get_ipython().Completer.use_jedi, 'checked')"
+        )
+        expect(page.locator(".jp-OutputArea-output").filter(has_text="checked").last).to_contain_text(
+            "start False True True True True True False checked", timeout=60_000
+        )
+        # Tab still completes a name (IPython's own completer): offered, then written in with Enter
+        new_cell("valeur_unique_de_test = 1")
+        new_cell("valeur_unique_de_t", run=False)
+        page.keyboard.press("Tab")
+        expect(page.locator(".jp-Completer-item").first).to_contain_text("valeur_unique_de_test", timeout=30_000)
         page.keyboard.press("Enter")
-        page.keyboard.type("import pandas")
-        page.keyboard.press("Shift+Enter")
+        expect(page.locator(".jp-Notebook .jp-Cell").last.locator(".cm-content")).to_have_text("valeur_unique_de_test", timeout=30_000)
+        # a package that is not shipped: a clear error, and no download attempted
+        new_cell("import pandas")
         error = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').last
         expect(error).to_contain_text("ModuleNotFoundError", timeout=60_000)
         expect(error).to_contain_text("pandas")

@@ -27,7 +27,8 @@ The build writes into a temporary folder beside `build/lite/` and renames it int
 everything succeeded. It is skipped when none of its inputs changed (`input_key`).
 
 The parts: `lite_app.py` (the JupyterLite app, its extensions and `jupyter-lite.json`), `lite_compress.py` (the gzip on disk),
-`lite_pyodide.py` (Pyodide, the browser's wheels, our package's wheel), `lite_notebooks.py` (the
+`lite_pyodide.py` (Pyodide, the browser's wheels, our package's wheel), `lite_pyc.py` (the modules a
+kernel's start imports, precompiled by Pyodide's own Python in Node), `lite_notebooks.py` (the
 notebooks and their banners); this module checks the tools, puts them together and swaps the site in.
 """
 
@@ -46,6 +47,7 @@ from .layout import LITE_FOLDER
 from .lite_app import EXTENSIONS, PYODIDE_DIR, TOPOJSON_DIR, TOPOJSON_FILES, labextensions, prune, run_jupyter_lite
 from .lite_compress import compress, unpacked_size
 from .lite_notebooks import languages, write_contents
+from .lite_pyc import precompile
 from .lite_pyodide import PYODIDE_FILES, pyodide_npm, relative, write_pyodide
 
 KEY_FILE = ".lite-key"
@@ -129,6 +131,7 @@ def build(build_dir: Path | None = None, force: bool = False) -> Path:
         run_jupyter_lite(tmp / "work", site, contents, "Le commerce électronique à l'OMC")
         prune(site)
         write_pyodide(site, cache_dir())
+        precompile(site / PYODIDE_DIR, cache_dir())
         # the icon browsers ask the site's root for, when a page names none yet
         if (site / "static" / "favicons" / "favicon.ico").is_file():
             shutil.copyfile(site / "static" / "favicons" / "favicon.ico", site / "favicon.ico")

@@ -22,8 +22,15 @@ APPS = ("lab", "notebooks")
 # needs a Jupyter server; MathJax, which no notebook uses) are left out of the site.
 EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension", "jupyterlab-plotly")
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+LOCK_PYTHON = "3.14"  # Pyodide 314's Python; checked against the npm package's lock
+# The kernel's IPython profile, a wheel of the site's own (`lite_pyodide.profile_wheel`) loaded at
+# start, found through IPYTHONDIR: jedi is not shipped (`lite_pyodide.NOT_SHIPPED`), but the
+# kernel turns IPython's jedi completion on; the profile turns it off again, so that Tab completes
+# with IPython's own completer.
+KERNEL_PROFILE = "wto-deck-ipython-profile"
+IPYTHONDIR = f"/lib/python{LOCK_PYTHON}/site-packages/wto_deck_ipython_profile"
 # What the kernel installs at start; preloaded in parallel by Pyodide instead of one by one.
-KERNEL_PACKAGES = ("micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython")
+KERNEL_PACKAGES = ("micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython", KERNEL_PROFILE)
 PYODIDE_DIR = "static/pyodide"
 TOPOJSON_DIR = "static/topojson"
 TOPOJSON_FILES = ("world_110m.json",)
@@ -41,7 +48,7 @@ def lite_config(site_name: str) -> dict:
         "loadPyodideOptions": {
             "packages": list(KERNEL_PACKAGES),
             # the members map's topojson, relative to the app's page (lab/ or notebooks/)
-            "env": {"WTO_DECK_TOPOJSON_URL": f"../{TOPOJSON_DIR}/"},
+            "env": {"WTO_DECK_TOPOJSON_URL": f"../{TOPOJSON_DIR}/", "IPYTHONDIR": IPYTHONDIR},
         },
     }
     return {
@@ -103,7 +110,7 @@ PRUNED_CHUNKS = (
     ("build/7813.1ed97bd.js", "vega-lite"),
     ("build/2802.1676cef.js", "xterm"),  # the terminal
 )
-# Parts of the app nobody loads: legacy icon-font formats (Chromium reads the woff2), the build's
+# Parts of the app nobody loads: legacy icon-font formats (Chromium reads the woff2; see also `prune`), the build's
 # bundler configs.
 PRUNE = ("build/*.eot", "build/*.ttf", "build/fa-*.svg", "rspack.config*.js",
 )  # fmt: skip
@@ -114,6 +121,11 @@ def prune(site: Path) -> None:
         for path in site.glob(pattern):
             if path.is_file():
                 path.unlink()
+    # a `.woff` beside its `.woff2`: the CSS lists the woff2 first, which every browser the site
+    # runs in (WebAssembly) reads
+    for path in site.glob("build/*.woff"):
+        if path.with_suffix(".woff2").is_file():
+            path.unlink()
     for name, marker in PRUNED_CHUNKS:
         path = site / name
         if path.is_file() and marker in path.read_text(encoding="utf-8", errors="ignore"):

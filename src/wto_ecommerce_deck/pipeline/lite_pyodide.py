@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import BuildError, say
 from ..paths import lite_dir, repo_root
-from .lite_app import KERNEL_EXTENSION, KERNEL_PACKAGES, PYODIDE_DIR, labextensions
+from .lite_app import IPYTHONDIR, KERNEL_EXTENSION, KERNEL_PACKAGES, KERNEL_PROFILE, LOCK_PYTHON, PYODIDE_DIR, labextensions
 
 # The wheels jupyterlite-pyodide-kernel ships for its kernel (name, imports, depends).
 KERNEL_WHEELS = {
@@ -33,6 +33,12 @@ KERNEL_WHEELS = {
     "pyodide-kernel": (["pyodide_kernel"], ["ipykernel", "comm", "ipython", "traitlets"]),
     "ipykernel": (["ipykernel"], ["comm", "ipython", "traitlets"]),
 }
+# Packages the kernel's start installs (`lite_app.KERNEL_PACKAGES`) that the site does not ship: an
+# empty distribution of that name (no module) satisfies the start. jedi: IPython imports it at start
+# when it is there (1 MB of wheels with parso, a tenth of the start's imports); without it, IPython
+# completes names with its own completer.
+NOT_SHIPPED = ("jedi",)
+NOT_SHIPPED_VERSION = "0+not.shipped"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 PACKAGE = "wto-ecommerce-deck"
 BUNDLE = "_bundle"  # inside our wheel: the project files the notebooks read (paths.repo_root finds it)
@@ -126,9 +132,6 @@ def _pip_download(entries: list[Locked], target: Path, platform: str | None) -> 
         lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("WARNING")]
         detail = lines[-1] if lines else f"pip exited with {result.returncode}"
         raise BuildError(f"{relative(lock_path())}: cannot download {', '.join(e.file for e in entries)} from PyPI: {detail}")
-
-
-LOCK_PYTHON = "3.14"  # Pyodide 314's Python; checked against the npm package's lock
 
 
 def _pip() -> list[str]:
@@ -234,6 +237,44 @@ def package_wheel(target_dir: Path) -> Path:
     return target
 
 
+def _small_wheel(name: str, version: str, summary: str, files: list[tuple[str, bytes]], target_dir: Path) -> Path:
+    """A wheel of the site's own, made here: `files` and its metadata, fixed dates."""
+    info = f"{name.replace('-', '_')}-{version}.dist-info"
+    files = [
+        *files,
+        (f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n".encode()),
+        (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: wto_ecommerce_deck.pipeline.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+    ]
+    files.append((f"{info}/RECORD", ("".join(f"{n},,\n" for n, _ in files) + f"{info}/RECORD,,\n").encode()))
+    target = target_dir / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as wheel:
+        for arcname, data in files:
+            entry = zipfile.ZipInfo(arcname, ZIP_DATE)
+            entry.external_attr = 0o644 << 16
+            wheel.writestr(entry, data)
+    return target
+
+
+def not_shipped_wheel(name: str, target_dir: Path) -> Path:
+    """An empty distribution named `name`: its metadata only, no module (`NOT_SHIPPED`)."""
+    summary = "Not shipped in this JupyterLite site: a placeholder so that the kernel's start finds it installed."
+    return _small_wheel(name, NOT_SHIPPED_VERSION, summary, [], target_dir)
+
+
+# The kernel's IPython configuration (`lite_app.IPYTHONDIR`): pyodide-kernel turns jedi's completion
+# on when it makes its shell; this line, run after, turns it off (jedi is not shipped).
+PROFILE_CONFIG = """# The JupyterLite site's kernel (make lite, pipeline/lite_pyodide.py): jedi is not shipped,
+# so names complete with IPython's own completer.
+c.InteractiveShellApp.exec_lines = ["get_ipython().Completer.use_jedi = False"]
+"""
+
+
+def profile_wheel(target_dir: Path) -> Path:
+    folder = IPYTHONDIR.rsplit("/", 1)[1]
+    files = [(f"{folder}/profile_default/ipython_config.py", PROFILE_CONFIG.encode())]
+    return _small_wheel(KERNEL_PROFILE, "1.0", "The IPython profile of the JupyterLite site's kernel.", files, target_dir)
+
+
 def pyodide_npm() -> Path:
     """Pyodide's core, as npm installed it (`package.json`)."""
     return repo_root() / "node_modules" / "pyodide"
@@ -294,6 +335,10 @@ def write_pyodide(site: Path, cache: Path) -> dict:
         wheel = found[-1]
         shutil.copyfile(wheel, target / wheel.name)
         packages[name] = _lock_entry(name, wheel.name.split("-")[1], target / wheel.name, imports, depends)
+
+    for name in NOT_SHIPPED:
+        packages[name] = _lock_entry(name, NOT_SHIPPED_VERSION, not_shipped_wheel(name, target), [], [])
+    packages[KERNEL_PROFILE] = _lock_entry(KERNEL_PROFILE, "1.0", profile_wheel(target), [], [])
 
     ours = package_wheel(target)
     from .. import __version__
