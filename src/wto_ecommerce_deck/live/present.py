@@ -16,7 +16,10 @@ every cell of the deck in that kernel (`run_deck`), saves the outputs into the n
 has the server trust it, and only then opens `/rise/live/00_presentation_complete.ipynb`:
 every plot is drawn from its saved output when its slide appears, and every quiz and
 explorer is a live widget whose model that kernel holds (docs/maintainers.md argues this
-choice against running on open). The server finds our prebuilt extension
+choice against running on open). The executed deck is kept (`executed.py`): the next run,
+when nothing it was made from changed, puts it back and opens the slideshow at once, while
+the kernel runs the same cells again in the background (`DeckRun`), only to hold the
+widgets' models; the page's widget manager finds them once that run is done. The server finds our prebuilt extension
 `jupyter/labextensions/wto-deck-rise-bridge` first on its JUPYTER_PATH: it makes the
 widgets and the speaker notes work in RISE's page and keeps that page from giving up on
 the slideshow while the notebook loads (its README.md). Maps fetch their topojson from
@@ -30,6 +33,7 @@ import ast
 import html
 import json
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -44,11 +48,12 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import conventions, deck, messages
+from .. import conventions, messages
 from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SETUP_TAG
 from ..errors import BuildError, DeckError, interrupt_on_sigterm, say
 from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
+from . import executed
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
 # so that the server starts first and they load while it boots.
@@ -287,7 +292,7 @@ class LiveServer:
             {
                 "JUPYTER_RUNTIME_DIR": str(self._tmp / "runtime"),
                 "WTO_DECK_ROOT": str(self.root),
-                deck.TOPOJSON_URL_ENV: self.topojson_url,
+                conventions.TOPOJSON_URL_ENV: self.topojson_url,
                 "PYTHONUNBUFFERED": "1",
                 # First on the data path: our bridge extension, as this checkout has it, wherever
                 # the package is installed from (an editable install does not copy it).
@@ -413,12 +418,10 @@ def start_kernel(server: LiveServer, notebook: Path) -> Path:
     """Start the notebook's kernel now; return its connection file.
 
     The slideshow page attaches to this kernel (same notebook path) instead of starting
-    one, so the widgets that `run_deck` creates in it are the ones the page shows.
+    one, so the widgets that `DeckRun` creates in it are the ones the page shows.
     """
-    import nbformat
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    session = server.start_session(notebook, nb.metadata.get("kernelspec", {}).get("name", "python3"))
+    nb = json.loads(notebook.read_text(encoding="utf-8"))  # not nbformat: seconds to import
+    session = server.start_session(notebook, nb.get("metadata", {}).get("kernelspec", {}).get("name", "python3"))
     connection = server.connection_file(session["kernel"]["id"])
     deadline = time.monotonic() + KERNEL_START_TIMEOUT
     while not connection.exists() and time.monotonic() < deadline:
@@ -427,21 +430,25 @@ def start_kernel(server: LiveServer, notebook: Path) -> Path:
 
 
 class _CellOutputs:
-    """The outputs of one cell, built from its iopub messages as JupyterLab would keep them."""
+    """The outputs of one cell, built from its iopub messages as JupyterLab would keep them
+    (`keep=False`: only its errors, without importing nbformat)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
         self.outputs: list = []
         self.execution_count: int | None = None
         self.errors: list[str] = []
         self._clear_on_next = False
 
     def __call__(self, msg: dict) -> None:
-        import nbformat
-
         kind = msg["msg_type"]
         content = msg["content"]
         if kind == "execute_input":
             self.execution_count = content.get("execution_count")
+            return
+        if kind == "error":
+            self.errors.append(f"{content['ename']}: {content['evalue']}")
+        if not self.keep:
             return
         if kind == "clear_output":
             if content.get("wait"):
@@ -453,51 +460,140 @@ class _CellOutputs:
             return  # status, comm messages (the widgets' state stays in the kernel), update_display_data
         if self._clear_on_next:
             self.outputs, self._clear_on_next = [], False
-        if kind == "error":
-            self.errors.append(f"{content['ename']}: {content['evalue']}")
         if kind == "stream" and self.outputs and self.outputs[-1].get("output_type") == "stream" \
                 and self.outputs[-1].get("name") == content["name"]:
             self.outputs[-1]["text"] += content["text"]
             return
+        import nbformat
+
         self.outputs.append(nbformat.v4.output_from_msg(msg))
 
 
-def run_deck(connection: Path, notebook: Path, timeout: int = CELL_TIMEOUT) -> list[str]:
-    """Run every code cell of the live deck, in order, in the kernel the slideshow attaches to.
+class DeckRun:
+    """Every code cell of the live deck, run in order in the kernel the slideshow attaches to.
 
-    The outputs are written into the notebook, which the slideshow then opens ready: each plot
-    is drawn from its saved output when its slide appears, and each quiz or explorer is a live
-    widget, because its model was created in this very kernel with the id its saved output
-    names (`widgets_export.stable_ids`); the page's widget manager finds it there. The
-    notebook's `kernelspec` and `language_info` are the kernel's own, so the session does not
-    rewrite them (a modified notebook is one jupyterlab-rise may refuse to turn into slides;
-    the bridge extension covers the rest). Returns one line per cell that raised.
+    `start` sends them all at once (`stop_on_error=False`: a cell that raises does not cancel
+    the next ones); `finish` waits for the last one. The kernel serves its shell channel in
+    order, one request at a time, so whatever the slideshow page asks it after that (its
+    `kernel_info`, then the widget manager's `comm_info_request`) is answered once the whole deck
+    ran: the page then finds every widget model the deck creates, with the id its saved output
+    names (`widgets_export.stable_ids`), whenever it connects.
+
+    `keep_outputs=True` (the deck is executed to be saved): the outputs are gathered from iopub,
+    which is listening before the first cell is sent (`wait_for_ready`). `keep_outputs=False`
+    (the outputs are already saved): the cells are queued at once, before the kernel has even
+    bound its ports (ZeroMQ delivers them when it does, ahead of anything the page can send
+    through the server, which first needs the kernel to answer), and only the replies are read:
+    done or failed, cell by cell.
+    """
+
+    def __init__(self, connection: Path, cells: list, timeout: int = CELL_TIMEOUT, keep_outputs: bool = True):
+        self.connection = connection
+        self.cells = cells  # the notebook's cells, as JSON (or nbformat nodes)
+        self.timeout = timeout
+        self.keep_outputs = keep_outputs
+        self.outputs: dict[int, _CellOutputs] = {}
+        self.language_info: dict | None = None
+        self._kc = None
+        self._pending: dict[str, int] = {}  # msg_id -> cell index, until its cell is done
+
+    def start(self) -> "DeckRun":
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_file(str(self.connection))
+        # No heartbeat channel: its first beats race `wait_for_ready` and report a live
+        # kernel as dead; the timeout still catches a kernel that does not answer.
+        kc.start_channels(hb=False)
+        self._kc = kc
+        try:
+            if self.keep_outputs:
+                kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)  # iopub is listening: no output is missed
+            for index, cell in enumerate(self.cells):
+                if cell["cell_type"] != "code":
+                    continue
+                source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+                msg_id = kc.execute(source, stop_on_error=False)
+                self._pending[msg_id] = index
+                self.outputs[index] = _CellOutputs(self.keep_outputs)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _next(self, deadline: float, read) -> dict | None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            cell = min(self._pending.values(), default=None)
+            raise TimeoutError(f"cell {cell}: no result from the kernel within {self.timeout} s")
+        try:
+            return read(timeout=min(left, 1.0))
+        except queue.Empty:
+            return None
+
+    def finish(self) -> list[str]:
+        """Wait for the last cell; return one line per cell that raised."""
+        try:
+            deadline = time.monotonic() + self.timeout  # renewed each time a cell is done
+            while self._pending:
+                if self.keep_outputs:  # iopub: each message to its cell, until the cell's idle
+                    msg = self._next(deadline, self._kc.get_iopub_msg)
+                    index = self._pending.get((msg or {}).get("parent_header", {}).get("msg_id"))
+                    if index is None:
+                        continue
+                    self.outputs[index](msg)
+                    done = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+                else:  # the shell replies alone
+                    msg = self._next(deadline, self._kc.get_shell_msg)
+                    index = self._pending.get((msg or {}).get("parent_header", {}).get("msg_id"))
+                    if index is None or msg["msg_type"] != "execute_reply":
+                        continue
+                    content = msg["content"]
+                    if content.get("status") == "error":
+                        self.outputs[index].errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+                    done = True
+                if done:
+                    del self._pending[msg["parent_header"]["msg_id"]]
+                    deadline = time.monotonic() + self.timeout
+            if self.keep_outputs:
+                info = self._kc.kernel_info(reply=True, timeout=KERNEL_START_TIMEOUT)["content"]
+                self.language_info = info.get("language_info")
+        finally:
+            self.close()
+        return [
+            f"cell {index} ({self.cells[index].get('id', '?')}): {error}"
+            for index, outputs in sorted(self.outputs.items())
+            for error in outputs.errors
+        ]
+
+    def close(self) -> None:
+        if self._kc is not None:
+            self._kc.stop_channels()
+            self._kc = None
+
+
+def run_deck(connection: Path, notebook: Path, timeout: int = CELL_TIMEOUT) -> list[str]:
+    """Run every code cell of the live deck in the kernel the slideshow attaches to, and write
+    the outputs into the notebook (`DeckRun`); return one line per cell that raised.
+
+    The slideshow then opens ready: each plot is drawn from its saved output when its slide
+    appears, and each quiz or explorer is a live widget, because its model was created in this
+    very kernel with the id its saved output names (`widgets_export.stable_ids`); the page's
+    widget manager finds it there. The notebook's `kernelspec` and `language_info` are the
+    kernel's own, so the session does not rewrite them (a modified notebook is one
+    jupyterlab-rise may refuse to turn into slides; the bridge extension covers the rest).
     """
     import nbformat
-    from jupyter_client import BlockingKernelClient
 
     nb = nbformat.read(str(notebook), as_version=4)
-    kc = BlockingKernelClient()
-    kc.load_connection_file(str(connection))
-    # No heartbeat channel: its first beats race `wait_for_ready` and report a live
-    # kernel as dead; the timeout still catches a kernel that does not answer.
-    kc.start_channels(hb=False)
-    errors: list[str] = []
-    try:
-        kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            outputs = _CellOutputs()
-            reply = kc.execute_interactive(cell.source, timeout=timeout, output_hook=outputs)
-            cell.outputs = outputs.outputs
-            cell.execution_count = outputs.execution_count or reply["content"].get("execution_count")
-            errors += [f"cell {index} ({cell.get('id', '?')}): {error}" for error in outputs.errors]
-        info = kc.kernel_info(reply=True, timeout=KERNEL_START_TIMEOUT)["content"]
-    finally:
-        kc.stop_channels()
-    if info.get("language_info"):
-        nb.metadata["language_info"] = info["language_info"]
+    run = DeckRun(connection, nb.cells, timeout).start()
+    errors = run.finish()
+    for index, outputs in run.outputs.items():
+        cell = nb.cells[index]
+        cell.outputs = outputs.outputs
+        cell.execution_count = outputs.execution_count
+    if run.language_info:
+        nb.metadata["language_info"] = run.language_info
     nbformat.write(nb, str(notebook))
     return errors
 
@@ -516,21 +612,37 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     live_dir.mkdir(parents=True, exist_ok=True)
     log = live_dir / "server.log"
     server = LiveServer(root, free_port(port or 8888), os.urandom(24).hex(), log_path=log)
+    notebook = live_dir / f"{FULL_DECK}.ipynb"
+    store = executed.Store(live_dir, (notebook.name, "rise.css", f"{notebook.stem}.css"))
     interrupt_on_sigterm()
+    run = None
     try:
         say(t("cli.present.starting", port=server.port, log=log.relative_to(root) if log.is_relative_to(root) else log))
-        server.launch()  # boots while the live deck is written
-        notebook = prepare(root, live_dir, lang)
+        server.launch()  # boots while the live deck is put in place
+        key = executed.deck_key(root, live_dir, lang, server.topojson_url)
+        ready = store.restore(key)  # the deck as the last run executed it, when nothing changed since
+        if not ready:
+            store.forget()
+            prepare(root, live_dir, lang)
         if not (root / TOPOJSON / "world_110m.json").is_file():
             say(t("cli.present.no_topojson"))
         server.wait_ready()
         connection = start_kernel(server, notebook)
-        say(t("cli.present.running"))
-        ran = time.monotonic()
-        for error in run_deck(connection, notebook):
-            say(t("cli.present.cell_warning", notebook=notebook.name, error=error))
+        if ready:
+            # The outputs are saved: the slideshow opens now, while the kernel runs the same cells
+            # again to hold the widgets' models (queued before anything the page asks it).
+            say(t("cli.present.saved"))
+            cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+            run = DeckRun(connection, cells, keep_outputs=False).start()
+        else:
+            say(t("cli.present.running"))
+            ran = time.monotonic()
+            for error in run_deck(connection, notebook):
+                say(t("cli.present.cell_warning", notebook=notebook.name, error=error))
+            say(t("cli.present.ran", seconds=f"{time.monotonic() - ran:.1f}"))
         server.trust(notebook)  # its widgets and HTML outputs are shown as they were made
-        say(t("cli.present.ran", seconds=f"{time.monotonic() - ran:.1f}"))
+        if not ready:
+            store.keep(key)  # trusted or not, the same bytes: the next run opens at once
         url = server.rise_url(notebook)
         lab = f"{server.url}lab/tree/{notebook.relative_to(root).as_posix()}?token={server.token}"
         say(t("cli.present.ready", seconds=f"{time.monotonic() - started:.1f}", url=url))
@@ -538,6 +650,10 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
         say(t("cli.present.stop_hint"))
         if open_browser:
             webbrowser.open(url)
+        if run is not None:
+            for error in run.finish():
+                say(t("cli.present.cell_warning", notebook=notebook.name, error=error))
+            say(t("cli.present.live", seconds=f"{time.monotonic() - started:.1f}"))
         while server.process.poll() is None:
             time.sleep(0.5)
         say(t("cli.present.lab_stopped", code=server.process.returncode, log=server.log_tail()))
@@ -548,6 +664,8 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
     except (RuntimeError, OSError, urllib.error.URLError) as exc:
         raise DeckError(str(exc)) from None
     finally:
+        if run is not None:
+            run.close()
         try:
             server.stop()
         except KeyboardInterrupt:  # a second Ctrl-C while stopping: stop hard
