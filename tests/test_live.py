@@ -648,6 +648,24 @@ def test_speaker_notes_show_in_rises_notes_window(presenting, live_page):
     assert live_page.external == [], live_page.external
 
 
+def test_a_discussion_slide_shows_its_label_from_the_catalogue_as_the_export_does(presenting, live_page):
+    """« À débattre » on a discussion slide's heading (tag `discussion`): the theme's own rule
+    (omc.css), its words from the message catalogue, as in the exported deck."""
+    template = (ROOT / "assets" / "theme" / "templates" / "omc-reveal" / "index.html.j2").read_text(encoding="utf-8")
+    for var, key in present.CSS_WORDS.items():  # the same words as the export's template
+        assert re.search(re.escape(var) + r': "\{\{ deck\.t\("' + re.escape(key) + '"', template), var
+    page = live_page.page
+    _open_slideshow(live_page, presenting.url)
+    _next_slide_until(page, "s.querySelector('.celltag_discussion h2')")
+    heading = f"{CURRENT}.querySelector('.celltag_discussion h2')"
+    label = page.evaluate(f"() => getComputedStyle({heading}, '::before').content")
+    assert label == f'"{t("deck.discussion")}"', label
+    assert page.evaluate(f"() => getComputedStyle({heading}, '::before').backgroundColor") == "rgb(0, 70, 127)"
+    question = f"{CURRENT}.querySelector('.jp-RenderedHTMLCommon.celltag_discussion li')"
+    assert page.evaluate(f"() => getComputedStyle({question}).fontSize") == "30px"  # the room reads it
+    assert live_page.external == [], live_page.external
+
+
 def test_ctrl_c_stops_the_server_and_its_kernels(presenting):
     assert presenting.server_pids and presenting.kernel_pids  # seen running
     presenting.stop()

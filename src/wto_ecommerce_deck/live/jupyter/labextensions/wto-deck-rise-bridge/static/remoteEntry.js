@@ -13,7 +13,7 @@
  * `shareScope[package][version] = {get, from, eager, loaded}`, `get()` giving a module factory
  * (or a promise of one).
  *
- * It does four things, all only in the RISE app; in JupyterLab's own page it changes nothing.
+ * It does five things, all only in the RISE app; in JupyterLab's own page it changes nothing.
  *
  * 1. `init`: if no one shares `@jupyterlab/console` (the RISE app does not: jupyterlab-contrib/
  *    rise#119, #126), share a stand-in that exports only the `IConsoleTracker` token. The ipywidgets
@@ -40,6 +40,9 @@
  *
  * 4. A second plugin draws each saved plot when its slide first shows it, instead of while the page
  *    loads, before the first slide (see `drawWhenShown` below).
+ *
+ * 5. Each cell carries its notebook tags as classes (`celltag_<tag>`, as in the export), so that the
+ *    theme's rules for tagged cells (a discussion slide's « À débattre » label) apply here too.
  */
 var _JUPYTERLAB;
 (function () {
@@ -184,6 +187,44 @@ var _JUPYTERLAB;
     }
   }
 
+  /*
+   * The export marks a cell's rendered markdown with its notebook tags (`celltag_<tag>`, nbconvert's
+   * classes), and the theme styles some of them (omc.css: `discussion`, « À débattre »;
+   * `added-context`). JupyterLab does not put tags in the page: in the RISE app, each cell and its
+   * rendered markdown get the same classes, so that the same rules apply to the live deck.
+   */
+  var TAG_CLASS = 'celltag_';
+
+  function tagCells(panel) {
+    var mark = function (cell) {
+      var tags = (cell.model && cell.model.getMetadata && cell.model.getMetadata('tags')) || [];
+      if (!Array.isArray(tags) || !tags.length) {
+        return;
+      }
+      var nodes = [cell.node].concat(Array.prototype.slice.call(cell.node.querySelectorAll('.jp-RenderedHTMLCommon')));
+      tags.forEach(function (tag) {
+        nodes.forEach(function (node) {
+          node.classList.add(TAG_CLASS + String(tag).replace(/[^A-Za-z0-9_-]/g, '-'));
+        });
+      });
+    };
+    var markAll = function () {
+      panel.content.widgets.forEach(mark);
+    };
+    // Once every cell has rendered (what RISE waits for too), and again when reveal.js is ready:
+    // a markdown cell's rendered node may come after its `ready`.
+    panel.context.ready
+      .then(function () {
+        return Promise.all(panel.content.widgets.map(function (cell) {
+          return cell.ready;
+        }));
+      })
+      .then(function () {
+        markAll();
+        whenRevealReady(markAll);
+      });
+  }
+
   /* RISE's speaker notes window: connect it to the deck without its (broken) slide previews. */
   function fixNotesWindow() {
     var open = window.open;
@@ -269,14 +310,16 @@ var _JUPYTERLAB;
     return revealReady() && node.isConnected && node.offsetWidth > 0 && node.getClientRects().length > 0;
   }
 
-  function watchReveal() {
+  /* `callback` once reveal.js is ready (at once if it is). */
+  function whenRevealReady(callback) {
     if (revealReady()) {
+      callback();
       return;
     }
     var observer = new MutationObserver(function () {
       if (revealReady()) {
         observer.disconnect();
-        drawShownPlots();
+        callback();
       }
     });
     observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'] });
@@ -313,7 +356,7 @@ var _JUPYTERLAB;
         };
         if (!plotObserver) {
           plotObserver = new ResizeObserver(drawShownPlots);
-          watchReveal();
+          whenRevealReady(drawShownPlots);
         }
         waitingPlots.push(plot);
         plotObserver.observe(renderer.node);
@@ -378,8 +421,10 @@ var _JUPYTERLAB;
             return;
           }
           notebooks.forEach(holdClean);
+          notebooks.forEach(tagCells);
           notebooks.widgetAdded.connect(function (_sender, panel) {
             holdClean(panel);
+            tagCells(panel);
           });
         }
       }
