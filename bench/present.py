@@ -1,7 +1,8 @@
 """`make present` timed from its start to the first drawn slide, as a trainer opens it.
 
-Part of `make bench` (bench/run.py calls `measure` and writes its table into bench/RESULTS.md and
-the README block); `python bench/present.py [--opens N]` runs this part alone and prints it.
+Part of `make bench`: bench/run.py calls `measure` and writes this table with its own (RESULTS.md
+and its block of the project's front page); `python bench/present.py [--opens N]` runs this part
+alone and prints it.
 
 Each open starts `make present PRESENT_ARGS="--no-browser --port … --live-dir live/bench-fr"` (its
 own Jupyter config, data and IPython folders, as the tests do), reads the slideshow's URL when

@@ -652,8 +652,10 @@ def test_a_discussion_slide_shows_its_label_from_the_catalogue_as_the_export_doe
     """« À débattre » on a discussion slide's heading (tag `discussion`): the theme's own rule
     (omc.css), its words from the message catalogue, as in the exported deck."""
     template = (ROOT / "assets" / "theme" / "templates" / "omc-reveal" / "index.html.j2").read_text(encoding="utf-8")
-    for var, key in present.CSS_WORDS.items():  # the same words as the export's template
-        assert re.search(re.escape(var) + r': "\{\{ deck\.t\("' + re.escape(key) + '"', template), var
+    words = re.findall(r'(--deck-[a-z-]+): "\{\{ deck\.t\("([a-z_.]+)"\)', template)
+    assert ("--deck-discussion", "deck.discussion") in words
+    for var, key in words:  # every word the export's template sets, set live from the same key
+        assert f'{var}: "{t(key)}";' in present.words_css(), var
     page = live_page.page
     _open_slideshow(live_page, presenting.url)
     _next_slide_until(page, "s.querySelector('.celltag_discussion h2')")

@@ -178,15 +178,16 @@ THEME_FILES = ("omc.css", "interactive.css")
 LIVE_THEME_FILE = "live.css"
 
 
-# The catalogue's words that the theme draws with CSS (`content: var(--deck-…)` in omc.css), as the
-# export's template sets them (assets/theme/templates/omc-reveal/index.html.j2; tests/test_live.py
-# checks both name the same keys).
-CSS_WORDS = {"--deck-added-context": "deck.added_context", "--deck-discussion": "deck.discussion"}
-
-
 def words_css(lang: str = DEFAULT_LANG) -> str:
-    """`:root { --deck-discussion: "« À débattre »"; … }` in `lang`, quoted as the template quotes them."""
-    quoted = {var: t(key, lang).replace("\\", "").replace('"', "").replace("<", "") for var, key in CSS_WORDS.items()}
+    """`:root { --deck-discussion: "« À débattre »"; … }` in `lang`: the catalogue's words that the
+    theme draws with CSS (`content: var(--deck-…)` in omc.css), named and quoted as the export's
+    template sets them (assets/theme/templates/omc-reveal/index.html.j2; tests/test_live.py
+    checks that every variable the template sets is here, with the same key)."""
+    words = {
+        "--deck-added-context": t("deck.added_context", lang),
+        "--deck-discussion": t("deck.discussion", lang),
+    }
+    quoted = {var: text.replace("\\", "").replace('"', "").replace("<", "") for var, text in words.items()}
     return ":root { " + " ".join(f'{var}: "{text}";' for var, text in quoted.items()) + " }\n"
 
 
