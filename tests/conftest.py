@@ -35,16 +35,27 @@ FIXTURE_MARKERS = {"built": "slow", "build_log": "slow", "build_cache": "slow", 
                    "page_pool": "browser"}
 
 
-# The longest test files first (measured with --durations): `make test` runs two workers, one file
-# each at a time (pytest-xdist, --dist loadfile), and a long file started last keeps one worker busy
-# while the other has nothing left.
-LONGEST_FIRST = ("test_presenting", "test_lite", "test_live", "test_pdf", "test_browser",
-                 "test_build_cache", "test_build_errors", "test_interactive_export")
+# How `make test` shares the tests between its two workers (pytest-xdist `--dist loadgroup
+# --no-loadscope-reorder`): each test goes with its group, and the groups are handed out in the
+# order of `items`, the next to the first worker free. A module whose module-scoped fixture is dear
+# (test_live's `make present`, test_pdf's printed decks, the classroom's servers) is one group; the
+# modules in SPLIT are one group per test, so that their long sweeps run on both workers. The groups
+# are ordered longest first (LONGEST_FIRST, from `--durations`), so that the two workers end
+# together: the first holds test_live while the second builds the decks for the first axe sweep.
+SPLIT = ("test_presenting", "test_lite", "test_browser", "test_build_errors")
+LONGEST_FIRST = ("test_live.py", "test_presenting.py::test_axe", "test_lite.py::test_section_runs",
+                 "test_pdf.py", "test_presenting.py::test_every_slide", "test_classroom.py", "test_lite.py",
+                 "test_build_cache.py", "test_build_errors.py", "test_presenting.py", "test_i18n_parity.py",
+                 "test_browser.py", "test_data.py", "test_interactive_export.py")
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
 
 
 def _longest_first(item) -> int:
-    module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
-    return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+    where = item.nodeid.rsplit("/", 1)[-1]
+    return next((i for i, start in enumerate(LONGEST_FIRST) if where.startswith(start)), len(LONGEST_FIRST))
 
 
 def pytest_collection_modifyitems(items):
@@ -52,6 +63,8 @@ def pytest_collection_modifyitems(items):
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+        module = _module(item)
+        item.add_marker(pytest.mark.xdist_group(item.nodeid if module in SPLIT else module))
     items.sort(key=_longest_first)  # stable: the order within a file is kept
 
 
