@@ -3,6 +3,8 @@ checked against the data; `facts`, the « Sources » slide and build/sources.htm
 
 from __future__ import annotations
 
+from collections import Counter
+
 from urllib.parse import urlsplit
 
 import json
@@ -101,7 +103,9 @@ def test_counts_by_status(result):
     assert all(counts[s] > 0 for s in STATUSES)
     # Per deck: a section counts only what it shows; the full deck counts everything.
     assert result.counts(conventions.FULL_DECK) == counts
-    assert sum(result.counts("01_titre").values()) == 0
+    # The title deck shows no fact of its own, only the glossary that ends every deck.
+    glossary = Counter(term.status for term in data.load_facts().glossary)
+    assert result.counts("01_titre") == {status: glossary.get(status, 0) for status in STATUSES}
     assert result.counts("03_structure_omc")["verified"] >= 13
 
 
@@ -326,6 +330,23 @@ def test_sources_slide_cells(result, section):
     for fact in unsure:
         assert fact.record_id in notes.source
     nbformat.validate(nbformat.v4.new_notebook(cells=[slide, notes]))
+
+
+@pytest.mark.parametrize("section", [conventions.FULL_DECK, *SECTIONS])
+def test_sources_slide_counts_the_glossary_before_it(result, section):
+    """Every deck shows the glossary slide just before « Sources »: the slide's count takes in its
+    terms, and its notes name their sources (they were left out: a glossary-only source, such as
+    the WTO Agreement for Annex 4, was in no deck's list)."""
+    terms = data.load_facts().glossary
+    slide, notes = sources.sources_slide_cells(section, result)
+    shown = {f.key for f in result.facts_of(section)}
+    assert {f"term:{term.id}" for term in terms} <= shown
+    assert f"{len(shown)}\u00a0fait" in slide.source
+    keys = result.source_keys(section)
+    assert f"{len(keys)}\u00a0source" in slide.source
+    for key in {k for term in terms for k in term.sources}:
+        assert key in keys
+        assert theme.macro("source")(key, result.sources, True) in notes.source
 
 
 def test_sources_page(result, tmp_path):

@@ -777,7 +777,7 @@ TEXT_FIELDS = [
     ("bodies.yaml", 'fr: "Conseil général"', "name"),
     ("signatories.yaml", 'fr: "Albanie"', "name"),
     ("sources.yaml", 'fr: "Note d\'information sur le commerce électronique (OMC)"', "title"),
-    ("quizzes.yaml", 'en: "Only customs duties on the file; the printed book pays its own"', "choices"),
+    ("quizzes.yaml", 'en: "Only those on the file; the printed book stays dutiable"', "choices"),
 ]
 HOSTILE_BITS = st.sampled_from(
     ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", '"', "'", "&lt;", "\u202e", "\x00",

@@ -28,8 +28,13 @@ pytestmark = [pytest.mark.lite]
 
 SECTIONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
+# The kernel is attached (the toolbar names it) and idle. The execution indicator alone reads « idle »
+# while the notebook has no kernel yet (the toolbar says « No Kernel »), and « Exécuter toutes les
+# cellules » then opens JupyterLab's kernel-selection dialog instead of running: seen on a loaded
+# machine, where the kernel is attached seconds after the notebook is drawn.
 KERNEL_IDLE = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  return !!e && e.getAttribute('data-status') === 'idle'; }"""
+  const name = document.querySelector('.jp-NotebookPanel-toolbar .jp-KernelName');
+  return !!e && e.getAttribute('data-status') === 'idle' && !!name && name.textContent.trim() === 'Python (Pyodide)'; }"""
 ALL_RUN = """() => { const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
   const prompts = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')).map(p => p.textContent);
   return !!e && e.getAttribute('data-status') === 'idle' && prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t)); }"""
@@ -165,6 +170,9 @@ def run_all_cells(page, name: str) -> None:
     click that gives it was seen to be lost (every prompt still « [ ] » 300 s later): a student would
     click again, and so does this, up to three times."""
     for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():  # what a student would have to answer: say which, not « click timed out »
+            pytest.fail(f"{name}: JupyterLab opened a dialog: {dialog.first.inner_text()!r}")
         page.locator(".jp-Notebook .jp-Cell").first.click()
         page.get_by_role("menuitem", name="Exécution").click()
         page.get_by_role("menuitem", name="Exécuter toutes les cellules", exact=True).click()

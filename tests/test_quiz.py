@@ -86,6 +86,30 @@ def test_no_right_answer_is_strictly_the_longest_choice(lang):
         assert any(length >= right for i, length in enumerate(lengths) if i != q.answer), (q.id, lang, lengths)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_right_answer_stands_out_by_its_first_word(lang):
+    """A room spots the odd one out: when every wrong choice opens with the same word (« Parce
+    que… », "Because…"), the right one opens with it too."""
+    for q in SINGLE:
+        first = [words(choice.text(lang)).split()[0] for choice in q.choices]
+        wrong = {word for i, word in enumerate(first) if i != q.answer}
+        assert len(wrong) > 1 or first[q.answer] in wrong, (q.id, lang, first)
+
+
+CONFERENCE_NUMBER = re.compile(r"\b(?:CM|MC)\d+\b|\b(?:19|20)\d\d\b")
+
+
+def test_no_order_step_gives_its_place_away_by_a_number():
+    """Steps to put in order name no conference number (CM2, MC11) and no year: the numbers would
+    give the order, and the quiz would test counting, not the history."""
+    for q in QUESTIONS:
+        if q.kind != "order":
+            continue
+        for choice in q.choices:
+            for lang in LANGS:
+                assert not CONFERENCE_NUMBER.search(choice.text(lang)), (q.id, lang, choice.text(lang))
+
+
 def test_no_right_answer_is_a_bare_symbol_or_a_number():
     for q in SINGLE:
         for lang in LANGS:
@@ -235,7 +259,8 @@ def test_bad_fields_each_give_one_line(data_dir):
     old = "    section: 03_structure_omc\n    kind: single\n    prompt:\n      fr: \"Dans le Programme"
     new = "    section: structure\n    kind: vrai-faux\n    prompt:\n      fr: \"Dans le Programme"
     path = data_dir / "quizzes.yaml"  # and move q-structure-2 away: the section keeps one question
-    moved = "    section: 03_structure_omc\n    kind: single\n    prompt:\n      fr: \"Lequel de ces organes"
+    moved = "    section: 03_structure_omc\n    kind: single\n    prompt:\n      fr: \"Outre le Conseil général"
+    assert path.read_text(encoding="utf-8").count(moved) == 1, moved
     path.write_text(path.read_text(encoding="utf-8").replace(moved, moved.replace("03_structure_omc", "09_autre")), encoding="utf-8")
     errors = errors_for(data_dir, old, new)
     prefix = f"assets/data/quizzes.yaml: entry 'q-structure-1' (line {line}): "

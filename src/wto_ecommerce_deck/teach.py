@@ -5,7 +5,7 @@
   never typed twice and never misses a part;
 * `teach.comparison()`: the Work Programme and the Joint Statement Initiative side by side
   (`assets/data/comparison.yaml`);
-* `teach.agreement()`: what the stabilised text of the Agreement holds and leaves out
+* `teach.agreement()`: what the stabilized text of the Agreement holds and leaves out
   (`agreement.yaml`);
 * `teach.arguments()`: the arguments for and against the moratorium, each as a position
   (`arguments.yaml`).
@@ -92,7 +92,7 @@ def comparison():
 
 @notebook_call(TABLE)
 def agreement():
-    """What the Agreement's stabilised text holds, and what was left out."""
+    """What the Agreement's stabilized text holds, and what was left out."""
     return _table("agreement")
 
 

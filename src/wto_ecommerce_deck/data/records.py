@@ -366,7 +366,7 @@ class Comparison:
 
 @dataclass(frozen=True)
 class Provision:
-    """What the Agreement's stabilised text (INF/ECOM/87) holds, or leaves out (`agreement.yaml`)."""
+    """What the Agreement's stabilized text (INF/ECOM/87) holds, or leaves out (`agreement.yaml`)."""
 
     id: str
     included: bool

@@ -452,8 +452,9 @@ def safe_href(url: str, sources: Mapping[str, Source] | None = None) -> str | No
     except ValueError:
         return None
     host = urlsplit(url).hostname or ""
-    hosts = {urlsplit(u).hostname for s in (sources or {}).values() for u in s.all_urls()}
-    return url if is_wto_host(host) or host in hosts else None
+    if is_wto_host(host):
+        return url  # most links: no need to go through the sources' hosts
+    return url if any(urlsplit(u).hostname == host for s in (sources or {}).values() for u in s.all_urls()) else None
 
 
 def check_bool(value: Any) -> bool:

@@ -30,6 +30,7 @@ from ..data.records import STATUSES, Event, Facts, Localized, Source
 from ..figures import style
 from .audit_calls import READERS, cell_calls, read_quiz
 from .audit_text import NBSP, RANK, TO_CONFIRM, Index, mentions_in, plain
+from .glossary import SLIDE_ID as GLOSSARY_SLIDE_ID
 
 # How a deck shows a fact (the words: `sources_page.how` of the message catalogue).
 HOWS = ("frise", "organigramme", "carte", "tableau", "quiz", "texte", "graphique")
@@ -223,6 +224,7 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
         section = Section(path.stem, nb.metadata.get("title", path.stem), label)
         audit.sections.append(section)
         _audit_notebook(audit, nb, section, facts, all_facts, index)
+        _audit_glossary(audit, section, facts)
     for shown in audit.shown:
         audit.facts[shown.fact] = all_facts[shown.fact]
     for fact_key in audit.facts:
@@ -231,6 +233,17 @@ def build_audit(data_dir: Path | None = None, notebooks_dir: Path | None = None)
         for s in unflagged:
             audit.problems.append(f"{s.where}: {fact.label['fr']!r} ({fact.record_id}) is unverified but its {messages.group('sources_page.how')[s.how]} does not say « {TO_CONFIRM} »")
     return audit
+
+
+def _audit_glossary(audit: Audit, section: Section, facts: Facts) -> None:
+    """Every deck ends with the glossary slide, then « Sources » (the build adds both:
+    pipeline/glossary.py, sources.py): its terms are facts the deck shows, in a table, and their
+    sources are counted and named with the others. A term that is not verified writes its status
+    after its definition (`glossary_slide.md.j2`)."""
+    where = f"{section.label}: {GLOSSARY_SLIDE_ID} (added by the build)"
+    audit.shown.extend(
+        Shown(f"term:{term.id}", section.name, where, "tableau", term.status == style.UNVERIFIED) for term in facts.glossary
+    )
 
 
 def _audit_notebook(audit: Audit, nb, section: Section, facts: Facts, all_facts, index: Index) -> None:

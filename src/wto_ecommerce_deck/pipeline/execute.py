@@ -63,8 +63,13 @@ _NOT_DEPENDENCIES = (".venv", ".git", ".cache", "src", "node_modules", "build")
 #    jsonschema just skips that format. Only the build's kernels are concerned.
 # 2. The audit hook that records which project files the kernel reads, and which project
 #    folders it lists (a quiz checks its section against the notebooks folder): "folder/".
-# 3. `_FRESH`'s function: what makes a kernel that ran a notebook as good as a new one.
-# All of it lives on `sys`, out of the notebook's namespace (which `reset` empties anyway).
+# 3. The project's modules compiled once per kernel: `_FRESH` drops the package from
+#    `sys.modules` before each notebook, so each notebook imports it anew, reading its source
+#    again; the code compiled from the same source at the same path is the same, kept here
+#    (with no bytecode files, PYTHONDONTWRITEBYTECODE, it was compiled again for every notebook).
+# 4. `_FRESH`'s function: what makes a kernel that ran a notebook as good as a new one.
+# All of it lives on `sys` (or in the import machinery), out of the notebook's namespace (which
+# `reset` empties anyway).
 _RECORD_START = """\
 import sys
 sys.modules.setdefault("rfc3987_syntax", None)
@@ -91,6 +96,20 @@ def _wto_deck_record_reads(root, skip):
     sys.addaudithook(hook)
     return seen
 sys._wto_deck_reads = _wto_deck_record_reads({root!r}, {skip!r})
+def _wto_deck_compile_once(package_dir):
+    import importlib.machinery
+    loader = importlib.machinery.SourceFileLoader
+    compile_source = loader.source_to_code
+    compiled = {{}}
+    def source_to_code(self, data, path, *, _optimize=-1):
+        if not str(path).startswith(package_dir):
+            return compile_source(self, data, path, _optimize=_optimize)
+        key = (str(path), bytes(data), _optimize)
+        if key not in compiled:
+            compiled[key] = compile_source(self, data, path, _optimize=_optimize)
+        return compiled[key]
+    loader.source_to_code = source_to_code
+_wto_deck_compile_once({package_dir!r})
 def _wto_deck_fresh(cwd, package={package!r}):
     import gc, importlib, os, sys, warnings
     from IPython import get_ipython
@@ -108,7 +127,7 @@ def _wto_deck_fresh(cwd, package={package!r}):
     gc.collect()
     gc.freeze()
 sys._wto_deck_fresh = _wto_deck_fresh
-del _wto_deck_record_reads, _wto_deck_fresh, sys
+del _wto_deck_record_reads, _wto_deck_compile_once, _wto_deck_fresh, sys
 """
 
 # Run before each notebook, in a kernel just started or one that ran another notebook.
@@ -132,7 +151,8 @@ class Executed:
 def _record_start(root: Path) -> str:
     prefix = str(root.resolve()) + os.sep
     skip = tuple(prefix + folder + os.sep for folder in _NOT_DEPENDENCIES)
-    return _RECORD_START.format(root=prefix, skip=skip, package=__package__.split(".")[0])
+    package_dir = str(Path(__file__).resolve().parents[1]) + os.sep
+    return _RECORD_START.format(root=prefix, skip=skip, package=__package__.split(".")[0], package_dir=package_dir)
 
 
 async def _hidden(client: NotebookClient, code: str, expression: str | None = None) -> str | None:

@@ -91,10 +91,29 @@ def _where(cell, index: int, title: str) -> str:
     return f"deck « {title} »: {conventions.cell_name(cell, index)}"
 
 
-def _without_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A shallow copy without the widget state: it serves JupyterLab, not a deck without widgets."""
+def _what_the_deck_shows(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A shallow copy with only what the template may read: no widget state (it serves JupyterLab,
+    not a deck without widgets), and of each output's data only the types of DISPLAY_PRIORITY
+    (nbconvert picks one of those, `filter_data_type`, and reads no other). Plotly's figure JSON
+    (`application/vnd.plotly.v1+json`, hundreds of nodes a figure; the deck draws the inert copy
+    in its `text/html`) was otherwise copied twice per deck by nbconvert, for nothing."""
+    shown = set(DISPLAY_PRIORITY)
+
+    def output(out):
+        if "data" not in out or shown.issuperset(out["data"]):
+            return out
+        copy = nbformat.NotebookNode(out)
+        copy["data"] = nbformat.NotebookNode({k: v for k, v in out["data"].items() if k in shown})
+        return copy
+
     copy = nbformat.NotebookNode(nb)
     copy.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items() if k != "widgets"})
+    copy.cells = []
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell = nbformat.NotebookNode(cell)
+            cell["outputs"] = [output(out) for out in cell["outputs"]]
+        copy.cells.append(cell)
     return copy
 
 
@@ -125,6 +144,16 @@ def check_kernel_free(nb: nbformat.NotebookNode, title: str) -> None:
 
 
 def exporter() -> SlidesExporter:
+    """The decks' exporter, made once per process (per template folder) and used for every deck of
+    every language: its Jinja environment then parses and compiles the template once, not once per
+    deck (that was about half of a deck's export). A call keeps no state for the next one: the
+    notebook, its resources and its code highlighter are given to each call (nbconvert's
+    `from_notebook_node`)."""
+    return _exporter(str(theme_dir() / "templates"))
+
+
+@functools.lru_cache(maxsize=None)
+def _exporter(templates: str) -> SlidesExporter:
     config = Config()
     config.TagRemovePreprocessor.remove_input_tags = {conventions.HIDE_INPUT_TAG}
     config.TagRemovePreprocessor.remove_cell_tags = {conventions.REMOVE_CELL_TAG}
@@ -134,7 +163,7 @@ def exporter() -> SlidesExporter:
         config=config,
         template_name="omc-reveal",
         exclude_anchor_links=True,
-        extra_template_basedirs=[str(theme_dir() / "templates")],
+        extra_template_basedirs=[templates],
     )
     exp.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     return exp
@@ -169,7 +198,6 @@ def to_html(
     check_kernel_free(nb, title)
     if deck["uses_fallbacks"]:
         deck["interactive_css"] = _interactive_css()
-    nb = notebooks.notes_outside_fragments(nb)
-    nb = _without_widget_state(nb)
+    nb = notebooks.notes_outside_fragments(_what_the_deck_shows(nb))
     body, _ = exporter().from_notebook_node(nb, resources={"deck": deck})
     return body

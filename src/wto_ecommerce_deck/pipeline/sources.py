@@ -75,7 +75,7 @@ def with_sources_slide(nb, section: str, audit: Audit | None = None, lang: str |
 
 # --------------------------------------------------------------------------- build/sources.html
 
-KINDS = ("event", "body", "signatory", "participation", "comparison", "provision", "argument")  # the tables of the page, in this order
+KINDS = ("event", "body", "signatory", "participation", "comparison", "provision", "argument", "term")  # the tables of the page, in this order
 
 
 def sources_page_html(audit: Audit, lang: str | None = None, titles: Mapping[str, str] | None = None) -> str:
