@@ -435,6 +435,7 @@ def report(results: Results, runs: int, loads: int, load_before: tuple[float, fl
     ]
     # Three languages against one: each language's notebooks are executed (figures carry its words)
     cold3, noop3 = median(results.languages_cold), median(results.languages_noop)
+    targets.append(("3 languages cold ≤ 1.5× French alone", ratio(cold3, cold["deck"]), 1.5, "×"))
     lines += [
         "",
         "| Languages | 1 (fr) | 3 (fr, en, es) | 3 ÷ 1 |",
@@ -457,7 +458,7 @@ def report(results: Results, runs: int, loads: int, load_before: tuple[float, fl
     import plotly
 
     context = (
-        f"{os.cpu_count()} cores, load average {load_before[0]:.1f} at the start; Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load average {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; Python {platform.python_version()}, "
         f"nbconvert {nbconvert.__version__}, plotly {plotly.__version__}, Chromium headless. "
         f"Medians of {runs} builds per variant (cold: empty output and, for this project, an empty cache; "
         f"then the same command again: the rebuild) and of {loads} page loads per deck."

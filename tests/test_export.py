@@ -116,3 +116,45 @@ def test_plot_data_cannot_close_its_script_element(built):
         html = deck.read_text(encoding="utf-8")
         for payload in re.findall(r'<script type="application/json" class="deck-plot-data"[^>]*>(.*?)</script>', html, re.S):
             assert "<" not in payload
+
+
+def _deck(heading: str, figure_json: dict | None = None):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    slide = {"slideshow": {"slide_type": "slide"}}
+    code = nbformat.v4.new_code_cell("chart()", metadata=slide)
+    data = {"text/html": f"<p>{heading}</p>", "text/plain": "<Figure>"}
+    if figure_json is not None:
+        data["application/vnd.plotly.v1+json"] = figure_json
+    code.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {heading}", metadata=slide), code]
+    for number, cell in enumerate(nb.cells):
+        cell.id = f"cell-{number}"  # not random: the same deck, the same page
+    return nb
+
+
+def test_decks_after_the_first_parse_no_template_and_come_out_the_same(monkeypatch):
+    """Every deck of every language is exported with one exporter: the template is parsed and
+    compiled for the first deck only, and a deck comes out byte for byte as from a new exporter;
+    the figure's JSON, which the deck does not show (its inert copy is in the `text/html`), does
+    not change the page."""
+    import jinja2
+
+    from wto_ecommerce_deck.pipeline import export
+
+    parsed = []
+    parse = jinja2.Environment._parse
+    monkeypatch.setattr(jinja2.Environment, "_parse", lambda self, *a, **k: parsed.append(a[1]) or parse(self, *a, **k))
+    export._exporter.cache_clear()
+    first = export.to_html(_deck("Un"), "Un", "../vendor", "fr")
+    assert parsed  # the first deck: the template and its bases
+    parsed.clear()
+    second = export.to_html(_deck("Deux", {"data": [{"type": "bar", "y": [1, 2]}], "layout": {}}), "Deux", "../vendor", "en")
+    assert parsed == []  # compiled once for the process
+    assert "<p>Deux</p>" in second and "Deux" in second.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert '"type": "bar"' not in second and '"type":"bar"' not in second
+    export._exporter.cache_clear()
+    assert export.to_html(_deck("Deux"), "Deux", "../vendor", "en") == second  # a new exporter, the same page
+    assert export.to_html(_deck("Un"), "Un", "../vendor", "fr") == first

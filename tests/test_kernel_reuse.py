@@ -67,3 +67,44 @@ def test_the_second_notebook_in_a_kernel_sees_nothing_of_the_first(tmp_path):
     assert left_over == "False\n"  # the project's package imported anew
     # the files each notebook read, for the cache: the second read nothing of the first's
     assert "assets/read.txt" in one.files_read and "assets/read.txt" not in two.files_read
+
+
+def test_the_second_notebook_in_a_kernel_compiles_nothing_of_the_project_again(tmp_path, monkeypatch):
+    """Each notebook imports the package anew and loads the theme's templates anew, but what the
+    kernel compiled for the first notebook (the package's modules, the templates, in the build's
+    template cache) serves the next: the second compiles none of it. The `compile` audit event
+    names every file Python compiles (a module's source, a Jinja template's generated code)."""
+    import wto_ecommerce_deck
+    from wto_ecommerce_deck import paths
+
+    monkeypatch.setenv(paths.TEMPLATE_CACHE_ENV, str(tmp_path / "templates"))  # as the build sets it
+    root = tmp_path / "project"
+    (root / "assets").mkdir(parents=True)
+    package = str(Path(wto_ecommerce_deck.__file__).parent)
+    templates = str(paths.theme_dir() / "templates")
+    probe = (
+        "import sys\ncompiled = []\n"
+        # the list bound to the hook: the next notebook's reset empties the namespace, not the hook
+        "sys.addaudithook(lambda event, args, seen=compiled: event == 'compile' and seen.append(str(args[1])))\n"
+        "from wto_ecommerce_deck import theme\n"
+        "theme.environment().get_template('sources_slide.md.j2'), theme.environment().get_template('markup.html.j2')\n"
+        f"print(len([f for f in compiled if f.startswith({package!r})]), len([f for f in compiled if f.startswith({templates!r})]))"
+    )
+    first = _notebook(root, "a.ipynb", probe)
+    second = _notebook(root, "b.ipynb", probe)
+
+    async def both():
+        kernels = execute.Kernels()
+        try:
+            return [await execute.execute_async(path, path.name, root, kernels=kernels) for path in (first, second)]
+        finally:
+            await kernels.close()
+
+    one, two = execute._run(both)
+    assert one.attempts == two.attempts == 1  # one kernel ran both
+    [(_, compiled_first)] = _printed(one.text)
+    [(_, compiled_second)] = _printed(two.text)
+    modules, templates_compiled = (int(n) for n in compiled_first.split())
+    assert modules > 0 and templates_compiled > 0, compiled_first  # the first notebook compiled them
+    assert compiled_second == "0 0\n"  # the second: neither the modules nor the templates again
+    assert not any(f.startswith("templates") for f in one.files_read + two.files_read)  # the cache is no input

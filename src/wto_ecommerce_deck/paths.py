@@ -28,6 +28,17 @@ def repo_root() -> Path:
     )
 
 
+# Where the theme's Jinja templates are kept compiled (`theme.py`), when set: the build sets it
+# for itself and its kernels, so that a template is compiled once per build and not once per
+# notebook (a kernel imports the package anew for each notebook, `pipeline/execute.py`).
+TEMPLATE_CACHE_ENV = "WTO_DECK_TEMPLATE_CACHE"
+
+
+def template_cache_dir() -> Path | None:
+    folder = os.environ.get(TEMPLATE_CACHE_ENV)
+    return Path(folder) if folder else None
+
+
 def data_dir() -> Path:
     return repo_root() / "assets" / "data"
 

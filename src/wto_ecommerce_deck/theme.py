@@ -51,12 +51,25 @@ def _environment(folder: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.globals.update(
         t=_t, group=_group, css=lambda name: Markup(css(name)), safe_href=safe_href, short_title=short_title,
         symbol_url=symbol_url,
     )
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates, in `paths.template_cache_dir()` when it is set
+    (by the build: one folder per environment key, so only this environment's settings and this
+    Jinja's compiler wrote there); a template is checked against its source's checksum before
+    its compiled code is used."""
+    folder = paths.template_cache_dir()
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @jinja2.pass_context

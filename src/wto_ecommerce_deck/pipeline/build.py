@@ -39,13 +39,14 @@ from .. import messages
 from ..conventions import FULL_DECK, notebook_paths, slide_count
 from ..errors import BuildError, say
 from ..messages import DEFAULT_LANG, t
-from ..paths import i18n_dir, notebooks_dir, repo_root, theme_dir
+from ..paths import TEMPLATE_CACHE_ENV, i18n_dir, notebooks_dir, repo_root, theme_dir
 from . import layout
 
 VENDOR = "vendor"
 SINGLE = "single"
 LOCALE = "locale"  # notebooks/locale/<lang>/<notebook>.po
 TRANSLATED = "translated"  # .cache/translated/<lang>/: the translated notebooks a build executes
+TEMPLATES = "templates"  # .cache/templates/<environment>/: the theme's templates, compiled (theme.py)
 # What the build writes into build/. Anything else there (pdf/, student/) was written by another
 # command: it does not make a build stale, and it is carried over into the new build/.
 PAGES = (layout.INDEX_PAGE, layout.SOURCES_PAGE)  # in French; `index.<lang>.html`… in another language
@@ -235,6 +236,8 @@ def build(
             return out
 
     # 2. Something changed: check the inputs, execute what the cache does not hold, export.
+    # The theme's templates compiled once for the build and its kernels (theme.py).
+    os.environ[TEMPLATE_CACHE_ENV] = str(folder / TEMPLATES / environment[:16])
     import nbformat
 
     from . import audit, notebooks, translate, vendor

@@ -46,6 +46,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from ..errors import BuildError
 from ..conventions import cell_name
+from ..paths import template_cache_dir
 from .notebooks import read
 
 CELL_TIMEOUT = 120  # seconds; the slowest cell here takes about 2 s
@@ -151,6 +152,9 @@ class Executed:
 def _record_start(root: Path) -> str:
     prefix = str(root.resolve()) + os.sep
     skip = tuple(prefix + folder + os.sep for folder in _NOT_DEPENDENCIES)
+    compiled = template_cache_dir()  # the theme's compiled templates: the build's own cache, not an input
+    if compiled is not None:
+        skip += (str(compiled.resolve()) + os.sep,)
     package_dir = str(Path(__file__).resolve().parents[1]) + os.sep
     return _RECORD_START.format(root=prefix, skip=skip, package=__package__.split(".")[0], package_dir=package_dir)
 
