@@ -97,12 +97,13 @@ classroom-export: setup
 	$(PY) -m wto_ecommerce_deck classroom export $(EXPORT_ARGS)
 
 # Every test; a skipped test fails the run (tests/conftest.py). The JupyterLite site is built
-# first (tests/test_lite.py runs it). Two pytest workers (pytest-xdist), one test file each at a
-# time: most tests wait on a browser, a kernel or JupyterLab, and one worker left a core idle.
+# first (tests/test_lite.py runs it). Two pytest workers (pytest-xdist): most tests wait on a
+# browser, a kernel or JupyterLab, and one worker left a core idle; tests/conftest.py groups the
+# tests and orders the groups longest first, so that the workers end together.
 # The decks are built once for the whole run, shared by the workers (tests/conftest.py).
 TEST_WORKERS ?= 2
 test: setup chromium lite
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # The fast subset for working on the code: no build of the decks, no browser, no JupyterLab, no PDF
 # (the markers of pyproject.toml, set by tests/conftest.py); under a minute.

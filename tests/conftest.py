@@ -31,19 +31,31 @@ from wto_ecommerce_deck import chromium
 ROOT = Path(__file__).resolve().parents[1]
 
 # fixture → marker: what a test needs decides which subset it belongs to
-FIXTURE_MARKERS = {"built": "slow", "build_log": "slow", "build_cache": "slow", "browser": "browser", "offline_page": "browser"}
+FIXTURE_MARKERS = {"built": "slow", "build_log": "slow", "build_cache": "slow", "browser": "browser", "offline_page": "browser",
+                   "page_pool": "browser"}
 
 
-# The longest test files first (measured with --durations): `make test` runs two workers, one file
-# each at a time (pytest-xdist, --dist loadfile), and a long file started last keeps one worker busy
-# while the other has nothing left.
-LONGEST_FIRST = ("test_presenting", "test_lite", "test_live", "test_pdf", "test_browser",
-                 "test_build_cache", "test_build_errors", "test_interactive_export")
+# How `make test` shares the tests between its two workers (pytest-xdist `--dist loadgroup
+# --no-loadscope-reorder`): each test goes with its group, and the groups are handed out in the
+# order of `items`, the next to the first worker free. A module whose module-scoped fixture is dear
+# (test_live's `make present`, test_pdf's printed decks, the classroom's servers) is one group; the
+# modules in SPLIT are one group per test, so that their long sweeps run on both workers. The groups
+# are ordered longest first (LONGEST_FIRST, from `--durations`), so that the two workers end
+# together: the first holds test_live while the second builds the decks for the first axe sweep.
+SPLIT = ("test_presenting", "test_lite", "test_browser", "test_build_errors")
+LONGEST_FIRST = ("test_live.py", "test_presenting.py::test_axe", "test_lite.py::test_section_runs",
+                 "test_pdf.py", "test_presenting.py::test_every_slide", "test_classroom.py", "test_lite.py",
+                 "test_build_cache.py", "test_build_errors.py", "test_presenting.py", "test_i18n_parity.py",
+                 "test_browser.py", "test_data.py", "test_interactive_export.py")
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
 
 
 def _longest_first(item) -> int:
-    module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
-    return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+    where = item.nodeid.rsplit("/", 1)[-1]
+    return next((i for i, start in enumerate(LONGEST_FIRST) if where.startswith(start)), len(LONGEST_FIRST))
 
 
 def pytest_collection_modifyitems(items):
@@ -51,6 +63,8 @@ def pytest_collection_modifyitems(items):
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+        module = _module(item)
+        item.add_marker(pytest.mark.xdist_group(item.nodeid if module in SPLIT else module))
     items.sort(key=_longest_first)  # stable: the order within a file is kept
 
 
@@ -132,15 +146,75 @@ def browser():
 OfflinePage = chromium.OfflineContext
 
 
+class PooledPage(chromium.OfflineContext):
+    """An `OfflineContext` lent to one test at a time by the worker's pool (`offline_page`).
+
+    Opening a page costs a new renderer process (2–3 s on a loaded machine, against under 1 s to
+    load a deck in a page already open), so each worker keeps its pages and lends them again. Given
+    back, a page is made new again: the windows it opened are closed, the listeners added through
+    `on()` removed, the site's storage cleared, then it goes to about:blank (so that the next test's
+    `goto` loads its page afresh, even to the same URL), takes its viewport back, and its records
+    (`external`, `errors`, `loaded`) start empty. A test that listens to its page does it with
+    `view.on(event, handler)`, not `view.page.on`, so that the next test does not hear it."""
+
+    def __init__(self, browser, viewport, allow, locale):
+        super().__init__(browser, viewport, allow=allow, locale=locale)
+        self.viewport = viewport
+        self._listeners: list[tuple[str, object]] = []
+
+    def on(self, event: str, handler) -> None:
+        self.page.on(event, handler)
+        self._listeners.append((event, handler))
+
+    def renew(self) -> bool:
+        """Ready for the next test; False when the page could not be made new (then closed)."""
+        try:
+            for page in self.context.pages:
+                if page is not self.page:
+                    page.close()
+            for event, handler in self._listeners:
+                self.page.remove_listener(event, handler)
+            self._listeners.clear()
+            if self.page.url.startswith(("file:", "http:")):
+                self.page.evaluate("() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }")
+            self.page.goto("about:blank")
+            self.page.set_viewport_size({"width": self.viewport[0], "height": self.viewport[1]})
+        except Exception:  # noqa: BLE001 — a page that cannot be made new is not lent again
+            try:
+                self.close()
+            except Exception:  # noqa: BLE001 — already closed by its test
+                pass
+            return False
+        self.external.clear()
+        self.errors.clear()
+        self.loaded.clear()
+        return True
+
+
+@pytest.fixture(scope="session")
+def page_pool(browser):
+    """The worker's pages not lent at the moment, by (viewport, allow, locale)."""
+    free: dict[tuple, list[PooledPage]] = {}
+    yield free
+    for pages in free.values():
+        for page in pages:
+            page.close()
+
+
 @pytest.fixture
-def offline_page(browser):
-    pages = []
+def offline_page(page_pool, browser):
+    """`offline_page(viewport=(1280, 720), allow=chromium.LOCAL, locale=None)`: an offline page
+    for this test, from the worker's pool (see `PooledPage`)."""
+    lent: list[tuple[tuple, PooledPage]] = []
 
     def make(viewport=(1280, 720), allow=chromium.LOCAL, locale=None):
-        page = OfflinePage(browser, viewport, allow=allow, locale=locale)
-        pages.append(page)
+        key = (tuple(viewport), tuple(allow), locale)
+        free = page_pool.get(key)
+        page = free.pop() if free else PooledPage(browser, tuple(viewport), allow, locale)
+        lent.append((key, page))
         return page
 
     yield make
-    for page in pages:
-        page.close()
+    for key, page in lent:
+        if page.renew():
+            page_pool.setdefault(key, []).append(page)

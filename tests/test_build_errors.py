@@ -11,6 +11,11 @@ import pytest
 
 from conftest import ROOT, run_build
 
+# Every test here runs the build command (`python -m wto_ecommerce_deck build`), which starts
+# by importing the whole export chain, and some execute notebooks in a kernel: `make test`, not
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -102,7 +107,6 @@ def _add_code_cell(path: Path, source: str) -> str:
     return f"cell {len(nb['cells'])} (id 'broken-cell')"
 
 
-@pytest.mark.slow
 def test_cell_that_raises_names_notebook_and_cell(project):
     path = only_notebook(project, "01_titre.ipynb")
     cell = _add_code_cell(path, "raise ValueError('donnée manquante')")
@@ -110,7 +114,6 @@ def test_cell_that_raises_names_notebook_and_cell(project):
     assert errors == [f"error: notebooks/01_titre.ipynb: {cell}: ValueError: donnée manquante"]
 
 
-@pytest.mark.slow
 def test_hanging_cell_is_retried_once_then_named(project):
     path = only_notebook(project, "01_titre.ipynb")
     cell = _add_code_cell(path, "import time\ntime.sleep(60)")
@@ -120,7 +123,6 @@ def test_hanging_cell_is_retried_once_then_named(project):
     ]
 
 
-@pytest.mark.slow
 def test_a_fact_of_the_notes_not_in_the_data_stops_the_build(project):
     """`make slides` enforces the fact audit, speaker notes included: one line naming the notebook,
     the cell and the value (here a WTO symbol that no record of assets/data holds)."""

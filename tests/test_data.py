@@ -795,6 +795,7 @@ def _texts_shown(facts):
         yield from text.values()
 
 
+@pytest.mark.slow  # 120 loads of every data file
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     where=st.sampled_from(TEXT_FIELDS),
@@ -822,6 +823,7 @@ def test_any_text_loads_or_raises_data_error(scratch, where, text, quoted):
             assert "<" not in shown and ">" not in shown
 
 
+@pytest.mark.slow  # 60 loads of every data file
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.one_of(st.text(), st.binary()))
 def test_any_file_content_loads_or_raises_data_error(scratch, content):

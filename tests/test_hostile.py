@@ -179,7 +179,7 @@ def open_offline(make_page, path: Path, ready: str | None = None):
         dialogs.append(dialog.message)
         dialog.dismiss()
 
-    view.page.on("dialog", on_dialog)
+    view.on("dialog", on_dialog)
     view.page.goto(path.as_uri())
     if ready:
         view.page.wait_for_selector(ready, timeout=30_000)

@@ -85,6 +85,10 @@ class OfflineContext:
             self.external.append(url)
             route.abort()
 
+    def on(self, event: str, handler) -> None:
+        """Listen to the first page's `event` (a dialog, say)."""
+        self.page.on(event, handler)
+
     def close(self) -> None:
         self.context.close()
 
