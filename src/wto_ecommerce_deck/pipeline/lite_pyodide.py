@@ -221,14 +221,26 @@ def package_wheel(target_dir: Path) -> Path:
             raise BuildError(f"{item}: missing (the notebooks read it)")
         for path in paths:
             files.append((f"wto_ecommerce_deck/{BUNDLE}/{path.relative_to(root).as_posix()}", path.read_bytes()))
-    name = f"wto_ecommerce_deck-{__version__}"
-    info = f"{name}.dist-info"
-    files.append((f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {__version__}\n".encode()))
-    files.append((f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: wto_ecommerce_deck.pipeline.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"))
-    files.append((f"{info}/top_level.txt", b"wto_ecommerce_deck\n"))
-    record = "".join(f"{n},,\n" for n, _ in files) + f"{info}/RECORD,,\n"
-    files.append((f"{info}/RECORD", record.encode()))
-    target = target_dir / f"{name}-py3-none-any.whl"
+    return _write_wheel(PACKAGE, __version__, files, target_dir, top_level="wto_ecommerce_deck")
+
+
+def _write_wheel(
+    name: str, version: str, files: list[tuple[str, bytes]], target_dir: Path,
+    summary: str | None = None, top_level: str | None = None,
+) -> Path:
+    """A wheel of the site's own, made here: `files`, then its metadata and RECORD; fixed dates, so
+    that the same files give the same bytes (our package's, the placeholders, the kernel's profile)."""
+    info = f"{name.replace('-', '_')}-{version}.dist-info"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + (f"Summary: {summary}\n" if summary else "")
+    files = [
+        *files,
+        (f"{info}/METADATA", metadata.encode()),
+        (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: wto_ecommerce_deck.pipeline.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+    ]
+    if top_level:
+        files.append((f"{info}/top_level.txt", f"{top_level}\n".encode()))
+    files.append((f"{info}/RECORD", ("".join(f"{n},,\n" for n, _ in files) + f"{info}/RECORD,,\n").encode()))
+    target = target_dir / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as wheel:
         for arcname, data in files:
             entry = zipfile.ZipInfo(arcname, ZIP_DATE)
@@ -237,28 +249,10 @@ def package_wheel(target_dir: Path) -> Path:
     return target
 
 
-def _small_wheel(name: str, version: str, summary: str, files: list[tuple[str, bytes]], target_dir: Path) -> Path:
-    """A wheel of the site's own, made here: `files` and its metadata, fixed dates."""
-    info = f"{name.replace('-', '_')}-{version}.dist-info"
-    files = [
-        *files,
-        (f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n".encode()),
-        (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: wto_ecommerce_deck.pipeline.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
-    ]
-    files.append((f"{info}/RECORD", ("".join(f"{n},,\n" for n, _ in files) + f"{info}/RECORD,,\n").encode()))
-    target = target_dir / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as wheel:
-        for arcname, data in files:
-            entry = zipfile.ZipInfo(arcname, ZIP_DATE)
-            entry.external_attr = 0o644 << 16
-            wheel.writestr(entry, data)
-    return target
-
-
 def not_shipped_wheel(name: str, target_dir: Path) -> Path:
     """An empty distribution named `name`: its metadata only, no module (`NOT_SHIPPED`)."""
     summary = "Not shipped in this JupyterLite site: a placeholder so that the kernel's start finds it installed."
-    return _small_wheel(name, NOT_SHIPPED_VERSION, summary, [], target_dir)
+    return _write_wheel(name, NOT_SHIPPED_VERSION, [], target_dir, summary=summary)
 
 
 # The kernel's IPython configuration (`lite_app.IPYTHONDIR`): pyodide-kernel turns jedi's completion
@@ -272,7 +266,7 @@ c.InteractiveShellApp.exec_lines = ["get_ipython().Completer.use_jedi = False"]
 def profile_wheel(target_dir: Path) -> Path:
     folder = IPYTHONDIR.rsplit("/", 1)[1]
     files = [(f"{folder}/profile_default/ipython_config.py", PROFILE_CONFIG.encode())]
-    return _small_wheel(KERNEL_PROFILE, "1.0", "The IPython profile of the JupyterLite site's kernel.", files, target_dir)
+    return _write_wheel(KERNEL_PROFILE, "1.0", files, target_dir, summary="The IPython profile of the JupyterLite site's kernel.")
 
 
 def pyodide_npm() -> Path:
