@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,15 @@ def _run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+@contextmanager
+def run_lock(tmp_path_factory, name: str):
+    """Held by one worker of the run at a time (`name` in the run's folder): the first to get it
+    makes what the run shares, the others then find it made."""
+    with open(_run_folder(tmp_path_factory) / name, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or its process dies
+        yield
+
+
 @pytest.fixture(scope="session")
 def build_cache(build_log) -> Path:
     """The run's build's own execution cache: empty at the start, so that the run executes
@@ -113,8 +123,7 @@ def build_log(tmp_path_factory) -> tuple[Path, str]:
     folder = _run_folder(tmp_path_factory) / "shared-build"
     folder.mkdir(exist_ok=True)
     out, cache, said = folder / "build", folder / "cache", folder / "build.json"
-    with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or its process dies
+    with run_lock(tmp_path_factory, "shared-build.lock"):
         if not said.exists():
             result = run_build(out, "--cache-dir", str(cache))
             assert result.returncode == 0, result.stderr

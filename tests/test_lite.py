@@ -7,7 +7,6 @@ from its link, wait for the kernel, « Exécuter toutes les cellules » from the
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import threading
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conftest import ROOT, _run_folder
+from conftest import ROOT, run_lock
 
 from wto_ecommerce_deck import serve
 from wto_ecommerce_deck.errors import BuildError
@@ -55,8 +54,7 @@ def lite_site(tmp_path_factory) -> Path:
     """`build/lite/` as `make lite` writes it (rebuilt here only when its inputs changed). Under a
     lock shared by the run's workers (each runs some of this module's tests): one builds, the other
     then finds the site up to date."""
-    with open(_run_folder(tmp_path_factory) / "lite.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    with run_lock(tmp_path_factory, "lite.lock"):
         out = lite.build(ROOT / "build")
     assert (out / "static" / "pyodide" / "pyodide-lock.json").is_file()
     return out
