@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wto_ecommerce_deck import chromium
+from wto_ecommerce_deck.live.present import free_port
 from wto_ecommerce_deck.messages import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,20 +75,12 @@ class Results:
     load_after: float = 0.0
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def open_once(browser, home: Path, lang: str = "fr") -> Open:
     env = dict(os.environ, **{name: str(home / name.lower()) for name in PRIVATE_DIRS})
     started = time.monotonic()
     process = subprocess.Popen(
         ["make", "--no-print-directory", "present", f"LANG={lang}",
-         f"PRESENT_ARGS=--no-browser --port {_free_port()} --live-dir {ROOT / LIVE_DIR}"],
+         f"PRESENT_ARGS=--no-browser --port {free_port()} --live-dir {ROOT / LIVE_DIR}"],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )

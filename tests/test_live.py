@@ -218,12 +218,6 @@ SLIDES = "body.rise-enabled .reveal .slides section.present"
 LOOPBACK = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -357,7 +351,7 @@ class Presenting:
 @pytest.fixture(scope="module")
 def presenting(tmp_path_factory):
     folder = ROOT / present.LIVE_DIR / f"test-{os.getpid()}-{time.monotonic_ns()}"
-    process = PresentProcess(_free_port(), folder, tmp_path_factory.mktemp("present-home"))
+    process = PresentProcess(present.free_port(), folder, tmp_path_factory.mktemp("present-home"))
     state = None
     try:
         state = Presenting(process, folder)
@@ -706,7 +700,7 @@ def test_the_next_run_opens_the_kept_deck_before_its_kernel_and_the_widgets_come
     folder = presenting.live_dir
     kept = (folder / ".executed" / presenting.notebook.name).read_bytes()
     presenting.notebook.write_text('{"cells": [], "rewritten": "by an autosave"}', encoding="utf-8")
-    process = PresentProcess(_free_port(), folder, tmp_path_factory.mktemp("present-home-2"))
+    process = PresentProcess(present.free_port(), folder, tmp_path_factory.mktemp("present-home-2"))
     token = None
     kernel_pids: list[int] = []
     try:
