@@ -458,6 +458,12 @@ def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting
                 size = page.evaluate("() => [document.querySelector('.reveal').offsetWidth, document.querySelector('.reveal').offsetHeight]")
                 assert size == [1280, 720], size
                 _next(page)  # Space moves on
+                # From the second slide on, the slide number stays left of the arrows' row, as in the
+                # export (it once sat under the « previous » arrow: RISE's own rule, live.css's old place)
+                page.wait_for_function("() => document.querySelector('.reveal .controls .navigate-left.enabled')")
+                boxes = page.evaluate("""() => ['.slide-number', '.controls .navigate-left', '.controls .navigate-right']
+                    .map(s => { const r = document.querySelector('.reveal ' + s).getBoundingClientRect(); return [r.left, r.right]; })""")
+                assert boxes[0][1] <= boxes[1][0] <= boxes[2][0], boxes
             assert live.external == [], live.external
             assert live.failed == [], live.failed
         finally:
