@@ -232,4 +232,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # Run as a plain script: the command line's own start (cli.main) is skipped, so skip here what it
+    # skips (the `iri` grammar jsonschema builds when nbformat is imported: most of this script's seconds).
+    from wto_ecommerce_deck.errors import skip_iri_grammar
+
+    skip_iri_grammar()
     raise SystemExit(main())
