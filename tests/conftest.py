@@ -28,6 +28,11 @@ from pathlib import Path
 import pytest
 
 from wto_ecommerce_deck import chromium
+from wto_ecommerce_deck.errors import skip_iri_grammar
+
+# As the commands do in their own process (cli.main), before any test module imports nbformat: the
+# commands the tests run in this process (cli.main) then start as they do on their own.
+skip_iri_grammar()
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,19 +16,15 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from wto_ecommerce_deck.errors import skip_iri_grammar
+import nbformat
+import pytest
+from markupsafe import escape
 
-skip_iri_grammar()  # as the commands do, before nbformat is imported
-
-import nbformat  # noqa: E402
-import pytest  # noqa: E402
-from markupsafe import escape  # noqa: E402
-
-from conftest import ROOT  # noqa: E402
-from wto_ecommerce_deck import cli, conventions, data, messages, theme  # noqa: E402
-from wto_ecommerce_deck.pipeline import audit, audit_text, layout, sources  # noqa: E402
-from wto_ecommerce_deck.figures import timelines  # noqa: E402
-from wto_ecommerce_deck.data.records import STATUSES  # noqa: E402
+from conftest import ROOT
+from wto_ecommerce_deck import cli, conventions, data, messages, theme
+from wto_ecommerce_deck.pipeline import audit, audit_text, layout, sources
+from wto_ecommerce_deck.figures import timelines
+from wto_ecommerce_deck.data.records import STATUSES
 
 SECTIONS = conventions.section_names(ROOT / "notebooks")
 
