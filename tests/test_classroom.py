@@ -24,7 +24,7 @@ from axe_playwright_python.sync_playwright import Axe
 from markupsafe import escape
 
 from conftest import ROOT
-from wto_ecommerce_deck import chromium, messages
+from wto_ecommerce_deck import chromium, cli, messages
 from wto_ecommerce_deck.conventions import LETTERS
 from wto_ecommerce_deck.classroom import limits, polls
 from wto_ecommerce_deck.classroom.app import DEVICE_COOKIE, TRAINER_COOKIE, negotiate
@@ -423,21 +423,24 @@ def test_export_writes_one_csv_per_session(server, tmp_path):
     assert order == {str(place): "1" if place <= STEPS - 2 else "0" for place in range(1, STEPS + 1)}
 
 
-def test_the_classroom_command_refuses_bad_input_in_one_line(tmp_path, site):
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "wto_ecommerce_deck", "classroom", "--no-browser", *args],
-                              capture_output=True, text=True, timeout=60)
+def test_the_classroom_command_refuses_bad_input_in_one_line(tmp_path, site, capsys):
+    def run(*args) -> tuple[int, str]:
+        """The command's main() in this process: what it prints on stderr and its exit status
+        (the command in its own process is `Launched`, and the port already taken below)."""
+        status = cli.main(["classroom", *args])
+        return status, capsys.readouterr().err
 
-    missing = run("--build", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path / "d"))
-    assert missing.returncode == 1 and missing.stderr.splitlines()[0] == f"error: {tmp_path / 'nowhere'}: no decks to serve (run `make slides`)"
-    language = run("--build", str(site), "--lang", "xx", "--data-dir", str(tmp_path / "d"))
-    assert language.returncode == 1 and "error: --lang xx: no such language" in language.stderr
+    status, said = run("--no-browser", "--build", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path / "d"))
+    assert status == 1 and said.splitlines()[0] == f"error: {tmp_path / 'nowhere'}: no decks to serve (run `make slides`)"
+    status, said = run("--no-browser", "--build", str(site), "--lang", "xx", "--data-dir", str(tmp_path / "d"))
+    assert status == 1 and "error: --lang xx: no such language" in said
+    status, said = run("export", "--data-dir", str(tmp_path / "f"))
+    assert status == 1 and "no room database yet" in said
     with Launched(site, tmp_path / "d") as first:
-        busy = run("--build", str(site), "--port", str(first.port), "--data-dir", str(tmp_path / "e"))
+        busy = subprocess.run([sys.executable, "-m", "wto_ecommerce_deck", "classroom", "--no-browser", "--build", str(site),
+                               "--port", str(first.port), "--data-dir", str(tmp_path / "e")],
+                              capture_output=True, text=True, timeout=60)
     assert busy.returncode == 1 and f"error: cannot listen on 127.0.0.1:{first.port}" in busy.stderr
-    export = subprocess.run([sys.executable, "-m", "wto_ecommerce_deck", "classroom", "export", "--data-dir", str(tmp_path / "f")],
-                            capture_output=True, text=True, timeout=60)
-    assert export.returncode == 1 and "no room database yet" in export.stderr
     assert first.stop() == 0 and "Serveur arrêté" in first.lines[-1]
 
 

@@ -255,35 +255,41 @@ def test_no_french_punctuation_in_another_languages_deck(built, lang):
     assert FRENCH_PUNCTUATION.search(visible_text("<p>Sources\u00a0: A\u00a0; B</p><script>a ? b : c</script>"))
 
 
-def test_the_translations_command_checks_and_follows_the_french(tmp_path):
+def test_the_translations_command_checks_and_follows_the_french(tmp_path, monkeypatch, capsys):
     """`translations --check` passes on the repository; after a French cell changes it names the
-    catalogue and the cell, and `translations` keeps the old translation marked fuzzy."""
+    catalogue and the cell, and `translations` keeps the old translation marked fuzzy. The first
+    check is the command in its own process; the others call its main() here, on the same copy."""
     import os
     import shutil
     import subprocess
     import sys
 
     from conftest import ROOT
-
-    def run(*args):
-        env = dict(os.environ, WTO_DECK_ROOT=str(tmp_path))
-        return subprocess.run(
-            [sys.executable, "-m", "wto_ecommerce_deck", "translations", *args],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-        )
+    from wto_ecommerce_deck import cli
 
     for folder in ("notebooks", "assets"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
-    assert run("--check").returncode == 0
+    started = subprocess.run(
+        [sys.executable, "-m", "wto_ecommerce_deck", "translations", "--check"],
+        cwd=tmp_path, env=dict(os.environ, WTO_DECK_ROOT=str(tmp_path)), capture_output=True, text=True, timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    monkeypatch.setenv("WTO_DECK_ROOT", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args) -> tuple[int, str]:
+        status = cli.main(["translations", *args])
+        return status, capsys.readouterr().err
+
     path = tmp_path / "notebooks" / "01_titre.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and c["metadata"].get("slideshow", {}).get("slide_type") == "notes")
     cell["source"] = "".join(cell["source"]) + " Une phrase de plus."
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    checked = run("--check")
-    assert checked.returncode == 1
-    assert f"notebooks/locale/en/01_titre.po: cell '{cell['id']}'" in checked.stderr
-    assert run().returncode == 0
+    status, said = run("--check")
+    assert status == 1
+    assert f"notebooks/locale/en/01_titre.po: cell '{cell['id']}'" in said
+    assert run()[0] == 0
     po = (tmp_path / "notebooks" / "locale" / "en" / "01_titre.po").read_text(encoding="utf-8")
     assert "#, fuzzy" in po and "Une phrase de plus." in po
-    assert run("--check").returncode == 1
+    assert run("--check")[0] == 1
