@@ -8,13 +8,16 @@ import time. Measured here (2 cores): 1.3–1.5 CPU seconds of the server's 3.3�
 answers. It is only used to check the `iri` and `iri-reference` formats, which no schema of
 Jupyter's server or of JupyterLab uses (python-jsonschema/jsonschema#1428,
 https://github.com/python-jsonschema/jsonschema/issues/1428; opendatahub-io/notebooks#3532).
-`None` in `sys.modules` makes that import fail as if the package were absent: jsonschema then
-leaves those two formats unchecked, in this process only.
+`errors.skip_iri_grammar` makes that import fail as if the package were absent, as the
+commands do in their own process: jsonschema then leaves those two formats unchecked, in the
+server's process only.
 """
 
 import sys
 
-sys.modules.setdefault("rfc3987_syntax", None)
+from ..errors import skip_iri_grammar
+
+skip_iri_grammar()
 
 from jupyterlab.labapp import main  # noqa: E402 — after the line above, on purpose
 
