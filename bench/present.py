@@ -22,20 +22,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wto_ecommerce_deck import chromium
+from wto_ecommerce_deck.live.command import PresentProcess
 from wto_ecommerce_deck.live.present import free_port
 from wto_ecommerce_deck.messages import t
 
@@ -51,8 +48,6 @@ LIVE_LINE = re.compile(re.escape(t("cli.present.live", "fr", seconds="\0")).repl
 FIRST_SLIDE = "body.rise-enabled .reveal .slides section.present h1"
 START_TIMEOUT = 300  # s: the first open executes the deck, on a shared machine
 LIVE_TIMEOUT = 300
-PRIVATE_DIRS = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
-                "JUPYTERLAB_WORKSPACES_DIR")
 
 
 def say(message: str) -> None:
@@ -76,62 +71,34 @@ class Results:
 
 
 def open_once(browser, home: Path, lang: str = "fr") -> Open:
-    env = dict(os.environ, **{name: str(home / name.lower()) for name in PRIVATE_DIRS})
-    started = time.monotonic()
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "present", f"LANG={lang}",
-         f"PRESENT_ARGS=--no-browser --port {free_port()} --live-dir {ROOT / LIVE_DIR}"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
-
-    seen: list[str] = []
-
-    def wait_for(pattern: re.Pattern, timeout: float) -> re.Match | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                seen.append(lines.get(timeout=0.2))
-            except queue.Empty:
-                continue
-            match = pattern.search(seen[-1])
-            if match:
-                return match
-        return None
-
+    process = PresentProcess(free_port(), ROOT / LIVE_DIR, home, lang=lang, root=ROOT)
     result = Open(None, None, None)
     try:
-        url = wait_for(URL, START_TIMEOUT)
-        if url is None:
+        try:
+            url = process.wait_for(URL, START_TIMEOUT)
+        except TimeoutError:
             say(f"  present: no URL within {START_TIMEOUT} s")
             return result
-        result.url_printed = time.monotonic() - started
+        result.url_printed = time.monotonic() - process.started
         context = chromium.OfflineContext(browser, allow=("http://127.0.0.1", "data:", "blob:", "about:"))
         try:
             context.page.goto(url.group(1))
             context.page.wait_for_selector(FIRST_SLIDE, state="visible", timeout=START_TIMEOUT * 1000)
-            result.first_slide = time.monotonic() - started
-            if any(RAN.search(line) for line in seen):  # executed before the URL: live when opened
+            result.first_slide = time.monotonic() - process.started
+            if any(RAN.search(line) for line in process.seen):  # executed before the URL: live when opened
                 result.live = result.url_printed
             else:
-                live = wait_for(LIVE_LINE, LIVE_TIMEOUT)
-                result.live = float(live.group(1)) if live else None
+                try:
+                    result.live = float(process.wait_for(LIVE_LINE, LIVE_TIMEOUT).group(1))
+                except TimeoutError:
+                    result.live = None
             result.external = len(context.external)
         except Exception as exc:  # noqa: BLE001 — a slideshow that never appeared is a result too
             say(f"  present: no slide ({exc.__class__.__name__})")
         finally:
             context.close()
     finally:
-        for sig, wait in ((signal.SIGINT, 40), (signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            if process.poll() is not None:
-                break
-            os.killpg(process.pid, sig)
-            try:
-                process.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
-                continue
+        process.stop()
     return result
 
 

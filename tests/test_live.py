@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -36,6 +32,7 @@ from wto_ecommerce_deck.messages import t
 from wto_ecommerce_deck.pipeline import export, notebooks
 
 from wto_ecommerce_deck.live import present
+from wto_ecommerce_deck.live.command import PresentProcess, port_open
 
 pytestmark = pytest.mark.live
 
@@ -218,12 +215,6 @@ SLIDES = "body.rise-enabled .reveal .slides section.present"
 LOOPBACK = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 def _processes(needle: str) -> list[int]:
     """Pids of the running processes whose command line contains `needle` (zombies excluded)."""
     pids = []
@@ -238,85 +229,6 @@ def _processes(needle: str) -> list[int]:
         if needle in cmdline and state != "Z":
             pids.append(int(entry.name))
     return pids
-
-
-class PresentProcess:
-    """`make present PRESENT_ARGS="--no-browser --port … --live-dir …"`, its stderr read line by line."""
-
-    def __init__(self, port: int, live_dir: Path, home: Path):
-        env = dict(os.environ)
-        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
-                     "JUPYTERLAB_WORKSPACES_DIR"):
-            env[name] = str(home / name.lower())  # not the user's own settings, history or kernels
-        self.port = port
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            ["make", "--no-print-directory", "present",
-             f"PRESENT_ARGS=--no-browser --port {port} --live-dir {live_dir}"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # its own process group: Ctrl-C reaches make and `present`
-            # As from a terminal: Ctrl-C not ignored, even when the tests run in the background.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stderr:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, pattern: str, timeout: float) -> re.Match:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                if self.process.poll() is not None:
-                    break
-                continue
-            self.seen.append(line)
-            match = re.search(pattern, line)
-            if match:
-                return match
-        raise AssertionError(f"no {pattern!r} from `make present` within {timeout} s:\n" + "\n".join(self.seen))
-
-    def drain(self) -> None:
-        while True:
-            try:
-                self.seen.append(self.lines.get_nowait())
-            except queue.Empty:
-                return
-
-    def stop(self, token: str | None) -> None:
-        """Ctrl-C, as the trainer does; then SIGTERM, SIGKILL and the server's own shutdown API."""
-        for sig, wait in ((signal.SIGINT, 40), (signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            if self.process.poll() is not None:
-                break
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.process.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
-                continue
-        if token and _port_open(self.port):  # `present` died without stopping its server
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{self.port}/api/shutdown", method="POST",
-                headers={"Authorization": f"token {token}"},
-            )
-            try:
-                urllib.request.urlopen(request, timeout=5)
-            except OSError:
-                pass
-        time.sleep(0.5)
-        self.drain()
 
 
 class Presenting:
@@ -673,7 +585,7 @@ def test_ctrl_c_stops_the_server_and_its_kernels(presenting):
     presenting.stop()
     port = presenting.process.port
     assert any("Arrêt du serveur" in line for line in presenting.process.seen), presenting.process.seen
-    assert not _port_open(port)
+    assert not port_open(port)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(_alive(pid) for pid in presenting.server_pids + presenting.kernel_pids):
         time.sleep(0.2)
@@ -758,7 +670,7 @@ def test_the_next_run_opens_the_kept_deck_before_its_kernel_and_the_widgets_come
                 pass
         process.stop(token)
     assert any("Arrêt du serveur" in line for line in process.seen), process.seen
-    assert not _port_open(process.port)
+    assert not port_open(process.port)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(_alive(pid) for pid in server_pids + kernel_pids):
         time.sleep(0.2)

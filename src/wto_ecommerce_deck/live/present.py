@@ -67,6 +67,10 @@ JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
 BRIDGE = "wto-deck-rise-bridge"
 SERVER_START_TIMEOUT = 60
 KERNEL_START_TIMEOUT = 60
+# The environment variables of Jupyter's per-user folders (config, data, IPython, JupyterLab's
+# settings and workspaces), each given a folder of its own to keep the user's untouched.
+PRIVATE_DIRS = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "JUPYTERLAB_SETTINGS_DIR",
+                "JUPYTERLAB_WORKSPACES_DIR")
 CELL_TIMEOUT = 120  # seconds for one cell of the live deck (the setup cell: about 2 s)
 
 # jupyterlab-rise reads these from the notebook's `rise` metadata. The slide geometry
@@ -314,14 +318,8 @@ class LiveServer:
             }
         )
         if self.private_dirs:
-            for name, sub in (
-                ("JUPYTER_CONFIG_DIR", "config"),
-                ("JUPYTER_DATA_DIR", "data"),
-                ("IPYTHONDIR", "ipython"),
-                ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-                ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-            ):
-                env[name] = str(self._tmp / sub)
+            for name in PRIVATE_DIRS:
+                env[name] = str(self._tmp / name.lower())
         env.update(self.env)
         self.env = env
         log_path = self.log_path or self._tmp / "server.log"
