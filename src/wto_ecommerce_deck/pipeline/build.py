@@ -314,7 +314,7 @@ def build(
                     key = item.lookup.key
                 keys.append((item.name, key))
             decks, traces = writer.finish()
-        _finish(tmp, out, traces, facts_audit)
+        _finish(tmp, out, traces, facts_audit, langs, sections if single_file else None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     state.remember(out, _output_key(root, environment, keys, single_file))
@@ -330,13 +330,16 @@ def _shown(out: Path, root: Path) -> str:
     return f"{out.relative_to(root)}/" if out.is_relative_to(root) else str(out)
 
 
-def _finish(tmp: Path, out: Path, traces: set[str], facts_audit) -> None:
-    """The decks are written into `tmp` (decks.py): ship the plotly bundle they need, check their
-    facts, swap `tmp` in as `out`."""
-    from . import bundles
+def _finish(tmp: Path, out: Path, traces: set[str], facts_audit, langs: list[str], single_sections) -> None:
+    """The decks are written into `tmp` (decks.py): ship the plotly bundle they need, write the
+    single-file decks when asked (`single_sections`: the sections), check the facts, swap `tmp` in
+    as `out`."""
+    from . import bundles, decks
 
     # Only what the decks draw: the smallest plotly.js bundle with their trace types.
     bundles.install(tmp / layout.VENDOR / "plotly" / "plotly.min.js", repo_root() / "node_modules", traces)
+    if single_sections is not None:
+        decks.write_single_files(tmp, langs, single_sections)
     # A date, symbol or number on a slide or in its notes that no record holds, or an
     # unverified fact shown without « à confirmer », stops the build, one line each naming the
     # notebook and the cell. Checked last (the notebooks ran and were cached, the decks were

@@ -57,7 +57,7 @@ class Writer:
         context = multiprocessing.get_context("fork")  # the worker inherits the build's state, nothing is pickled
         self._jobs, self._results = context.Queue(), context.Queue()
         self._worker = context.Process(
-            target=_serve, args=(self._jobs, self._results, tmp, out, sections, langs, single_file, facts_audit),
+            target=_serve, args=(self._jobs, self._results, tmp, out, sections, langs, facts_audit),
             name="deck-writer", daemon=True,
         )
         self._worker.start()
@@ -107,7 +107,7 @@ class Writer:
         return count, traces
 
 
-def _serve(jobs, results, tmp, out, sections, langs, single_file, facts_audit) -> None:
+def _serve(jobs, results, tmp, out, sections, langs, facts_audit) -> None:
     """The worker: run each job, send back (value, error), until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, and the build stops this process
     while (item := jobs.get()) is not None:
@@ -116,9 +116,9 @@ def _serve(jobs, results, tmp, out, sections, langs, single_file, facts_audit) -
             if kind == "vendor":
                 value = _vendor(tmp)
             elif kind == "section":
-                value = _section(tmp, out, langs, sections, single_file, facts_audit, *args)
+                value = _section(tmp, out, langs, sections, facts_audit, *args)
             else:
-                value = _language(tmp, out, langs, sections, single_file, facts_audit, *args)
+                value = _language(tmp, out, langs, sections, facts_audit, *args)
             payload = (value, None)
         except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
             payload = (None, exc)
@@ -140,7 +140,7 @@ def _vendor(tmp: Path) -> None:
     export.exporter().template  # noqa: B018 - nbconvert loads and compiles the template on first access
 
 
-def _section(tmp, out, langs, sections, single_file, facts_audit, lang: str, name: str, text: str) -> set[str]:
+def _section(tmp, out, langs, sections, facts_audit, lang: str, name: str, text: str) -> set[str]:
     import nbformat
 
     from . import bundles
@@ -149,11 +149,11 @@ def _section(tmp, out, langs, sections, single_file, facts_audit, lang: str, nam
     _parsed.setdefault(lang, {})[name] = nb
     section = next(s for s in sections if s.name == name)
     title = nb.metadata.get("title", section.title)
-    _entries.setdefault(lang, {})[name] = _with_extras(tmp, out, lang, langs, name, nb, title, single_file, facts_audit)
+    _entries.setdefault(lang, {})[name] = _with_extras(tmp, out, lang, langs, name, nb, title, facts_audit)
     return bundles.trace_types([nb])
 
 
-def _language(tmp, out, langs, sections, single_file, facts_audit, lang: str) -> None:
+def _language(tmp, out, langs, sections, facts_audit, lang: str) -> None:
     """The language's full deck (its sections chained), then its index, sources page and student copies."""
     from . import notebooks, site, sources, student
 
@@ -161,7 +161,7 @@ def _language(tmp, out, langs, sections, single_file, facts_audit, lang: str) ->
     full = notebooks.chain([nbs[s.name] for s in sections])
     full_title = t("deck.full_deck_title", lang)
     full.metadata["title"] = full_title
-    entries = [_with_extras(tmp, out, lang, langs, FULL_DECK, full, full_title, single_file, facts_audit)]
+    entries = [_with_extras(tmp, out, lang, langs, FULL_DECK, full, full_title, facts_audit)]
     entries += [_entries[lang][s.name] for s in sections]
     (tmp / layout.page_name(layout.INDEX_PAGE, lang)).write_text(site.index_html(entries, lang, langs), encoding="utf-8")
     titles = {s.name: nbs[s.name].metadata.get("title", s.title) for s in sections}
@@ -169,7 +169,7 @@ def _language(tmp, out, langs, sections, single_file, facts_audit, lang: str) ->
     student.write_copies(tmp, langs=[lang])
 
 
-def _with_extras(tmp, out, lang, langs, name, nb, title, single_file, facts_audit):
+def _with_extras(tmp, out, lang, langs, name, nb, title, facts_audit):
     """One deck of `lang`, ending with its glossary and « Sources » slides in that language;
     returns its index entry (with the PDFs `make pdf` and the site `make lite` left in build/)."""
     from . import glossary, site, sources
@@ -182,13 +182,13 @@ def _with_extras(tmp, out, lang, langs, name, nb, title, single_file, facts_audi
         # each deck ends with its « Sources » slide (a copy: the executed notebook stays as run)
         # … after the glossary slide (pipeline/glossary.py), in the deck's language
         deck = sources.with_sources_slide(glossary.with_glossary_slide(nb, lang), name, facts_audit, lang, sources_href)
-        entry = _write_deck(tmp, lang, langs, name, deck, title, single_file)
+        entry = _write_deck(tmp, lang, langs, name, deck, title)
     finally:
         messages.use(previous)
     return site.with_lite(site.with_pdfs(entry, out), out)
 
 
-def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: str, single_file: bool):
+def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: str):
     import nbformat
 
     from . import export, site
@@ -201,14 +201,21 @@ def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: st
     html = export.to_html(nb, title, f"../../{layout.VENDOR}", lang, others)
     (out / layout.slides_path(lang, name)).write_text(html, encoding="utf-8")
     nbformat.write(nb, str(out / layout.notebook_path(lang, name)))
-    if single_file:
-        from .inline import InlineError, single_file as inline_assets
-
-        try:
-            whole = inline_assets(html, out / "slides" / lang)
-        except InlineError as exc:
-            raise BuildError(f"slides/{lang}/{name}.html: {exc}") from None
-        (out / layout.SINGLE / lang / f"{name}.html").write_text(whole, encoding="utf-8")
     return site.DeckEntry(
         name, title, slide_count(nb.cells), layout.slides_path(lang, name), layout.notebook_path(lang, name), lang=lang
     )
+
+
+def write_single_files(tmp: Path, langs: list[str], sections) -> None:
+    """`--single-file`: each deck of `tmp/slides/` with its assets inlined, into `tmp/single/`. Done
+    after the plotly bundle is chosen (from every deck's trace types), which the decks inline."""
+    from .inline import InlineError, single_file as inline_assets
+
+    for lang in langs:
+        for name in [FULL_DECK] + [s.name for s in sections]:
+            html = (tmp / layout.slides_path(lang, name)).read_text(encoding="utf-8")
+            try:
+                whole = inline_assets(html, tmp / "slides" / lang)
+            except InlineError as exc:
+                raise BuildError(f"slides/{lang}/{name}.html: {exc}") from None
+            (tmp / layout.SINGLE / lang / f"{name}.html").write_text(whole, encoding="utf-8")
