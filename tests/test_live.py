@@ -342,23 +342,11 @@ def _first_call(nb: dict, pattern: str) -> str:
     return next(m.group(1) for c in nb["cells"] for m in [re.search(pattern, "".join(c["source"]))] if m)
 
 
-def _forget(live: LivePage) -> None:
-    """What a new visit would not have: the site's storage and cookies (JupyterLab's state, the
-    server's login), then about:blank, so that the next `goto` loads the app afresh. The HTTP cache
-    is already off in a context that routes its requests (Playwright), as in a new context."""
-    if live.page.url.startswith("http:"):
-        live.page.evaluate("() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }")
-    live.context.clear_cookies()
-    live.page.goto("about:blank")
-
-
 def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting, browser):
-    """OPENS opens of the slideshow's URL, each a new load of the RISE app in one page (a new page
-    per open cost a renderer process each), with the storage and cookies of the one before cleared."""
     timings = []
     plain = 0
-    live = LivePage(browser)
     for attempt in range(OPENS):
+        live = LivePage(browser)
         try:
             try:
                 timings.append(_open_slideshow(live, presenting.url))
@@ -391,8 +379,7 @@ def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting
             assert live.external == [], live.external
             assert live.failed == [], live.failed
         finally:
-            _forget(live)
-    live.close()
+            live.close()
     ran = next((line for line in presenting.process.seen if "Exécuté en" in line), "?")
     print(f"\nslideshows: {len(timings)} of {OPENS} opens; deck run in its kernel: {ran}; "
           f"`make present` printed the URL after {presenting.ready:.1f} s; "
