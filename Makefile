@@ -106,9 +106,12 @@ test: setup chromium lite
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # The fast subset for working on the code: no build of the decks, no browser, no JupyterLab, no PDF
-# (the markers of pyproject.toml, set by tests/conftest.py); under a minute.
+# (the markers of pyproject.toml, set by tests/conftest.py). Two workers too, each test handed to the
+# first one free (`--dist load`: its tests are short, none has a dear module fixture); on 2 cores
+# a quarter less wall time than one process (docs/maintainers.md, « Tests »).
+# `make test-fast TEST_WORKERS=1` runs it in one process.
 test-fast: setup
-	$(PY) -m pytest -m "not browser and not live and not pdf and not slow and not lite"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load -m "not browser and not live and not pdf and not slow and not lite"
 
 # The same notebooks built by plain nbconvert, by nbconvert pointed at local copies, and by
 # `make slides`; medians written to bench/RESULTS.md and README.md. Not part of `make test`.

@@ -45,7 +45,8 @@ FIXTURE_MARKERS = {"built": "slow", "build_log": "slow", "build_cache": "slow", 
 # --no-loadscope-reorder`): each test goes with its group, and the groups are handed out in the
 # order of `items`, the next to the first worker free. A module whose module-scoped fixture is dear
 # (test_live's `make present`, test_pdf's printed decks, the classroom's servers) is one group; the
-# modules in SPLIT are one group per test, so that their long sweeps run on both workers. The groups
+# modules in SPLIT are one group per test, so that their long sweeps run on both workers, unless a
+# test names its own group (test_presenting's two sweeps of a language share one walk). The groups
 # are ordered longest first (LONGEST_FIRST, from `--durations`), so that the two workers end
 # together: the first holds test_live while the second builds the decks for the first axe sweep.
 SPLIT = ("test_presenting", "test_lite", "test_browser", "test_build_errors")
@@ -70,7 +71,8 @@ def pytest_collection_modifyitems(items):
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
         module = _module(item)
-        item.add_marker(pytest.mark.xdist_group(item.nodeid if module in SPLIT else module))
+        if not item.get_closest_marker("xdist_group"):  # a test may name its own (tests that share a walk)
+            item.add_marker(pytest.mark.xdist_group(item.nodeid if module in SPLIT else module))
     items.sort(key=_longest_first)  # stable: the order within a file is kept
 
 

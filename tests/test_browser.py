@@ -25,6 +25,20 @@ ALL_SLIDES = """() => Reveal.getSlides().map(s => {
   const i = Reveal.getIndices(s); return [i.h, i.v || 0];
 })"""
 
+# The current slide as the room ends up seeing it, awaited rather than slept for: its plots drawn,
+# no transition or animation running (a fragment fades in for 0.2 s; document.getAnimations() sees
+# a transition as soon as it starts, endless animations aside), and two frames later (deck.js does
+# its work on reveal's events a frame later: table pages, answers, plots resized) no plot waiting
+# on a resize (plotly's Plots.resize relayouts 100 ms after it is called; `_resolveResize` is
+# there until it is done).
+SLIDE_SETTLED = """() => new Promise(done => {
+  const plots = Array.from(Reveal.getCurrentSlide().querySelectorAll('.deck-plot'));
+  const moving = document.getAnimations().some(a => a.playState === 'running'
+    && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  if (moving || !plots.every(d => d.getAttribute('data-plot-ready') === 'yes')) return done(false);
+  requestAnimationFrame(() => requestAnimationFrame(() => done(!plots.some(d => d._resolveResize))));
+})"""
+
 
 # The text a room must read, as drawn: every visible text of the current slide (HTML and the SVG of
 # plotly's charts: ticks, labels, legends, keys, buttons) and of the deck's chrome (footer, slide

@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT
+from wto_ecommerce_deck import cli
+from wto_ecommerce_deck.paths import TEMPLATE_CACHE_ENV
 
-# Every test here runs the build command (`python -m wto_ecommerce_deck build`), which starts
-# by importing the whole export chain, and some execute notebooks in a kernel: `make test`, not
-# `make test-fast`.
+# Every test here runs the build command on a copy of the project, and some execute notebooks in a
+# kernel: `make test`, not `make test-fast`. The command runs in this process (`cli.main`, what
+# `python -m wto_ecommerce_deck build` calls): what is tested is its lines on stderr, its exit
+# status and build/ left as it was, not its start; the build in a process of its own is the run's
+# shared build (conftest `build_log`) and tests/test_build_cache.py.
 pytestmark = pytest.mark.slow
 
 
@@ -43,16 +47,30 @@ def only_notebook(root: Path, name: str) -> Path:
     return root / "notebooks" / name
 
 
-def fails_cleanly(root: Path, *extra: str) -> list[str]:
-    before = snapshot(root / "build")
-    result = run_build(root / "build", *extra, root=root)
-    assert result.returncode == 1, result.stderr
-    assert snapshot(root / "build") == before
-    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".build")) == []
-    return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+@pytest.fixture
+def fails_cleanly(monkeypatch, capsys):
+    """`fails_cleanly(root, *extra)`: `build --out ROOT/build *extra` on that project, in this
+    process, as `make slides` runs it there (WTO_DECK_ROOT, cwd), fails (exit 1) and leaves build/
+    as it was, with no temporary folder; its `error: ` lines on stderr. What the build sets in the
+    environment for itself and its kernels is put back after the test."""
+
+    def check(root: Path, *extra: str) -> list[str]:
+        before = snapshot(root / "build")
+        monkeypatch.setenv("WTO_DECK_ROOT", str(root))
+        monkeypatch.delenv(TEMPLATE_CACHE_ENV, raising=False)
+        monkeypatch.chdir(root)
+        capsys.readouterr()
+        status = cli.main(["build", "--out", str(root / "build"), *extra])
+        said = capsys.readouterr().err
+        assert status == 1, said
+        assert snapshot(root / "build") == before
+        assert sorted(p.name for p in root.iterdir() if p.name.startswith(".build")) == []
+        return [line for line in said.splitlines() if line.startswith("error: ")]
+
+    return check
 
 
-def test_malformed_data_file_names_file_and_line(project):
+def test_malformed_data_file_names_file_and_line(project, fails_cleanly):
     events = project / "assets" / "data" / "events.yaml"
     events.write_text(events.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
     errors = fails_cleanly(project)
@@ -61,14 +79,14 @@ def test_malformed_data_file_names_file_and_line(project):
     assert "malformed YAML" in errors[0]
 
 
-def test_missing_asset_is_named(project):
+def test_missing_asset_is_named(project, fails_cleanly):
     (project / "assets" / "theme" / "deck.js").unlink()
     errors = fails_cleanly(project)
     assert len(errors) == 1
     assert errors[0].endswith("assets/theme/deck.js: missing asset for vendor/theme/deck.js (reinstall the package)")
 
 
-def test_notebook_with_invalid_json_is_named(project):
+def test_notebook_with_invalid_json_is_named(project, fails_cleanly):
     path = project / "notebooks" / "03_structure_omc.ipynb"
     path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
     errors = fails_cleanly(project)
@@ -76,7 +94,7 @@ def test_notebook_with_invalid_json_is_named(project):
     assert errors[0].startswith("error: notebooks/03_structure_omc.ipynb: invalid notebook JSON at line ")
 
 
-def test_notebook_without_kernel_spec_is_named(project):
+def test_notebook_without_kernel_spec_is_named(project, fails_cleanly):
     path = project / "notebooks" / "04_nouvel_elan.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     del nb["metadata"]["kernelspec"]
@@ -86,7 +104,7 @@ def test_notebook_without_kernel_spec_is_named(project):
     ]
 
 
-def test_cell_without_slide_type_is_named(project):
+def test_cell_without_slide_type_is_named(project, fails_cleanly):
     path = project / "notebooks" / "05_conference_ministerielle.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     cell = nb["cells"][2]
@@ -107,14 +125,14 @@ def _add_code_cell(path: Path, source: str) -> str:
     return f"cell {len(nb['cells'])} (id 'broken-cell')"
 
 
-def test_cell_that_raises_names_notebook_and_cell(project):
+def test_cell_that_raises_names_notebook_and_cell(project, fails_cleanly):
     path = only_notebook(project, "01_titre.ipynb")
     cell = _add_code_cell(path, "raise ValueError('donnée manquante')")
     errors = fails_cleanly(project)
     assert errors == [f"error: notebooks/01_titre.ipynb: {cell}: ValueError: donnée manquante"]
 
 
-def test_hanging_cell_is_retried_once_then_named(project):
+def test_hanging_cell_is_retried_once_then_named(project, fails_cleanly):
     path = only_notebook(project, "01_titre.ipynb")
     cell = _add_code_cell(path, "import time\ntime.sleep(60)")
     errors = fails_cleanly(project, "--cell-timeout", "8")
@@ -123,7 +141,7 @@ def test_hanging_cell_is_retried_once_then_named(project):
     ]
 
 
-def test_a_fact_of_the_notes_not_in_the_data_stops_the_build(project):
+def test_a_fact_of_the_notes_not_in_the_data_stops_the_build(project, fails_cleanly):
     """`make slides` enforces the fact audit, speaker notes included: one line naming the notebook,
     the cell and the value (here a WTO symbol that no record of assets/data holds)."""
     path = only_notebook(project, "01_titre.ipynb")
@@ -140,7 +158,7 @@ def test_a_fact_of_the_notes_not_in_the_data_stops_the_build(project):
     ]
 
 
-def test_a_french_cell_changed_since_its_translation_stops_the_build(project):
+def test_a_french_cell_changed_since_its_translation_stops_the_build(project, fails_cleanly):
     """A translation that no longer matches its French cell (or is missing, or fuzzy) stops the
     build before any kernel starts: one line naming the catalogue and the cell; build/ intact."""
     path = project / "notebooks" / "01_titre.ipynb"
@@ -154,7 +172,7 @@ def test_a_french_cell_changed_since_its_translation_stops_the_build(project):
     assert errors[0].endswith("): the French text changed since it was translated")
 
 
-def test_an_unknown_language_is_refused(project):
+def test_an_unknown_language_is_refused(project, fails_cleanly):
     errors = fails_cleanly(project, "--lang", "de")
     assert errors == ["error: --lang de: no such language (the languages: fr, en, es; a language is assets/i18n/<lang>.json)"]
 

@@ -149,7 +149,10 @@ def test_the_modules_a_kernel_starts_with_are_precompiled_and_jedi_is_not_shippe
     started = {  # imported by every kernel's start
         "ipython": "IPython/core/interactiveshell", "traitlets": "traitlets/traitlets",
         "pyodide-kernel": "pyodide_kernel/kernel", "prompt-toolkit": "prompt_toolkit/__init__", "stdlib": "asyncio/base_events",
+        # the package manager, imported by the kernel's worker before the kernel
+        "piplite": "piplite/piplite", "micropip": "micropip/package_manager",
     }
+    assert "unittest/mock.pyc" in names["stdlib"]  # micropip imports it at start
     for name, module in started.items():
         assert f"{module}.pyc" in names[name] and f"{module}.py" not in names[name], (name, module)
     assert "nbformat/validator.py" in names["nbformat"]  # imported at a figure's first display only: source

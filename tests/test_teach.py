@@ -12,8 +12,10 @@ import re
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT
+from test_browser import SLIDE_SETTLED
 from wto_ecommerce_deck import conventions, data, messages, teach, theme, timeline
 from wto_ecommerce_deck.pipeline import glossary
 
@@ -111,7 +113,11 @@ def test_the_menu_reaches_the_glossary_and_its_rows_are_readable(built, offline_
     page.click(".deck-menu-toggle")
     heading = messages.t("glossary.heading", lang)
     page.get_by_role("link", name=heading, exact=True).click()
-    page.wait_for_timeout(400)
+    try:  # reveal follows the link's hash on `hashchange`: awaited, then the slide settled
+        page.wait_for_function("h => ((document.querySelector('.present h2') || {}).textContent || '').trim() === h", arg=heading, timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # the assertion below says where the menu went
+    page.wait_for_function(SLIDE_SETTLED)
     assert page.evaluate("document.querySelector('.present h2').textContent.trim()") == heading
     # every page of the table, each row drawn at 16 px or more and above the footer band
     for _ in range(6):
@@ -126,5 +132,5 @@ def test_the_menu_reaches_the_glossary_and_its_rows_are_readable(built, offline_
         if page.evaluate("Reveal.availableFragments().next") is False:
             break
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(200)
+        page.wait_for_function(SLIDE_SETTLED)
     assert not view.errors and not view.external

@@ -36,21 +36,19 @@ from pathlib import Path
 
 from . import cache
 from .. import messages
-from ..conventions import FULL_DECK, notebook_paths, slide_count
+from ..conventions import notebook_paths
 from ..errors import BuildError, say
 from ..messages import DEFAULT_LANG, t
 from ..paths import TEMPLATE_CACHE_ENV, i18n_dir, notebooks_dir, repo_root, theme_dir
 from . import layout
 
-VENDOR = "vendor"
-SINGLE = "single"
 LOCALE = "locale"  # notebooks/locale/<lang>/<notebook>.po
 TRANSLATED = "translated"  # .cache/translated/<lang>/: the translated notebooks a build executes
 TEMPLATES = "templates"  # .cache/templates/<environment>/: the theme's templates, compiled (theme.py)
 # What the build writes into build/. Anything else there (pdf/, student/) was written by another
 # command: it does not make a build stale, and it is carried over into the new build/.
 PAGES = (layout.INDEX_PAGE, layout.SOURCES_PAGE)  # in French; `index.<lang>.html`… in another language
-OWN_ENTRIES = PAGES + ("slides", "notebooks", "student", VENDOR, SINGLE)
+OWN_ENTRIES = PAGES + ("slides", "notebooks", "student", layout.VENDOR, layout.SINGLE)
 CELL_TIMEOUT = 120  # seconds; the same default as execute.CELL_TIMEOUT, without importing nbclient
 
 
@@ -119,9 +117,10 @@ def _output_key(root: Path, environment: str, notebook_keys: list[tuple[str, str
 
 
 async def _execute_waves(
-    waves: list[list[Planned]], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path]
+    waves: list[list[Planned]], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path], on_done
 ) -> dict[str, object]:
-    """Execute the waves one after the other, on the same `jobs` kernels."""
+    """Execute the waves one after the other, on the same `jobs` kernels; `on_done(item, executed)`
+    as each notebook is through."""
     from . import execute
 
     kernels = execute.Kernels()
@@ -129,14 +128,14 @@ async def _execute_waves(
     try:
         for wave in waves:
             if wave:
-                results.update(await _execute_all(wave, root, jobs, timeout, show, sources, kernels))
+                results.update(await _execute_all(wave, root, jobs, timeout, show, sources, kernels, on_done))
     finally:
         await kernels.close()
     return results
 
 
 async def _execute_all(
-    todo: list[Planned], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path], kernels
+    todo: list[Planned], root: Path, jobs: int, timeout: int, show, sources: dict[str, Path], kernels, on_done
 ) -> dict[str, object]:
     """Execute the notebooks of `todo`, `jobs` at a time; stop at the first failure."""
     from . import execute
@@ -161,6 +160,7 @@ async def _execute_all(
             retry = t("cli.build.retried", count=done.attempts - 1) if done.attempts > 1 else ""
             show.set(item.name, "done", done.seconds, retry)
             results[item.name] = done
+            on_done(item, done)
 
     asyncio.get_running_loop().set_exception_handler(_quiet_nbclient_pollers)
     tasks = [asyncio.create_task(run(item), name=item.name) for item in todo]
@@ -280,29 +280,43 @@ def build(
     # notebook's (whatever language would have failed first in parallel), and nothing is executed
     # in the other languages until the original runs.
     waves = [[p for p in todo if p.lang == DEFAULT_LANG], [p for p in todo if p.lang != DEFAULT_LANG]]
-    executed: dict[str, object] = asyncio.run(_execute_waves(waves, root, jobs, timeout, show, sources)) if todo else {}
 
-    texts: dict[str, str] = {}
-    keys: list[tuple[str, str]] = []
-    for item in planned:
-        if item.name in executed:
-            done = executed[item.name]
-            key = None
-            if _base(item.path, item.lang, environment, timeout) == item.lookup.base:
-                key = executions.store(item.name, item.lookup.base, done.files_read, done.text, before)
-            if key is None:
-                say(t("cli.build.changed_during_build", name=item.name))
-                key = "changed-during-build"
-            texts[item.name] = done.text
-        else:
-            key = item.lookup.key
-            texts[item.name] = item.lookup.path.read_text(encoding="utf-8")
-        keys.append((item.name, key))
-    nbs = {
-        lang: {p.deck: nbformat.reads(texts[p.name], as_version=4) for p in planned if p.lang == lang} for lang in langs
-    }
+    from .decks import Writer
 
-    decks = _export(out, sections, nbs, single_file, facts_audit)
+    # The decks are written into a temporary folder beside `out`, swapped in when all is done; a
+    # second process writes each deck as soon as its notebook is in, while the kernels run (decks.py).
+    _remove_stale(out)
+    tmp = out.parent / f".{out.name}-tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        with Writer(tmp, out, sections, langs, single_file, facts_audit) as writer:
+            texts: dict[str, str] = {}
+            for item in planned:
+                if item.lookup and item.lookup.hit:
+                    texts[item.name] = item.lookup.path.read_text(encoding="utf-8")
+                    writer.add(item.lang, item.deck, texts[item.name])
+
+            def done(item: Planned, executed) -> None:
+                texts[item.name] = executed.text
+                writer.add(item.lang, item.deck, executed.text)
+
+            executed: dict[str, object] = asyncio.run(_execute_waves(waves, root, jobs, timeout, show, sources, done)) if todo else {}
+            keys: list[tuple[str, str]] = []
+            for item in planned:
+                if item.name in executed:
+                    key = None
+                    if _base(item.path, item.lang, environment, timeout) == item.lookup.base:
+                        key = executions.store(item.name, item.lookup.base, executed[item.name].files_read, texts[item.name], before)
+                    if key is None:
+                        say(t("cli.build.changed_during_build", name=item.name))
+                        key = "changed-during-build"
+                else:
+                    key = item.lookup.key
+                keys.append((item.name, key))
+            decks, traces = writer.finish()
+        _finish(tmp, out, traces, facts_audit, langs, sections if single_file else None)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     state.remember(out, _output_key(root, environment, keys, single_file))
     say(t("cli.build.built", count=decks, out=_shown(out, root), seconds=f"{time.monotonic() - started:.1f}"))
     return out
@@ -316,96 +330,23 @@ def _shown(out: Path, root: Path) -> str:
     return f"{out.relative_to(root)}/" if out.is_relative_to(root) else str(out)
 
 
-def _export(out: Path, sections, nbs: dict[str, dict], single_file: bool, facts_audit) -> int:
-    """Write every deck of every language into a temporary folder beside `out`, then swap it in.
+def _finish(tmp: Path, out: Path, traces: set[str], facts_audit, langs: list[str], single_sections) -> None:
+    """The decks are written into `tmp` (decks.py): ship the plotly bundle they need, write the
+    single-file decks when asked (`single_sections`: the sections), check the facts, swap `tmp` in
+    as `out`."""
+    from . import bundles, decks
 
-    `nbs`: the executed notebooks by language, then by name."""
-    from . import bundles, site, sources, student, vendor
-
-    _remove_stale(out)
-    tmp = out.parent / f".{out.name}-tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    langs = list(nbs)
-    count = 0
-    try:
-        vendor.install(tmp / VENDOR)
-        # Only what the decks draw: the smallest plotly.js bundle with their trace types.
-        everything = [nb for by_name in nbs.values() for nb in by_name.values()]
-        bundles.install(tmp / VENDOR / "plotly" / "plotly.min.js", repo_root() / "node_modules", bundles.trace_types(everything))
-        for lang in langs:
-            entries = _export_language(tmp, out, lang, langs, sections, nbs[lang], single_file, facts_audit)
-            count += len(entries)
-            (tmp / layout.page_name(layout.INDEX_PAGE, lang)).write_text(site.index_html(entries, lang, langs), encoding="utf-8")
-            titles = {s.name: nbs[lang][s.name].metadata.get("title", s.title) for s in sections}
-            sources.write_sources_page(tmp, facts_audit, lang, titles)
-        student.write_copies(tmp, langs=langs)
-        # A date, symbol or number on a slide or in its notes that no record holds, or an
-        # unverified fact shown without « à confirmer », stops the build, one line each naming the
-        # notebook and the cell. Checked last (the notebooks ran and were cached, the decks were
-        # exported): a cell that fails or a widget without fallback is named by its own error first.
-        if facts_audit.problems:
-            raise BuildError(facts_audit.problems)
-        _swap(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return count
-
-
-def _export_language(tmp: Path, out: Path, lang: str, langs: list[str], sections, nbs: dict, single_file: bool, facts_audit) -> list:
-    """The decks of one language: the full deck first, then each section, each ending with its
-    « Sources » slide in that language; returns the index's entries."""
-    from . import glossary, notebooks, site, sources
-
-    for folder in ("slides", "notebooks") + ((SINGLE,) if single_file else ()):
-        (tmp / folder / lang).mkdir(parents=True)
-    ordered = [nbs[s.name] for s in sections]
-    full = notebooks.chain(ordered)
-    full_title = t("deck.full_deck_title", lang)
-    full.metadata["title"] = full_title
-    decks = [(FULL_DECK, full, full_title)]
-    decks += [(s.name, nbs[s.name], nbs[s.name].metadata.get("title", s.title)) for s in sections]
-    # the sources page as a deck links it, from build/slides/<lang>/
-    sources_href = "../../" + layout.page_name(layout.SOURCES_PAGE, lang)
-    previous = messages.language()
-    messages.use(lang)  # the « Sources » slide's words (and anything a template looks up without a language)
-    try:
-        # each deck ends with its « Sources » slide (a copy: the cached notebooks stay as run)
-        # … after the glossary slide (pipeline/glossary.py), in the deck's language
-        decks = [
-            (name, sources.with_sources_slide(glossary.with_glossary_slide(nb, lang), name, facts_audit, lang, sources_href), title)
-            for name, nb, title in decks
-        ]
-        entries = [_write_deck(tmp, lang, langs, name, nb, title, single_file) for name, nb, title in decks]
-    finally:
-        messages.use(previous)
-    # PDFs that `make pdf` printed and the site `make lite` wrote stay in build/ (carried over): the index links them
-    return [site.with_lite(site.with_pdfs(entry, out), out) for entry in entries]
-
-
-def _write_deck(out: Path, lang: str, langs: list[str], name: str, nb, title: str, single_file: bool):
-    import nbformat
-
-    from . import export, site
-
-    # the same deck in the other languages: slides/<other>/<name>.html
-    others = [
-        dict(lang=other, name=messages.group("language_name", other)[other], href=f"../{other}/{name}.html")
-        for other in langs if other != lang
-    ]
-    html = export.to_html(nb, title, f"../../{VENDOR}", lang, others)
-    (out / layout.slides_path(lang, name)).write_text(html, encoding="utf-8")
-    nbformat.write(nb, str(out / layout.notebook_path(lang, name)))
-    if single_file:
-        from .inline import InlineError, single_file as inline_assets
-
-        try:
-            whole = inline_assets(html, out / "slides" / lang)
-        except InlineError as exc:
-            raise BuildError(f"slides/{lang}/{name}.html: {exc}") from None
-        (out / SINGLE / lang / f"{name}.html").write_text(whole, encoding="utf-8")
-    return site.DeckEntry(
-        name, title, slide_count(nb.cells), layout.slides_path(lang, name), layout.notebook_path(lang, name), lang=lang
-    )
+    # Only what the decks draw: the smallest plotly.js bundle with their trace types.
+    bundles.install(tmp / layout.VENDOR / "plotly" / "plotly.min.js", repo_root() / "node_modules", traces)
+    if single_sections is not None:
+        decks.write_single_files(tmp, langs, single_sections)
+    # A date, symbol or number on a slide or in its notes that no record holds, or an
+    # unverified fact shown without « à confirmer », stops the build, one line each naming the
+    # notebook and the cell. Checked last (the notebooks ran and were cached, the decks were
+    # exported): a cell that fails or a widget without fallback is named by its own error first.
+    if facts_audit.problems:
+        raise BuildError(facts_audit.problems)
+    _swap(tmp, out)
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -159,6 +159,9 @@ def _exporter(templates: str) -> SlidesExporter:
     config.TagRemovePreprocessor.remove_cell_tags = {conventions.REMOVE_CELL_TAG}
     config.TagRemovePreprocessor.enabled = True
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+    # The notebook is validated once, after the preprocessors, not after each of the 14 (most of
+    # them disabled): an eighth of a deck's export. nbconvert's own option; the same pages.
+    config.Exporter.optimistic_validation = True
     exp = SlidesExporter(
         config=config,
         template_name="omc-reveal",

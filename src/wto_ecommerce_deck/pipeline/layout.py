@@ -18,6 +18,8 @@ SOURCES_PAGE = "sources.html"  # the same
 PDF_DIR = "pdf"  # where `make pdf` prints the decks, inside build/ (one folder per language)
 LITE_FOLDER = "lite"  # where `make lite` writes the JupyterLite site, inside build/
 LITE_APP = "notebooks"  # what `build/index.html` opens: the notebook alone, with its menus
+VENDOR = "vendor"  # the pinned local assets every deck loads (pipeline/vendor.py)
+SINGLE = "single"  # `--single-file`: one self-contained page per deck, by language
 
 
 def page_name(page: str, lang: str = DEFAULT_LANG) -> str:

@@ -36,10 +36,12 @@ from .lite_pyodide import _sha256, pyodide_npm, relative
 
 KEEP_SOURCE = ("wto_ecommerce_deck",)  # packages whose .py stay beside their .pyc (our tracebacks)
 STDLIB = "python_stdlib.zip"
-# What a kernel imports before its first cell: the kernel itself, then what the notebooks' cells
-# import (every module of our package is imported by walking it), and the figure classes plotly
-# imports lazily on first use (the three trace types the site keeps, lite/wheels.lock.json).
-START_IMPORTS = ("pyodide_kernel", "ipywidgets", "yaml", "jinja2", "pycountry", "plotly.io")
+# What a kernel imports before its first cell: its package manager (`piplite.piplite`, which
+# pyodide-kernel's worker imports before the kernel: micropip, and with it `unittest.mock`,
+# `difflib`, `pyodide.http`), the kernel itself, then what the notebooks' cells import (every
+# module of our package is imported by walking it), and the figure classes plotly imports lazily
+# on first use (the three trace types the site keeps, lite/wheels.lock.json).
+START_IMPORTS = ("piplite.piplite", "pyodide_kernel", "ipywidgets", "yaml", "jinja2", "pycountry", "plotly.io")
 START_CODE = "import plotly.graph_objects as go; go.Figure, go.Scatter, go.Scattergeo, go.Choropleth, go.Layout"
 OURS = "wto_ecommerce_deck"
 
