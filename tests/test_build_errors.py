@@ -3,6 +3,7 @@ a non-zero exit, and the previous build/ left exactly as it was."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import shutil
 from pathlib import Path
@@ -60,7 +61,11 @@ def fails_cleanly(monkeypatch, capsys):
         monkeypatch.delenv(TEMPLATE_CACHE_ENV, raising=False)
         monkeypatch.chdir(root)
         capsys.readouterr()
-        status = cli.main(["build", "--out", str(root / "build"), *extra])
+        # In a thread of its own, as in its own process: the build runs its kernels with asyncio.run,
+        # which refuses a thread where an event loop runs (Playwright's, when a browser test ran first
+        # on this worker).
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            status = thread.submit(cli.main, ["build", "--out", str(root / "build"), *extra]).result()
         said = capsys.readouterr().err
         assert status == 1, said
         assert snapshot(root / "build") == before

@@ -39,6 +39,7 @@ EXERCISED = {
     "classroom": "tests/test_classroom.py::test_three_phones_answer_and_the_deck_shows_the_votes_then_the_answer",
     "make classroom-export": "tests/test_classroom.py::test_export_writes_one_csv_per_session",
     "make bench-classroom": "tests/test_docs.py::test_the_benchmark_and_its_results_are_where_the_readme_says",
+    "make bench-present": "tests/test_docs.py::test_the_benchmark_and_its_results_are_where_the_readme_says",
 }
 
 
@@ -94,9 +95,14 @@ def test_the_benchmark_and_its_results_are_where_the_readme_says():
         assert (ROOT / "bench" / results).is_file(), results
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nbench:", 1)[1].split("\n\n", 1)[0]
     scripts = re.findall(r"\$\(PY\) (bench/[a-z_]+\.py)", recipe)
-    # make bench runs the three; make bench-lite and make bench-classroom one each
+    # make bench runs the three; make bench-lite, bench-classroom and bench-present one each
     assert scripts == ["bench/run.py", "bench/lite.py", "bench/classroom.py"]
-    for script in scripts:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target, script in (("bench-lite", "bench/lite.py"), ("bench-classroom", "bench/classroom.py"),
+                           ("bench-present", "bench/present.py")):
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert re.findall(r"\$\(PY\) (bench/[a-z_]+\.py)", recipe) == [script], target
+    for script in [*scripts, "bench/present.py"]:
         result = subprocess.run([sys.executable, script, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
 

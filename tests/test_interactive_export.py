@@ -74,7 +74,7 @@ def test_export_shows_the_fallback_never_the_widget():
 
 
 @pytest.mark.slow  # executes a notebook in a kernel
-def test_build_fails_on_a_kernel_only_widget(project):  # noqa: F811 - pytest fixture
+def test_build_fails_on_a_kernel_only_widget(project, fails_cleanly):  # noqa: F811 - pytest fixtures
     path = only_notebook(project, "03_structure_omc.ipynb")
     nb = json.loads(path.read_text(encoding="utf-8"))
     cell = {
