@@ -65,6 +65,9 @@ def _longest_first(item) -> int:
     return next((i for i, start in enumerate(LONGEST_FIRST) if where.startswith(start)), len(LONGEST_FIRST))
 
 
+# tryfirst: xdist's own hook of the same name (in each worker) turns the `xdist_group` marks into
+# the suffix of the node id its scheduler groups by, so the marks must be set before it runs.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         for fixture, marker in FIXTURE_MARKERS.items():

@@ -172,3 +172,22 @@ def test_deck_runs_offline_and_every_plot_draws(offline_page, built, name, lang)
     assert unreadable == [], f"{lang}/{name}: text a room cannot read at 1280×720"
     assert view.external == []
     assert view.errors == []
+
+
+def test_a_request_that_would_leave_the_machine_is_aborted_and_recorded(offline_page):
+    """What every offline check rests on (chromium.OfflineContext): a request to another host, from
+    the page or from a script, is aborted (the image never loads, the fetch fails) and recorded;
+    what stays on the machine loads and is recorded as loaded."""
+    view = offline_page()
+    page = view.page
+    page.goto((ROOT / "assets" / "theme" / "deck.js").as_uri())
+    page.set_content('<img id="far" src="https://cdn.example.org/logo.png">')
+    failed = page.evaluate("""async () => {
+      const img = document.getElementById('far');
+      await new Promise(done => img.complete ? done() : (img.onerror = img.onload = done));
+      try { await fetch('https://example.org/data.json'); return ['fetched', img.naturalWidth]; }
+      catch (e) { return ['refused', img.naturalWidth]; } }""")
+    assert failed == ["refused", 0]
+    assert view.external == ["https://cdn.example.org/logo.png", "https://example.org/data.json"]
+    assert view.loaded == [(ROOT / "assets" / "theme" / "deck.js").as_uri()]
+    view.errors.clear()  # the refused image and fetch, as the console reports them

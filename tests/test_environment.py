@@ -63,3 +63,14 @@ def test_environment_yml_pins_the_locks_versions():
     assert "-e ." in pip_lists[0]
     python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python=")]
     assert python == ["python=3.11"]
+
+
+def test_make_tests_workers_keep_each_group_of_tests_together(request):
+    """`make test` (`--dist loadgroup`) hands the tests out by the group conftest.py gives them (a
+    module whose fixture is dear runs on one worker: one JupyterLab, one set of prints): xdist
+    reads the group from the suffix it adds to the node id. pytest 9.2's node ids dropped that
+    suffix without a word (pytest-xdist issue #1386), and conftest.py's marks, set after xdist's
+    hook, never reached it: test_live started JupyterLab on both workers."""
+    assert [mark.args for mark in request.node.iter_markers("xdist_group")] == [("test_environment",)]
+    if request.config.getoption("loadgroup", default=False):  # a worker of `make test`
+        assert request.node.nodeid.endswith("@test_environment"), request.node.nodeid

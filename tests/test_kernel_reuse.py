@@ -40,6 +40,8 @@ def test_the_second_notebook_in_a_kernel_sees_nothing_of_the_first(tmp_path):
         "import os, json\nleft = 1\nprint(os.getpid())",
         "import wto_ecommerce_deck\nwto_ecommerce_deck.left_over = True\n"
         f"print(open({str(root / 'assets' / 'read.txt')!r}).read())",
+        # the kernel started without jsonschema's `iri` grammar (errors.SKIP_IRI_GRAMMAR)
+        "import sys\nprint(repr(sys.modules.get('rfc3987_syntax', 'importable')))",
     )
     second = _notebook(
         root / "second", "b.ipynb",
@@ -58,11 +60,12 @@ def test_the_second_notebook_in_a_kernel_sees_nothing_of_the_first(tmp_path):
         return one, two
 
     one, two = execute._run(both)  # also when a Playwright test left its loop running in this thread
-    (count1, pid1), (_, read) = _printed(one.text)
+    (count1, pid1), (_, read), (_, grammar) = _printed(one.text)
     (count2, pid2), (_, names), (_, left_over) = _printed(two.text)
     assert pid1 == pid2  # the same kernel ran both
     assert (count1, count2) == (1, 1)  # each notebook's execution counts start at 1
     assert read == "data\n"
+    assert grammar == "None\n"  # skipped: nbformat's import builds no grammar
     assert names == "[] second\n"  # an empty namespace, in the notebook's own folder
     assert left_over == "False\n"  # the project's package imported anew
     # the files each notebook read, for the cache: the second read nothing of the first's

@@ -488,21 +488,32 @@ def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
     options = root.locator("select[multiple], .widget-select select").first
     before = options.locator("option").all_inner_texts()
     boxes = root.locator(".widget-checkbox")
-    names = [t.strip() for t in boxes.all_inner_texts()]
-    boxes.nth(0).locator("input").click()
-    page.wait_for_function("([sel, prev]) => { const o = Array.from(document.querySelectorAll(sel)).find(e => e.closest('.omc-explorer')); "
-                           "return o && JSON.stringify(Array.from(o.options).map(x => x.text)) !== JSON.stringify(prev); }",
-                           arg=[".omc-explorer .widget-select select", before], timeout=15_000)
-    after = [text.replace(NBSP, " ") for text in options.locator("option").all_inner_texts()]
+    first = boxes.nth(0).locator("input")
+    was = first.is_checked()
+    first.click()
+
+    def shown() -> tuple[list[str], list[str] | None]:
+        """The list as it is and the list the boxes as they are now ask for: the boxes are read
+        again each time (the widget may still be drawing its labels, or the kernel, just woken,
+        still answering the click)."""
+        names = [t.strip() for t in boxes.all_inner_texts()]
+        now = [boxes.nth(i).locator("input").is_checked() for i in range(len(names))]
+        kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, now) if c]]
+        listed = [text.replace(NBSP, " ") for text in options.locator("option").all_inner_texts()]
+        if not kinds:  # no box checked, or the labels not drawn yet
+            return listed, None
+        events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
+        return listed, [f"{e.date_text()} · {e.label.text()}".replace(NBSP, " ") for e in events]
+
     before = [text.replace(NBSP, " ") for text in before]
-    # the boxes as they are now, read again: the widget may still have been drawing its labels
-    # when they were first read
-    names = [t.strip() for t in boxes.all_inner_texts()]
-    now = [boxes.nth(i).locator("input").is_checked() for i in range(len(names))]
-    kinds = [kind for kind, name in style.KIND_BUTTONS_FR.items() if name in [n for n, c in zip(names, now) if c]]
-    assert kinds, names
-    events = explorer.filter_events(facts.track(track), kinds, explorer._years(facts.track(track)))
-    assert after == [f"{e.date_text()} · {e.label.text()}".replace(NBSP, " ") for e in events]
+    deadline = time.monotonic() + 15
+    after, expected = shown()
+    while (after != expected or after == before) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # polled: the list is settled when it is what the boxes ask for
+        after, expected = shown()
+    assert first.is_checked() != was  # the click was taken
+    assert expected is not None, "no « Types » box checked, or their labels not drawn"
+    assert after == expected
     assert after != before
 
 

@@ -348,6 +348,10 @@ def walk_full_deck(offline_page, built, lang: str) -> dict:
         for fragment in states:
             page.evaluate(f"Reveal.slide({h}, {v}, {fragment})")
             page.wait_for_function(SLIDE_SETTLED)
+            try:  # a plot drawn on the way in is fitted to the slide a moment later: awaited up to 5 s
+                page.wait_for_function("args => (" + OUTSIDE_THE_SLIDE + ")(args).length === 0", arg=[FOOTER_SPACE, "*"], timeout=5_000)
+            except PlaywrightTimeout:
+                pass  # measured as it stays, for the assertion to say
             where = (h, v) if fragment == 99 else (h, v, f"page {fragment + 2}")
             found += [(*where, *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"])]
             found += [(*where, *item) for item in page.evaluate(READABILITY, [MIN_READABLE_PX])]

@@ -33,12 +33,18 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+# What skips the `iri` grammar, as source: run by `skip_iri_grammar` in a command's own process,
+# and in the kernels the commands start (the build's, pipeline/execute.py; the live deck's re-run,
+# live/present.py), each in a namespace of its own.
+SKIP_IRI_GRAMMAR = 'import sys\nsys.modules.setdefault("rfc3987_syntax", None)\n'
+
+
 def skip_iri_grammar() -> None:
     """In a command's own process, before nbformat is imported: skip the `iri` grammar that
     jsonschema builds when `rfc3987_syntax` is importable (seconds of start-up, for a format that
     no notebook schema uses; jsonschema issue #1428). Without the module, jsonschema leaves that
     one format unchecked."""
-    sys.modules.setdefault("rfc3987_syntax", None)
+    exec(SKIP_IRI_GRAMMAR, {})  # noqa: S102 — our own constant, run here as in the kernels
 
 
 def _interrupt(signum, frame) -> None:

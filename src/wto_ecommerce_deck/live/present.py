@@ -50,7 +50,7 @@ from pathlib import Path
 
 from .. import conventions, messages
 from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SETUP_TAG
-from ..errors import BuildError, DeckError, interrupt_on_sigterm, say
+from ..errors import SKIP_IRI_GRAMMAR, BuildError, DeckError, interrupt_on_sigterm, say
 from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
 from . import executed
@@ -490,9 +490,9 @@ class _CellOutputs:
 
 # Run silently in the kernel before the deck's first cell: no `iri` grammar when nbformat is
 # imported (plotly imports it to display a figure; the re-run's CPU: 4.1-4.5 s without this,
-# 2.1-2.9 s with it). errors.skip_iri_grammar says why; pipeline/execute.py does the same in the
-# build's kernels.
-_SKIP_IRI = 'import sys as _sys\n_sys.modules.setdefault("rfc3987_syntax", None)\ndel _sys'
+# 2.1-2.9 s with it). errors.skip_iri_grammar says why; run in a namespace of its own, so that
+# the deck's namespace stays as the deck leaves it.
+_SKIP_IRI = f"exec({SKIP_IRI_GRAMMAR!r}, {{}})"
 # Run silently in the kernel: its niceness changed by {0} (POSIX; lowering it again may need
 # privileges, then it stays lowered).
 _NICE = "import os as _os\ntry:\n    _os.nice({0})\nexcept (AttributeError, OSError):\n    pass\ndel _os"

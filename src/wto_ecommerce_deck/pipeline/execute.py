@@ -44,7 +44,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from ..errors import BuildError
+from ..errors import SKIP_IRI_GRAMMAR, BuildError
 from ..conventions import cell_name
 from ..paths import template_cache_dir
 from .notebooks import read
@@ -58,7 +58,7 @@ ATTEMPTS = 2
 _NOT_DEPENDENCIES = (".venv", ".git", ".cache", "src", "node_modules", "build")
 
 # Run in each kernel before the notebook's cells.
-# 1. jsonschema, which nbformat imports and plotly imports nbformat, builds ~35 Earley parsers
+# 1. errors.SKIP_IRI_GRAMMAR: jsonschema, which nbformat imports and plotly imports nbformat, builds ~35 Earley parsers
 #    for the `iri` format when it is imported: 2 to 10 s of every kernel's start here, for a
 #    format no notebook schema uses (jsonschema issue #1428). Without `rfc3987_syntax`
 #    jsonschema just skips that format. Only the build's kernels are concerned.
@@ -72,8 +72,8 @@ _NOT_DEPENDENCIES = (".venv", ".git", ".cache", "src", "node_modules", "build")
 # All of it lives on `sys` (or in the import machinery), out of the notebook's namespace (which
 # `reset` empties anyway).
 _RECORD_START = """\
+exec({skip_iri!r}, {{}})
 import sys
-sys.modules.setdefault("rfc3987_syntax", None)
 def _wto_deck_record_reads(root, skip):
     import os, sys
     seen = set()
@@ -156,7 +156,7 @@ def _record_start(root: Path) -> str:
     if compiled is not None:
         skip += (str(compiled.resolve()) + os.sep,)
     package_dir = str(Path(__file__).resolve().parents[1]) + os.sep
-    return _RECORD_START.format(root=prefix, skip=skip, package=__package__.split(".")[0], package_dir=package_dir)
+    return _RECORD_START.format(skip_iri=SKIP_IRI_GRAMMAR, root=prefix, skip=skip, package=__package__.split(".")[0], package_dir=package_dir)
 
 
 async def _hidden(client: NotebookClient, code: str, expression: str | None = None) -> str | None:
