@@ -480,11 +480,17 @@ def _answer_quiz(page, scope_js: str, question_id: str) -> str:
     return feedback.inner_text()
 
 
-def _explorer_filter_changes_its_list(page, scope_js: str, track: str) -> None:
-    """Toggle the first « Types » box: the list shows exactly the events of the kinds left."""
+def _explorer_filter_changes_its_list(page, scope_js: str) -> None:
+    """Toggle the first « Types » box: the list shows exactly the events of the kinds left, of the
+    track the explorer shows (read from its « Piste » menu: the slideshow's first explorer is not
+    always the notebook's first, depending on the slide the page was on when its widgets came alive)."""
     facts = data.load_facts()
     root = page.locator(scope_js).locator(".omc-explorer").first
     root.scroll_into_view_if_needed()
+    shown = root.locator(".widget-dropdown select").first.evaluate("s => s.options[s.selectedIndex].text").replace(NBSP, " ")
+    tracks = {name: key for key, name in explorer.track_names().items()}
+    assert shown in tracks, (shown, tracks)
+    track = tracks[shown]
     options = root.locator("select[multiple], .widget-select select").first
     before = options.locator("option").all_inner_texts()
     boxes = root.locator(".widget-checkbox")
@@ -521,12 +527,11 @@ def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_pag
     page = live_page.page
     nb = presenting.nb
     question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
-    track = _first_call(nb, r'explorer\.timeline\("([^"]+)"\)')
     _open_slideshow(live_page, presenting.url)
 
     _next_slide_until(page, "s.querySelector('.omc-explorer')")
     assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")  # the widget, not its stand-in
-    _explorer_filter_changes_its_list(page, "section.present section.present, section.present", track)
+    _explorer_filter_changes_its_list(page, "section.present section.present, section.present")
 
     _next_slide_until(page, "s.querySelector('.omc-quiz')")
     assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
@@ -543,8 +548,7 @@ def test_the_same_widgets_work_in_the_plain_jupyterlab_view(presenting, live_pag
     page.wait_for_selector(".jp-NotebookPanel .omc-quiz", state="attached", timeout=90_000)
     assert page.evaluate("() => !document.body.classList.contains('rise-enabled')")  # JupyterLab, not RISE
     question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
-    track = _first_call(nb, r'explorer\.timeline\("([^"]+)"\)')
-    _explorer_filter_changes_its_list(page, ".jp-NotebookPanel", track)
+    _explorer_filter_changes_its_list(page, ".jp-NotebookPanel")
     assert "Bonne réponse" in _answer_quiz(page, ".jp-NotebookPanel", question_id)
     assert live_page.external == [], live_page.external
 
@@ -663,10 +667,9 @@ def test_the_next_run_opens_the_kept_deck_before_its_kernel_and_the_widgets_come
                 os.kill(kernel_pids[0], signal.SIGCONT)
             process.wait_for(_said("cli.present.live").pattern, timeout=240)
             question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
-            track = _first_call(nb, r'explorer\.timeline\("([^"]+)"\)')
             _next_slide_until(page, "s.querySelector('.omc-explorer')")
             assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
-            _explorer_filter_changes_its_list(page, "section.present section.present, section.present", track)
+            _explorer_filter_changes_its_list(page, "section.present section.present, section.present")
             _next_slide_until(page, "s.querySelector('.omc-quiz')")
             assert "Bonne réponse" in _answer_quiz(page, "section.present section.present, section.present", question_id)
             assert live.external == [], live.external
