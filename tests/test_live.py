@@ -464,6 +464,17 @@ def _quiz_labels(question_id: str) -> tuple[str, str]:
     return label(q.answer), label(wrong)
 
 
+def _quiz_on_screen(page, scope_js: str, nb: dict) -> str:
+    """The id of the deck's quiz shown in `scope_js`, read from its question as the widget words it
+    (the slide a page reaches by Space is not always the one the notebook's order predicts, once its
+    widgets came alive while it was open)."""
+    shown = " ".join(page.locator(scope_js).locator(".omc-quiz").first.inner_text().replace(NBSP, " ").split())
+    asked = [m.group(1) for c in nb["cells"] for m in re.finditer(r'quiz\.show\("([^"]+)"\)', "".join(c["source"]))]
+    found = [q for q in asked if " ".join(quiz.question(q).prompt.text().replace(NBSP, " ").split()) in shown]
+    assert len(found) == 1, (shown[:200], found)
+    return found[0]
+
+
 def _answer_quiz(page, scope_js: str, question_id: str) -> str:
     """Click a wrong answer and « Vérifier », then the right one; return the last feedback."""
     right, wrong = _quiz_labels(question_id)
@@ -666,12 +677,12 @@ def test_the_next_run_opens_the_kept_deck_before_its_kernel_and_the_widgets_come
             finally:
                 os.kill(kernel_pids[0], signal.SIGCONT)
             process.wait_for(_said("cli.present.live").pattern, timeout=240)
-            question_id = _first_call(nb, r'quiz\.show\("([^"]+)"\)')
             _next_slide_until(page, "s.querySelector('.omc-explorer')")
             assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")
             _explorer_filter_changes_its_list(page, "section.present section.present, section.present")
-            _next_slide_until(page, "s.querySelector('.omc-quiz')")
-            assert "Bonne réponse" in _answer_quiz(page, "section.present section.present, section.present", question_id)
+            _next_slide_until(page, "s.querySelector('.omc-quiz input[type=radio]')")  # a question of one answer
+            here = "section.present section.present, section.present"
+            assert "Bonne réponse" in _answer_quiz(page, here, _quiz_on_screen(page, here, nb))
             assert live.external == [], live.external
             assert live.failed == [], live.failed
         finally:
