@@ -72,15 +72,14 @@ def server(lite_site):
     thread.join(timeout=10)
 
 
-class Student:
-    """One browser profile for the whole module (its cache warms up like a student's would)."""
+class Student(chromium.OfflineContext):
+    """One browser profile for the whole module (its cache warms up like a student's would): only
+    the site's server answers, every other request is aborted and recorded (`external`)."""
 
     def __init__(self, browser, origin: str):
+        super().__init__(browser, (1280, 900), allow=(origin + "/", "data:", "blob:", "about:"))
         self.origin = origin
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.external: list[str] = []
         self.failed: list[str] = []  # the site's own files that did not load (a pruned chunk, say)
-        self.context.route(chromium.outside((origin + "/", "data:", "blob:", "about:")), self._abort)
         self.context.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.context.on("requestfailed", self._failed)
 
@@ -100,16 +99,12 @@ class Student:
                 pass
         self.failed.append(f"failed {request.url} ({request.failure})")
 
-    def _abort(self, route):
-        self.external.append(route.request.url)
-        route.abort()
-
 
 @pytest.fixture(scope="module")
 def student(browser, server):
     profile = Student(browser, server)
     yield profile
-    profile.context.close()
+    profile.close()
 
 
 def test_the_lock_ships_only_local_wheels_with_their_hashes(lite_site):

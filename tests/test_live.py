@@ -338,8 +338,13 @@ def _call_index(nb: dict, call: str) -> int:
     return next(i for i, c in enumerate(nb["cells"]) if call in "".join(c["source"]))
 
 
+def _calls(nb: dict, pattern: str) -> list[str]:
+    """What `pattern`'s group matches in the notebook's cells, in their order."""
+    return [m.group(1) for c in nb["cells"] for m in re.finditer(pattern, "".join(c["source"]))]
+
+
 def _first_call(nb: dict, pattern: str) -> str:
-    return next(m.group(1) for c in nb["cells"] for m in [re.search(pattern, "".join(c["source"]))] if m)
+    return _calls(nb, pattern)[0]
 
 
 def test_slideshow_appears_on_every_open_with_the_exports_title_slide(presenting, browser):
@@ -469,8 +474,7 @@ def _quiz_on_screen(page, scope_js: str, nb: dict) -> str:
     (the slide a page reaches by Space is not always the one the notebook's order predicts, once its
     widgets came alive while it was open)."""
     shown = " ".join(page.locator(scope_js).locator(".omc-quiz").first.inner_text().replace(NBSP, " ").split())
-    asked = [m.group(1) for c in nb["cells"] for m in re.finditer(r'quiz\.show\("([^"]+)"\)', "".join(c["source"]))]
-    found = [q for q in asked if " ".join(quiz.question(q).prompt.text().replace(NBSP, " ").split()) in shown]
+    found = [q for q in _calls(nb, r'quiz\.show\("([^"]+)"\)') if " ".join(quiz.question(q).prompt.text().replace(NBSP, " ").split()) in shown]
     assert len(found) == 1, (shown[:200], found)
     return found[0]
 
@@ -493,15 +497,15 @@ def _answer_quiz(page, scope_js: str, question_id: str) -> str:
 
 def _explorer_filter_changes_its_list(page, scope_js: str) -> None:
     """Toggle the first « Types » box: the list shows exactly the events of the kinds left, of the
-    track the explorer shows (read from its « Piste » menu: the slideshow's first explorer is not
+    track the explorer shows (read from its track menu: the slideshow's first explorer is not
     always the notebook's first, depending on the slide the page was on when its widgets came alive)."""
     facts = data.load_facts()
     root = page.locator(scope_js).locator(".omc-explorer").first
     root.scroll_into_view_if_needed()
-    shown = root.locator(".widget-dropdown select").first.evaluate("s => s.options[s.selectedIndex].text").replace(NBSP, " ")
+    track_name = root.locator(".widget-dropdown select").first.evaluate("s => s.options[s.selectedIndex].text").replace(NBSP, " ")
     tracks = {name: key for key, name in explorer.track_names().items()}
-    assert shown in tracks, (shown, tracks)
-    track = tracks[shown]
+    assert track_name in tracks, (track_name, tracks)
+    track = tracks[track_name]
     options = root.locator("select[multiple], .widget-select select").first
     before = options.locator("option").all_inner_texts()
     boxes = root.locator(".widget-checkbox")
