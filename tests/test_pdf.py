@@ -144,6 +144,7 @@ def test_handout_puts_each_slides_notes_under_it(printed, built):
     assert notes and len(notes) == handout.notes
     handout_texts = page_texts(handout.path)
     slide_texts = page_texts(slides.path)
+    heading = messages.t("deck.speaker.notes", printed["deck"].split("/")[0])
     for index, source in notes.items():
         # A PDF gives a link's text back at the end of its page, not in its place: the words around
         # the links are checked in order, each link's text on its own.
@@ -154,6 +155,8 @@ def test_handout_puts_each_slides_notes_under_it(printed, built):
         first, last = " ".join(words[:8]), " ".join(words[-5:])
         assert first in handout_texts[index], (index + 1, first)
         assert last in handout_texts[index], (index + 1, last)  # not cut at the foot of the page
+        # the notes under their heading, in the deck's language (it once read « Notes » in Spanish)
+        assert heading in handout_texts[index][:handout_texts[index].index(first)], (index + 1, heading)
         assert first not in slide_texts[index]  # the slides alone carry no notes
     assert_plots_drawn(handout)
 
