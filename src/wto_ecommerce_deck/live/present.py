@@ -194,6 +194,7 @@ def words_css(lang: str = DEFAULT_LANG) -> str:
     words = {
         "--deck-added-context": t("deck.added_context", lang),
         "--deck-discussion": t("deck.discussion", lang),
+        "--deck-notes": t("deck.speaker.notes", lang),  # the printed handout's notes heading
     }
     quoted = {var: text.replace("\\", "").replace('"', "").replace("<", "") for var, text in words.items()}
     return ":root { " + " ".join(f'{var}: "{text}";' for var, text in quoted.items()) + " }\n"
