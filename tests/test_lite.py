@@ -143,7 +143,7 @@ def test_the_modules_a_kernel_starts_with_are_precompiled_and_jedi_is_not_shippe
     names = {name: set(z.namelist()) for name, z in wheels.items()} | {"stdlib": set(stdlib.namelist())}
     started = {  # imported by every kernel's start
         "ipython": "IPython/core/interactiveshell", "traitlets": "traitlets/traitlets",
-        "pyodide-kernel": "pyodide_kernel/kernel", "prompt-toolkit": "prompt_toolkit/__init__", "stdlib": "asyncio/base_events",
+        "pyodide-kernel": "pyodide_kernel/kernel", "stdlib": "asyncio/base_events",
         # the package manager, imported by the kernel's worker before the kernel
         "piplite": "piplite/piplite", "micropip": "micropip/package_manager",
     }
@@ -151,6 +151,8 @@ def test_the_modules_a_kernel_starts_with_are_precompiled_and_jedi_is_not_shippe
     for name, module in started.items():
         assert f"{module}.pyc" in names[name] and f"{module}.py" not in names[name], (name, module)
     assert "nbformat/validator.py" in names["nbformat"]  # imported at a figure's first display only: source
+    # the terminal's shell is no longer imported at start (the lock's patch of IPython/__init__.py): source
+    assert "prompt_toolkit/__init__.py" in names["prompt-toolkit"] and "IPython/terminal/embed.py" in names["ipython"]
     ours = names["wto-ecommerce-deck"]
     assert "wto_ecommerce_deck/deck.py" in ours and "wto_ecommerce_deck/__pycache__/deck.cpython-314.pyc" in ours
     magic = {stdlib.read("asyncio/base_events.pyc")[:4]}
@@ -302,14 +304,21 @@ def test_jupyterlab_in_french_unshipped_package_and_download(student, lite_site)
         # the kernel started from the modules `make lite` precompiled (lite_pyc.py): a library and
         # the standard library without their source, our package with its source and its .pyc, all
         # of this Python's magic number; and without jedi (lite_pyodide.NOT_SHIPPED)
+        # and without the terminal's shell (prompt_toolkit: the lock's patch of IPython/__init__.py),
+        # which `IPython.embed` still imports when called
         new_cell(
             "import importlib.util, json, os, sys, IPython, wto_ecommerce_deck.deck as d\n"
             "print('start', 'jedi' in sys.modules, IPython.__file__.endswith('.pyc'), json.__file__.endswith('.pyc'), "
             "open(IPython.__file__, 'rb').read(4) == importlib.util.MAGIC_NUMBER, d.__file__.endswith('.py'), "
-            "open(d.__cached__, 'rb').read(4) == importlib.util.MAGIC_NUMBER, get_ipython().Completer.use_jedi, 'checked')"
+            "open(d.__cached__, 'rb').read(4) == importlib.util.MAGIC_NUMBER, get_ipython().Completer.use_jedi, "
+            "'prompt_toolkit' in sys.modules, 'checked')"
         )
         expect(page.locator(".jp-OutputArea-output").filter(has_text="checked").last).to_contain_text(
-            "start False True True True True True False checked", timeout=60_000
+            "start False True True True True True False False checked", timeout=60_000
+        )
+        new_cell("import IPython.terminal.embed as e, sys\nprint('embed', IPython.embed.__module__, e.embed is not IPython.embed, 'prompt_toolkit' in sys.modules)")
+        expect(page.locator(".jp-OutputArea-output").filter(has_text="embed").last).to_contain_text(
+            "embed IPython True True", timeout=60_000
         )
         # Tab still completes a name (IPython's own completer): offered, then written in with Enter
         new_cell("valeur_unique_de_test = 1")
@@ -381,3 +390,54 @@ def test_a_bad_lock_is_one_line_naming_the_package(tmp_path):
         lite_pyodide.read_lock(bad)
     assert str(error.value).endswith("package 'plotly': field 'sha256' missing")
     assert "\n" not in str(error.value)
+
+
+def _wheel(path: Path, files: dict[str, str]) -> Path:
+    import zipfile
+
+    record = "".join(f"{name},sha256=x,{len(text)}\n" for name, text in files.items()) + "pkg-1.0.dist-info/RECORD,,\n"
+    with zipfile.ZipFile(path, "w") as wheel:
+        for name, text in files.items():
+            wheel.writestr(name, text)
+        wheel.writestr("pkg-1.0.dist-info/RECORD", record)
+    return path
+
+
+def test_a_patch_of_the_lock_rewrites_its_one_place_and_the_record(tmp_path):
+    import base64
+    import hashlib
+    import zipfile
+
+    source = _wheel(tmp_path / "pkg-1.0-py3-none-any.whl", {"pkg/__init__.py": "import a\nfrom .b import c\n", "pkg/b.py": "c = 1\n"})
+    made = lite_pyodide.slim_wheel(source, tmp_path / "made.whl", (), retag=False,
+                                   patch=(("pkg/__init__.py", "from .b import c\n", "c = None\n"),), what="lock: package 'pkg'")
+    with zipfile.ZipFile(made) as wheel:
+        text = wheel.read("pkg/__init__.py")
+        record = wheel.read("pkg-1.0.dist-info/RECORD").decode()
+        assert wheel.read("pkg/b.py") == b"c = 1\n"
+    assert text == b"import a\nc = None\n"
+    digest = base64.urlsafe_b64encode(hashlib.sha256(text).digest()).rstrip(b"=").decode()
+    assert f"pkg/__init__.py,sha256={digest},{len(text)}" in record.splitlines()
+    assert "pkg/b.py,sha256=x,6" in record.splitlines()
+
+
+@pytest.mark.parametrize("patch, said", [
+    (("pkg/__init__.py", "from .gone import c\n", ""), "patch of pkg/__init__.py: the text to replace is there 0 times, not once"),
+    (("pkg/__init__.py", "import", ""), "patch of pkg/__init__.py: the text to replace is there 2 times, not once"),
+    (("pkg/missing.py", "x", ""), "patch of pkg/missing.py: not in the wheel"),
+])
+def test_a_patch_whose_text_is_not_there_once_stops_the_build_naming_package_and_file(tmp_path, patch, said):
+    source = _wheel(tmp_path / "pkg-1.0-py3-none-any.whl", {"pkg/__init__.py": "import a\nimport b\n"})
+    with pytest.raises(BuildError) as error:
+        lite_pyodide.slim_wheel(source, tmp_path / "made.whl", (), retag=False, patch=(patch,), what="lock: package 'pkg'")
+    assert str(error.value) == f"lock: package 'pkg': {said} (pkg-1.0-py3-none-any.whl)"
+
+
+def test_a_patch_without_its_fields_is_one_line_naming_package_and_field(tmp_path):
+    bad = tmp_path / "wheels.lock.json"
+    entry = {"name": "ipython", "version": "9", "file": "x.whl", "sha256": "0", "imports": [], "depends": [],
+             "patch": [{"file": "IPython/__init__.py", "replace": "x"}]}
+    bad.write_text(json.dumps({"packages": [entry]}))
+    with pytest.raises(BuildError) as error:
+        lite_pyodide.read_lock(bad)
+    assert str(error.value).endswith("package 'ipython': patch 1: field 'with' missing or not text")

@@ -12,6 +12,7 @@ load and the `pyodide-lock.json` that lists only them.
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import hashlib
 import json
@@ -72,6 +73,17 @@ class Locked:
     strip: tuple[str, ...] = ()  # files of the wheel the browser never reads (fnmatch patterns)
     keep: tuple[str, ...] = ()  # exceptions to `strip`
     platform: str | None = None  # a binary wheel made pure by `strip` (PyYAML)
+    patch: tuple[tuple[str, str, str], ...] = ()  # (file, text, replacement): a line of the wheel rewritten
+
+
+def _patches(shown: str, name: str, item: dict) -> tuple[tuple[str, str, str], ...]:
+    patches = []
+    for number, change in enumerate(item.get("patch", ()), start=1):
+        for field in ("file", "replace", "with"):
+            if not isinstance(change, dict) or not isinstance(change.get(field), str):
+                raise BuildError(f"{shown}: package '{name}': patch {number}: field '{field}' missing or not text")
+        patches.append((change["file"], change["replace"], change["with"]))
+    return tuple(patches)
 
 
 def read_lock(path: Path | None = None) -> list[Locked]:
@@ -98,6 +110,7 @@ def read_lock(path: Path | None = None) -> list[Locked]:
                 tuple(item.get("strip", ())),
                 tuple(item.get("keep", ())),
                 item.get("platform"),
+                _patches(shown, name, item),
             )
         )
     return entries
@@ -170,29 +183,48 @@ def _pure_name(entry: Locked) -> str:
     return f"{entry.file.split('-')[0]}-{entry.version}-py3-none-any.whl"
 
 
-def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, keep: tuple[str, ...] = ()) -> Path:
+def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, keep: tuple[str, ...] = (),
+               patch: tuple[tuple[str, str, str], ...] = (), what: str = "") -> Path:
     """Copy a wheel without the files matching `strip` but not `keep` (and their RECORD lines); a
-    binary wheel made pure is retagged `py3-none-any`. Entries keep their order and dates: same
-    input, same bytes."""
+    binary wheel made pure is retagged `py3-none-any`; each `patch` (file, text, replacement)
+    rewrites the one place of `text` in its file, whose RECORD line takes the new hash and size (a
+    text found zero or several times is an error naming `what` and the file: the upstream file
+    changed). Entries keep their order and dates: same input, same bytes."""
 
     def dropped(name: str) -> bool:
         return any(fnmatch.fnmatch(name, p) for p in strip) and not any(fnmatch.fnmatch(name, p) for p in keep)
 
+    patched: dict[str, bytes] = {}
+    with zipfile.ZipFile(source) as src:
+        names_in = set(src.namelist())
+        for file, text, replacement in patch:
+            data = patched[file] if file in patched else (src.read(file) if file in names_in else None)
+            found = data.decode("utf-8").count(text) if data is not None else 0
+            if found != 1:
+                where = "not in the wheel" if data is None else f"the text to replace is there {found} times, not once"
+                raise BuildError(f"{what}: patch of {file}: {where} ({source.name})")
+            patched[file] = data.decode("utf-8").replace(text, replacement).encode("utf-8")
+    records = {file: f"{file},sha256={_record_digest(data)},{len(data)}" for file, data in patched.items()}
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         kept = [i for i in src.infolist() if not dropped(i.filename)]
         names = {i.filename for i in kept}
         for info in kept:
-            data = src.read(info)
+            data = patched[info.filename] if info.filename in patched else src.read(info)
             base = info.filename.rsplit("/", 1)[-1]
             if base == "RECORD" and info.filename.endswith(".dist-info/RECORD"):
-                lines = [line for line in data.decode().splitlines() if line.split(",", 1)[0] in names or
-                         line.split(",", 1)[0].endswith("RECORD")]
+                lines = [records.get(line.split(",", 1)[0], line) for line in data.decode().splitlines()
+                         if line.split(",", 1)[0] in names or line.split(",", 1)[0].endswith("RECORD")]
                 data = ("\n".join(lines) + "\n").encode()
             elif retag and base == "WHEEL" and info.filename.endswith(".dist-info/WHEEL"):
                 lines = [line for line in data.decode().splitlines() if not line.startswith(("Tag:", "Root-Is-Purelib:"))]
                 data = ("\n".join(lines + ["Root-Is-Purelib: true", "Tag: py3-none-any"]) + "\n").encode()
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return target
+
+
+def _record_digest(data: bytes) -> str:
+    """A RECORD line's hash: sha256, urlsafe base64 without padding (the wheel format's)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
 
 
 # --- Our package, as a wheel for the browser ---------------------------------------------------------
@@ -309,12 +341,13 @@ def write_pyodide(site: Path, cache: Path) -> dict:
     slim.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         wheel = downloaded[entry.name]
-        if entry.strip:
+        if entry.strip or entry.patch:
             made = slim / (_pure_name(entry) if entry.platform else entry.file)
             stamp = made.with_suffix(".key")
-            key = json.dumps([entry.sha256, entry.strip, entry.keep, bool(entry.platform)])
+            key = json.dumps([entry.sha256, entry.strip, entry.keep, bool(entry.platform), entry.patch])
             if not made.is_file() or not stamp.is_file() or stamp.read_text() != key:
-                slim_wheel(wheel, made, entry.strip, retag=bool(entry.platform), keep=entry.keep)
+                slim_wheel(wheel, made, entry.strip, retag=bool(entry.platform), keep=entry.keep, patch=entry.patch,
+                           what=f"{relative(lock_path())}: package '{entry.name}'")
                 stamp.write_text(key)
             wheel = made
         shutil.copyfile(wheel, target / wheel.name)
