@@ -12,7 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT
-from test_browser import ALL_SLIDES, DECKS, LANGUAGES, MIN_READABLE_PX, READABILITY, SLIDE_SETTLED, open_deck
+from test_browser import (ALL_SLIDES, DECKS, LANGUAGES, MIN_READABLE_PX, PLOTS_OF_CURRENT_SLIDE, PLOTS_READY, READABILITY,
+                          SLIDE_SETTLED, assert_every_plot_drawn, open_deck)
 from wto_ecommerce_deck import messages
 from wto_ecommerce_deck.pipeline.layout import page_name
 
@@ -346,10 +347,11 @@ def fragment_states(page) -> list[int]:
     return list(range(-1, pages - 1)) if pages else [99]
 
 
-# The full deck is walked once per language for two sweeps, the readability one and axe's: each
-# slide is shown, settled (SLIDE_SETTLED: awaited, never slept for) and measured for both, in the
-# one page (a walk costs the page's load, every plot drawn, every slide settled). The two tests of
-# a language share the walk (`full_deck_sweep`) and the xdist group that keeps them on one worker;
+# The full deck is walked once per language for three checks, the readability sweep, axe's and the
+# offline one of test_browser (every plot drawn): each slide is shown, settled (SLIDE_SETTLED:
+# awaited, never slept for) and measured for all, in the one page (a walk costs the page's load,
+# every plot drawn, every slide settled). The three tests of a language share the walk
+# (`full_deck_sweep`) and the xdist group that keeps them on one worker;
 # each asserts its own findings. axe runs last, on each slide with every fragment shown and its
 # answers closed, alone in the document (`AXE_ALONE`), and on the whole page (chrome, menu, footer,
 # every slide in place) on the first slide and on the last.
@@ -371,8 +373,9 @@ OPEN_ANSWERS = """() => new Promise(done => {
 
 def full_deck_sweep(offline_page, built, lang: str) -> dict:
     """What the walk through the full deck in `lang` found: `readable` (what runs out of the slide,
-    text too small, cut or covered, blurred headings), `axe` (serious or critical violations), and
-    the page's `external` requests and console `errors`; walked by the first of the two tests."""
+    text too small, cut or covered, blurred headings), `axe` (serious or critical violations), the
+    plots `drawn` (h, v, plot) of the deck's `plots`, and the page's `external` requests and console
+    `errors`; walked by the first of the tests that read it."""
     if lang not in SWEPT:
         SWEPT[lang] = walk_full_deck(offline_page, built, lang)
     return SWEPT[lang]
@@ -387,8 +390,10 @@ def walk_full_deck(offline_page, built, lang: str) -> dict:
     view = open_deck(offline_page, built, "00_presentation_complete", lang=lang)
     page = view.page
     page.evaluate(Axe().axe_script)  # once: `Axe.run` would inject its 570 kB script again on every slide
-    found, sharpness, violations = [], {}, []
+    found, sharpness, violations, plots = [], {}, [], []
     for h, v in page.evaluate(ALL_SLIDES):
+        page.evaluate(f"Reveal.slide({h}, {v})")
+        page.wait_for_function(PLOTS_READY, timeout=15_000)  # drawn when the slide comes, before its fragments
         page.evaluate(f"Reveal.slide({h}, {v}, 99)")
         states = fragment_states(page)
         for fragment in states:
@@ -402,6 +407,7 @@ def walk_full_deck(offline_page, built, lang: str) -> dict:
             found += [(*where, *item) for item in page.evaluate(OUTSIDE_THE_SLIDE, [FOOTER_SPACE, "*"])]
             found += [(*where, *item) for item in page.evaluate(READABILITY, [MIN_READABLE_PX])]
         sharpness[(h, v)] = settled_sharpness(page)
+        plots += [(h, v, plot) for plot in page.evaluate(PLOTS_OF_CURRENT_SLIDE)]
         if states != [99]:  # a paged table: its answers are opened with every fragment shown, as elsewhere
             page.evaluate(f"Reveal.slide({h}, {v}, 99)")
             page.wait_for_function(SLIDE_SETTLED)
@@ -428,7 +434,19 @@ def walk_full_deck(offline_page, built, lang: str) -> dict:
         page.wait_for_function(SLIDE_SETTLED)
         violations += serious(page.evaluate(AXE_RUN % "document" if number == 0 else AXE_ALONE), (h, v))
     violations += serious(page.evaluate(AXE_RUN % "document"), ("whole deck", "on its last slide"))
-    return {"readable": found, "axe": violations, "external": list(view.external), "errors": list(view.errors)}
+    return {"readable": found, "axe": violations, "drawn": plots, "plots": page.evaluate("document.querySelectorAll('.deck-plot').length"),
+            "external": list(view.external), "errors": list(view.errors)}
+
+
+@pytest.mark.parametrize("lang", SWEEP_GROUP)
+def test_full_deck_runs_offline_and_every_plot_draws(offline_page, built, lang):
+    """test_browser's check of every deck, for the full deck, read from the sweep's walk: each slide's
+    plots drawn when it comes (before its fragments), each wide and tall enough, every event of a
+    timeline labelled, the map's countries drawn from the local topojson; nothing requested off the
+    machine, no console error."""
+    swept = full_deck_sweep(offline_page, built, lang)
+    assert_every_plot_drawn(f"{lang}/00_presentation_complete", swept["drawn"], swept["plots"])
+    assert swept["external"] == [] and swept["errors"] == []
 
 
 @pytest.mark.parametrize("lang", SWEEP_GROUP)
