@@ -20,15 +20,11 @@ import threading
 import time
 from pathlib import Path
 
+from ..loopback import free_port
+
 TOKEN = re.compile(r"/trainer\?token=([\w-]+)")
 CODE = re.compile(r"(\d{3})[\u00a0 ](\d{3})\s*$")
 READY_LINE = "Ctrl-C"  # the last line it prints before serving (cli.classroom.stop_hint, every language)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Launched:

@@ -36,7 +36,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SETUP_TAG
 from ..errors import SKIP_IRI_GRAMMAR, BuildError, DeckError, interrupt_on_sigterm, say
 from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
+from ..loopback import free_port
 from . import executed
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,
@@ -234,18 +234,6 @@ def prepare(root: Path | None = None, live_dir: Path | None = None, lang: str = 
 
 
 # --------------------------------------------------------------------------- the server
-
-
-def free_port(preferred: int | None = None) -> int:
-    candidates = [preferred] if preferred else []
-    for port in [*candidates, 0]:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
-    raise OSError("no free port on 127.0.0.1")
 
 
 @dataclass
