@@ -538,6 +538,29 @@ def _explorer_filter_changes_its_list(page, scope_js: str) -> None:
     assert after != before
 
 
+def _explorer_labels_whole(page, scope_js: str) -> None:
+    """Each track of the explorer's menu in turn: the event list shows its labels whole, none cut at
+    its right edge (the list was half the row, and its longest labels ran 12–76 px past it at the
+    slideshow's 18 px), in the deck's face."""
+    root = page.locator(scope_js).locator(".omc-explorer").first
+    root.scroll_into_view_if_needed()
+    menu = root.locator(".widget-dropdown select").first
+    listing = root.locator("select[multiple], .widget-select select").first
+    measure = "s => [Array.from(s.options).map(o => o.text), s.scrollWidth, s.clientWidth, getComputedStyle(s).fontFamily]"
+    for value in menu.evaluate("s => Array.from(s.options).map(o => o.value)"):
+        before = listing.evaluate(measure)[0]
+        if menu.input_value() != value:
+            menu.select_option(value)
+            deadline = time.monotonic() + 15
+            while listing.evaluate(measure)[0] == before and time.monotonic() < deadline:
+                page.wait_for_timeout(100)  # polled: the kernel answers the menu with the track's events
+            assert listing.evaluate(measure)[0] != before, (value, "the list did not follow the menu")
+        labels, wide, shown, face = listing.evaluate(measure)
+        assert labels, value
+        assert wide <= shown, (value, wide, shown, max(labels, key=len))
+        assert face.startswith('"Source Sans 3"'), face
+
+
 def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_page):
     page = live_page.page
     nb = presenting.nb
@@ -546,6 +569,7 @@ def test_quiz_and_explorer_are_live_widgets_on_their_slides(presenting, live_pag
 
     _next_slide_until(page, "s.querySelector('.omc-explorer')")
     assert page.evaluate(f"() => !{CURRENT}.querySelector('.deck-fallback')")  # the widget, not its stand-in
+    _explorer_labels_whole(page, "section.present section.present, section.present")
     _explorer_filter_changes_its_list(page, "section.present section.present, section.present")
 
     _next_slide_until(page, "s.querySelector('.omc-quiz')")
