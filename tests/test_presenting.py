@@ -101,6 +101,20 @@ def words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# The pieces of the deck's chrome shown in a page that overlap the slide number: the footer's
+# title and links.
+CHROME_CLASH = """() => {
+  const number = document.querySelector('.reveal .slide-number');
+  if (!number || !number.checkVisibility()) return [];
+  const n = number.getBoundingClientRect();
+  return Array.from(document.querySelectorAll('.deck-footer, .deck-footer *'))
+    .filter(e => e.checkVisibility() && Array.from(e.childNodes).some(c => c.nodeType === 3 && c.textContent.trim()))
+    .filter(e => { const r = e.getBoundingClientRect();
+      return r.left < n.right && n.left < r.right && r.top < n.bottom && n.top < r.bottom; })
+    .map(e => e.textContent.trim().slice(0, 40));
+}"""
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", DECKS)
 def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page, built, name, lang):
@@ -121,6 +135,12 @@ def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page
     # the current and the upcoming slide are the deck itself, in frames
     frames = speaker.evaluate("Array.from(document.querySelectorAll('iframe')).map(f => f.src)")
     assert len(frames) == 2 and all(f"{name}.html" in src for src in frames)
+    # and their chrome does not run into itself: in the upcoming frame (500 px wide) the slide
+    # number once sat on the footer's links to the other languages
+    for frame in speaker.frames[1:]:
+        frame.wait_for_selector("html[data-deck-ready=yes]", timeout=15_000)
+        clash = frame.evaluate(CHROME_CLASH)
+        assert clash == [], (frame.url.rsplit("/", 1)[-1], clash)
     speaker.wait_for_function("document.querySelector('.speaker-controls-time .timer')")
     # the speaker view's own words are in the deck's language (reveal.js writes them in English)
     words_of = messages.group("deck.speaker", lang)

@@ -870,6 +870,14 @@
         printReady().then(resolve);
       });
     });
+    // reveal's speaker window shows the deck in two frames (`?receiver`), the upcoming one without
+    // its arrows (`controls=false`) and some 430 px wide, where the slide number sat on the
+    // footer's title and links: omc.css leaves the links to the other languages out of both frames
+    // (the presenter does not follow them from a preview) and, with no arrows, puts the number at
+    // the right edge.
+    var query = window.location.search;
+    if (/[?&]receiver(&|$)/.test(query)) document.documentElement.classList.add("deck-receiver");
+    if (/[?&]controls=false(&|$)/.test(query)) document.documentElement.classList.add("deck-no-controls");
     var paged = /print-pdf/i.test(window.location.search) ? Promise.resolve() : paginateTables();
     return paged.then(function () {
       return Reveal.initialize(config);
