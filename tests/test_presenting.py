@@ -446,8 +446,8 @@ def walk_full_deck(offline_page, built, lang: str) -> dict:
         flat = heading_sharpness(page)
         if drawn < 0.9 * flat:
             found.append((h, v, "blurred", round(drawn), round(flat)))
-    # axe last, once everything above is measured: its runs set the other slides aside and put them
-    # back, and a slide put back was seen drawn blurred when shown next (its heading's layer).
+    # axe last, once everything above is measured: its runs take the other slides out of the
+    # document and put them back, which no measure of the walk above is to see.
     slides = page.evaluate(ALL_SLIDES)
     for number, (h, v) in enumerate(slides):
         page.evaluate(f"Reveal.slide({h}, {v}, 99)")

@@ -878,7 +878,7 @@
     var query = window.location.search;
     if (/[?&]receiver(&|$)/.test(query)) document.documentElement.classList.add("deck-receiver");
     if (/[?&]controls=false(&|$)/.test(query)) document.documentElement.classList.add("deck-no-controls");
-    var paged = /print-pdf/i.test(window.location.search) ? Promise.resolve() : paginateTables();
+    var paged = /print-pdf/i.test(query) ? Promise.resolve() : paginateTables();
     return paged.then(function () {
       return Reveal.initialize(config);
     }).then(function () {

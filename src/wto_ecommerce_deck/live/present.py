@@ -50,9 +50,9 @@ from pathlib import Path
 from .. import conventions, messages
 from ..conventions import FULL_DECK, HIDE_INPUT_TAG, REMOVE_CELL_TAG, SETUP_TAG
 from ..errors import SKIP_IRI_GRAMMAR, BuildError, DeckError, interrupt_on_sigterm, say
+from ..loopback import free_port
 from ..messages import DEFAULT_LANG, t
 from ..paths import notebooks_dir, repo_root
-from ..loopback import free_port
 from . import executed
 
 # nbformat, nbconvert (export) and nbclient take seconds to import: imported where used,

@@ -73,7 +73,7 @@ class Locked:
     strip: tuple[str, ...] = ()  # files of the wheel the browser never reads (fnmatch patterns)
     keep: tuple[str, ...] = ()  # exceptions to `strip`
     platform: str | None = None  # a binary wheel made pure by `strip` (PyYAML)
-    patch: tuple[tuple[str, str, str], ...] = ()  # (file, text, replacement): a line of the wheel rewritten
+    patch: tuple[tuple[str, str, str], ...] = ()  # (file, text, replacement): one place of a file rewritten
 
 
 def _patches(shown: str, name: str, item: dict) -> tuple[tuple[str, str, str], ...]:
@@ -194,31 +194,31 @@ def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, 
     def dropped(name: str) -> bool:
         return any(fnmatch.fnmatch(name, p) for p in strip) and not any(fnmatch.fnmatch(name, p) for p in keep)
 
-    patched: dict[str, bytes] = {}
     with zipfile.ZipFile(source) as src:
-        names_in = set(src.namelist())
-        for file, text, replacement in patch:
-            data = patched[file] if file in patched else (src.read(file) if file in names_in else None)
-            found = data.decode("utf-8").count(text) if data is not None else 0
+        patched: dict[str, str] = {}
+        for file, text, replacement in patch:  # checked before the target is written
+            content = patched[file] if file in patched else src.read(file).decode("utf-8") if file in src.NameToInfo else None
+            found = content.count(text) if content is not None else 0
             if found != 1:
-                where = "not in the wheel" if data is None else f"the text to replace is there {found} times, not once"
+                where = "not in the wheel" if content is None else f"the text to replace is there {found} times, not once"
                 raise BuildError(f"{what}: patch of {file}: {where} ({source.name})")
-            patched[file] = data.decode("utf-8").replace(text, replacement).encode("utf-8")
-    records = {file: f"{file},sha256={_record_digest(data)},{len(data)}" for file, data in patched.items()}
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+            patched[file] = content.replace(text, replacement)
+        rewritten = {file: content.encode("utf-8") for file, content in patched.items()}
+        records = {file: f"{file},sha256={_record_digest(data)},{len(data)}" for file, data in rewritten.items()}
         kept = [i for i in src.infolist() if not dropped(i.filename)]
         names = {i.filename for i in kept}
-        for info in kept:
-            data = patched[info.filename] if info.filename in patched else src.read(info)
-            base = info.filename.rsplit("/", 1)[-1]
-            if base == "RECORD" and info.filename.endswith(".dist-info/RECORD"):
-                lines = [records.get(line.split(",", 1)[0], line) for line in data.decode().splitlines()
-                         if line.split(",", 1)[0] in names or line.split(",", 1)[0].endswith("RECORD")]
-                data = ("\n".join(lines) + "\n").encode()
-            elif retag and base == "WHEEL" and info.filename.endswith(".dist-info/WHEEL"):
-                lines = [line for line in data.decode().splitlines() if not line.startswith(("Tag:", "Root-Is-Purelib:"))]
-                data = ("\n".join(lines + ["Root-Is-Purelib: true", "Tag: py3-none-any"]) + "\n").encode()
-            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in kept:
+                data = rewritten[info.filename] if info.filename in rewritten else src.read(info)
+                base = info.filename.rsplit("/", 1)[-1]
+                if base == "RECORD" and info.filename.endswith(".dist-info/RECORD"):
+                    lines = [records.get(line.split(",", 1)[0], line) for line in data.decode().splitlines()
+                             if line.split(",", 1)[0] in names or line.split(",", 1)[0].endswith("RECORD")]
+                    data = ("\n".join(lines) + "\n").encode()
+                elif retag and base == "WHEEL" and info.filename.endswith(".dist-info/WHEEL"):
+                    lines = [line for line in data.decode().splitlines() if not line.startswith(("Tag:", "Root-Is-Purelib:"))]
+                    data = ("\n".join(lines + ["Root-Is-Purelib: true", "Tag: py3-none-any"]) + "\n").encode()
+                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return target
 
 
