@@ -135,7 +135,7 @@ def test_speaker_view_opens_offline_with_notes_next_slide_and_timer(offline_page
     # the current and the upcoming slide are the deck itself, in frames
     frames = speaker.evaluate("Array.from(document.querySelectorAll('iframe')).map(f => f.src)")
     assert len(frames) == 2 and all(f"{name}.html" in src for src in frames)
-    # and their chrome does not run into itself: in the upcoming frame (500 px wide) the slide
+    # and their chrome does not run into itself: in the upcoming frame (some 430 px wide) the slide
     # number once sat on the footer's links to the other languages
     for frame in speaker.frames[1:]:
         frame.wait_for_selector("html[data-deck-ready=yes]", timeout=15_000)

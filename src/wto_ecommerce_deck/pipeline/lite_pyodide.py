@@ -195,9 +195,10 @@ def slim_wheel(source: Path, target: Path, strip: tuple[str, ...], retag: bool, 
         return any(fnmatch.fnmatch(name, p) for p in strip) and not any(fnmatch.fnmatch(name, p) for p in keep)
 
     with zipfile.ZipFile(source) as src:
+        names_in = set(src.namelist())
         patched: dict[str, str] = {}
         for file, text, replacement in patch:  # checked before the target is written
-            content = patched[file] if file in patched else src.read(file).decode("utf-8") if file in src.NameToInfo else None
+            content = patched[file] if file in patched else src.read(file).decode("utf-8") if file in names_in else None
             found = content.count(text) if content is not None else 0
             if found != 1:
                 where = "not in the wheel" if content is None else f"the text to replace is there {found} times, not once"
